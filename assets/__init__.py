@@ -1,0 +1,1 @@
+"""Dagster assets and asset checks: thin wiring over the pure functions in `wiredesk`."""

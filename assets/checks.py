@@ -1,0 +1,115 @@
+"""Asset checks. Blocking Great Expectations suites on the staged rows keep bad rows out of the analyst
+tables (publish does not run when one fails); SQL checks on the published tables guard the whole warehouse.
+"""
+
+
+import dagster as dg
+import polars as pl
+
+from assets.staging import STAGED_ARTICLES, STAGED_COMMODITY_MENTIONS, STAGED_ENTITY_MENTIONS
+from assets.warehouse import WAREHOUSE_KEYS
+from pipelines.resources import Warehouse
+from wiredesk.commodities import load_catalogue
+from wiredesk.report import markdown_table
+from wiredesk.validation import ValidationReport, validate, with_offset_checks
+from wiredesk.warehouse import read_staged
+
+
+def check_result(report: ValidationReport) -> dg.AssetCheckResult:
+    """A Great Expectations report as a Dagster check result, with a sample of failing rows per failure."""
+    outcomes = pl.DataFrame(
+        [
+            {"expectation": o.expectation, "column": o.column, "success": o.success, "unexpected": o.unexpected_count}
+            for o in report.outcomes
+        ]
+    )
+    metadata: dict[str, dg.MetadataValue] = {
+        "summary": dg.MetadataValue.text(report.summary()),
+        "rows_validated": dg.MetadataValue.int(report.row_count),
+        "expectations": dg.MetadataValue.md(markdown_table(outcomes, max_rows=50)),
+    }
+    for outcome in report.failures:
+        rows = pl.DataFrame(outcome.failing_rows) if outcome.failing_rows else pl.DataFrame()
+        metadata[f"failing_{outcome.expectation}_{outcome.column}"[:120]] = dg.MetadataValue.md(
+            markdown_table(rows.drop([c for c in ("body",) if c in rows.columns]), max_width=40)
+        )
+    return dg.AssetCheckResult(
+        passed=report.success,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=report.summary(),
+        metadata=metadata,
+    )
+
+
+@dg.asset_check(asset=STAGED_ARTICLES, blocking=True, name="great_expectations")
+def staged_articles_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Staged articles: ids and paths unique and present, content hash well formed, non-empty text."""
+    with warehouse.connect() as con:
+        articles = read_staged(con, "articles")
+    return check_result(validate(articles, "articles"))
+
+
+@dg.asset_check(asset=STAGED_ENTITY_MENTIONS, blocking=True, name="great_expectations")
+def staged_entity_mentions_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Staged entity mentions: allowed types, offsets inside the field that slice back to the mention."""
+    with warehouse.connect() as con:
+        frame = with_offset_checks(read_staged(con, "entity_mentions"), read_staged(con, "articles"))
+    return check_result(validate(frame, "entity_mentions"))
+
+
+@dg.asset_check(asset=STAGED_COMMODITY_MENTIONS, blocking=True, name="great_expectations")
+def staged_commodity_mentions_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Staged commodity mentions: commodities from the catalogue, offsets that slice back, a sentence each."""
+    catalogue = load_catalogue().select("commodity", "commodity_group")
+    with warehouse.connect() as con:
+        mentions = read_staged(con, "commodity_mentions")
+        frame = with_offset_checks(mentions, read_staged(con, "articles"))
+    frame = frame.join(catalogue.with_columns(in_catalogue=pl.lit(True)), on=["commodity", "commodity_group"], how="left")
+    frame = frame.with_columns(pl.col("in_catalogue").fill_null(False))
+    return check_result(validate(frame, "commodity_mentions"))
+
+
+# Whole-warehouse invariants, as SQL that counts the rows breaking them.
+_MENTIONS_BROKEN = """
+    select count(*) from {table} as m
+    left join articles as a using (article_id)
+    where a.article_id is null
+       or substring(case when m.field = 'title' then a.title else a.body end,
+                    m.start_char + 1, m.end_char - m.start_char) is distinct from m.mention_text
+"""
+WAREHOUSE_INVARIANTS = {
+    "articles": {
+        "article_id is unique": "select count(*) - count(distinct article_id) from articles",
+        "source_path is unique": "select count(*) - count(distinct source_path) from articles",
+    },
+    "entity_mentions": {
+        "every mention has its article and slices back": _MENTIONS_BROKEN.format(table="entity_mentions"),
+        "every mention has its entity": """select count(*) from entity_mentions
+            where entity_id not in (select entity_id from entities)""",
+    },
+    "commodity_mentions": {
+        "every mention has its article and slices back": _MENTIONS_BROKEN.format(table="commodity_mentions"),
+        "every commodity is in the catalogue": """select count(*) from commodity_mentions
+            where commodity not in (select commodity from commodities)""",
+    },
+    "entities": {
+        "mention counts add up": """select abs((select coalesce(sum(mention_count), 0) from entities)
+            - (select count(*) from entity_mentions))""",
+    },
+}
+
+
+def _invariant_check(table: str, invariants: dict[str, str]) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=WAREHOUSE_KEYS[table], name="invariants", description="; ".join(invariants))
+    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect() as con:
+            broken = {name: con.execute(sql).fetchone()[0] for name, sql in invariants.items()}
+        return dg.AssetCheckResult(
+            passed=not any(broken.values()),
+            metadata={name: dg.MetadataValue.int(count) for name, count in broken.items()},
+        )
+
+    return _check
+
+
+warehouse_invariant_checks = [_invariant_check(table, sqls) for table, sqls in WAREHOUSE_INVARIANTS.items()]

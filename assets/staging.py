@@ -1,0 +1,166 @@
+"""Staging assets: this run's new articles and their mentions, written to the `staging` schema.
+
+Nothing here touches the analyst tables; the blocking checks in `assets/checks.py` audit these rows and the
+`publish` asset moves them into the warehouse in one transaction.
+"""
+
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import dagster as dg
+import polars as pl
+
+from pipelines.resources import ArticlesFolder, NlpModel, Warehouse
+from wiredesk.commodities import COMMODITY_MENTION_SCHEMA, default_matcher
+from wiredesk.entities import ENTITY_MENTION_SCHEMA
+from wiredesk.extraction import extract
+from wiredesk.gazetteer import load_gazetteer
+from wiredesk.ingest import REJECTED_SCHEMA, read_articles_folder
+from wiredesk.nlp import SENTENCE_SCHEMA, iter_annotations, processes_for
+from wiredesk.normalise import normalise_articles, split_duplicates
+from wiredesk.report import markdown_table
+from wiredesk.warehouse import STAGING, current_batch, existing_article_ids, start_batch, write_table
+
+STAGED_ARTICLES = dg.AssetKey([STAGING, "articles"])
+STAGED_SENTENCES = dg.AssetKey([STAGING, "sentences"])
+STAGED_ENTITY_MENTIONS = dg.AssetKey([STAGING, "entity_mentions"])
+STAGED_COMMODITY_MENTIONS = dg.AssetKey([STAGING, "commodity_mentions"])
+
+ARTICLE_COLUMNS = [
+    "article_id",
+    "source_path",
+    "external_id",
+    "title",
+    "body",
+    "published_at",
+    "source",
+    "url",
+    "word_count",
+    "paragraph_count",
+    "content_hash",
+    "repairs",
+    "size_bytes",
+    "ingested_at",
+]
+STAGED_REJECTED_SCHEMA = {**REJECTED_SCHEMA, "duplicate_of": pl.String}
+
+
+@dg.asset(
+    key=STAGED_ARTICLES,
+    group_name="staging",
+    kinds={"polars", "duckdb"},
+    tags={"wiredesk/layer": "staging"},
+)
+def staged_articles(
+    context: dg.AssetExecutionContext, articles_folder: ArticlesFolder, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    """Read the articles folder, normalise each article, and stage the ones the warehouse does not hold yet.
+
+    Also stages the list of every loadable article in the folder (so publish can drop deleted ones) and
+    every rejected file or JSONL line with its reason, including the second path of duplicated content.
+    """
+    ingest = read_articles_folder(articles_folder.folder, articles_folder.max_article_bytes)
+    unique, duplicates = split_duplicates(normalise_articles(ingest.articles))
+    rejected = pl.concat(
+        [
+            ingest.rejected.with_columns(duplicate_of=pl.lit(None, pl.String)),
+            duplicates.join(unique.select("source_path", "size_bytes"), left_on="duplicate_of", right_on="source_path")
+            .select(
+                "source_path",
+                reason=pl.lit("duplicate"),
+                detail=pl.format("same content as {}, which is loaded", "duplicate_of"),
+                size_bytes="size_bytes",
+                detected_at=pl.lit(datetime.now(UTC)),
+                duplicate_of="duplicate_of",
+            ),
+        ],
+        how="diagonal_relaxed",
+    ).select(list(STAGED_REJECTED_SCHEMA)).cast(STAGED_REJECTED_SCHEMA)
+
+    with warehouse.connect() as con:
+        start_batch(con, context.run_id)
+        known = existing_article_ids(con)
+        new = unique.filter(~pl.col("article_id").is_in(list(known))).with_columns(
+            ingested_at=pl.lit(datetime.now(UTC))
+        )
+        write_table(con, f"{STAGING}.folder_articles", unique.select("source_path", "article_id", "content_hash"))
+        write_table(con, f"{STAGING}.articles", new.select(ARTICLE_COLUMNS))
+        write_table(con, f"{STAGING}.rejected_articles", rejected)
+
+    removed = len(known - set(unique["article_id"]))
+    by_reason = rejected.group_by("reason").len().sort("reason")
+    context.log.info(
+        f"{unique.height} articles in the folder: {new.height} new, {unique.height - new.height} unchanged, "
+        f"{removed} gone; {rejected.height} rejected"
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": new.height,
+            "articles_in_folder": unique.height,
+            "new_articles": new.height,
+            "unchanged_articles": unique.height - new.height,
+            "removed_articles": removed,
+            "rejected": rejected.height,
+            "rejected_by_reason": dg.MetadataValue.md(markdown_table(by_reason, max_rows=50)),
+            "preview": dg.MetadataValue.md(markdown_table(new.select("article_id", "source_path", "title", "word_count"))),
+        }
+    )
+
+
+def _staged_rows(con, batch_rows: int) -> Iterator[tuple[str, str, str]]:
+    reader = con.sql(
+        f"select article_id, title, body from {STAGING}.articles order by source_path"
+    ).to_arrow_reader(batch_rows)
+    for batch in reader:
+        yield from zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True)
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(key, deps=[STAGED_ARTICLES], group_name="staging", kinds={"spacy", "duckdb"})
+        for key in (STAGED_SENTENCES, STAGED_ENTITY_MENTIONS, STAGED_COMMODITY_MENTIONS)
+    ],
+)
+def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse: Warehouse):
+    """Run NER and commodity matching over the staged (new) articles, in chunks streamed into staging.
+
+    Sentences and entity mentions come from spaCy; entity mentions are resolved to canonical entities and
+    linked to countries; commodity mentions come from the catalogue and carry their sentence.
+    """
+    gazetteer, matcher = load_gazetteer(), default_matcher()
+    outputs = {
+        "sentences": SENTENCE_SCHEMA,
+        "entity_mentions": ENTITY_MENTION_SCHEMA,
+        "commodity_mentions": {**COMMODITY_MENTION_SCHEMA, "sentence_index": pl.Int32, "sentence_text": pl.String},
+    }
+    counts = dict.fromkeys(outputs, 0)
+    previews: dict[str, pl.DataFrame] = {}
+    with warehouse.connect() as con:
+        current_batch(con)  # fails with a clear message when nothing is staged
+        for table, schema in outputs.items():
+            write_table(con, f"{STAGING}.{table}", pl.DataFrame(schema=schema))
+        total = con.execute(f"select count(*) from {STAGING}.articles").fetchone()[0]
+        if total:
+            pipeline = nlp.pipeline()
+            rows = _staged_rows(con.cursor(), nlp.chunk_size)
+            done, started = 0, datetime.now(UTC)
+            processes = processes_for(total, nlp.n_process)
+            for annotations in iter_annotations(rows, pipeline, processes, nlp.batch_size, nlp.chunk_size):
+                extracted = extract(annotations, gazetteer, matcher)
+                for table in outputs:
+                    frame = getattr(extracted, table)
+                    write_table(con, f"{STAGING}.{table}", frame, append=True)
+                    counts[table] += frame.height
+                    previews.setdefault(table, frame.head(5))
+                done += annotations.articles.height
+                rate = done / max((datetime.now(UTC) - started).total_seconds(), 1e-6)
+                context.log.info(f"extracted {done}/{total} articles ({rate:.0f} articles/s)")
+    for table, key in zip(outputs, (STAGED_SENTENCES, STAGED_ENTITY_MENTIONS, STAGED_COMMODITY_MENTIONS), strict=True):
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                "dagster/row_count": counts[table],
+                "preview": dg.MetadataValue.md(markdown_table(previews.get(table, pl.DataFrame()))),
+            },
+        )

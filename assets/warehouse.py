@@ -1,0 +1,52 @@
+"""The analyst tables: published from staging in one transaction, after the blocking checks have passed."""
+
+
+import dagster as dg
+import polars as pl
+
+from assets.staging import STAGED_ARTICLES, STAGED_COMMODITY_MENTIONS, STAGED_ENTITY_MENTIONS, STAGED_SENTENCES
+from pipelines.resources import Warehouse
+from wiredesk.commodities import load_catalogue
+from wiredesk.report import markdown_table
+from wiredesk.warehouse import ANALYST_TABLES, publish
+
+TABLE_DESCRIPTIONS = {
+    "articles": "One row per distinct article in the folder: normalised title and body, word count, content hash.",
+    "sentences": "Every sentence of every article (0 is the title) with its offsets into the title or body.",
+    "entities": "One row per entity: canonical name, type, country, and how often and where it is mentioned.",
+    "entity_aliases": "Every surface form met for each entity (US, U.S., the United States → United States).",
+    "entity_mentions": "Each named-entity mention: entity, field, offsets that slice back to the text, sentence.",
+    "commodities": "The commodity catalogue (group, HS code, synonyms) with mention and article counts.",
+    "commodity_mentions": "Each commodity mention: commodity, group, offsets, sentence index and text.",
+    "rejected_articles": "Every file or JSONL line in the folder that could not be loaded, with the reason.",
+}
+WAREHOUSE_KEYS = {table: dg.AssetKey(table) for table in ANALYST_TABLES}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key,
+            description=TABLE_DESCRIPTIONS[table],
+            deps=[STAGED_ARTICLES, STAGED_SENTENCES, STAGED_ENTITY_MENTIONS, STAGED_COMMODITY_MENTIONS],
+            group_name="warehouse",
+            kinds={"duckdb"},
+        )
+        for table, key in WAREHOUSE_KEYS.items()
+    ],
+)
+def publish_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    """Publish the audited staging batch into the analyst tables in a single DuckDB transaction."""
+    with warehouse.connect() as con:
+        changes = publish(con, context.run_id, load_catalogue())
+        context.log.info(f"published: {changes}")
+        for table, key in WAREHOUSE_KEYS.items():
+            count = con.execute(f"select count(*) from {table}").fetchone()[0]
+            preview = con.sql(f"select * from {table} limit 5").pl()
+            metadata = {
+                "dagster/row_count": count,
+                "preview": dg.MetadataValue.md(markdown_table(preview)),
+            }
+            if table == "articles":
+                metadata.update(changes)
+            yield dg.MaterializeResult(asset_key=key, metadata=metadata)

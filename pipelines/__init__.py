@@ -1,0 +1,1 @@
+"""Dagster wiring for wiredesk: definitions, resources, jobs and sensors."""

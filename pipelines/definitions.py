@@ -1,0 +1,56 @@
+"""The Dagster code location: `dagster dev -w workspace.yaml` or `dagster job execute -m pipelines.definitions`."""
+
+
+import os
+
+import dagster as dg
+
+from assets.checks import (
+    staged_articles_expectations,
+    staged_commodity_mentions_expectations,
+    staged_entity_mentions_expectations,
+    warehouse_invariant_checks,
+)
+from assets.staging import staged_articles, staged_mentions
+from assets.warehouse import publish_warehouse
+from pipelines.resources import ArticlesFolder, NlpModel, Warehouse
+from pipelines.sensors import build_articles_folder_sensor
+from wiredesk.settings import Settings
+
+# Runs that write the warehouse carry this tag; dagster.yaml lets one such run at a time out of the queue.
+WAREHOUSE_WRITER_TAG = {"wiredesk/warehouse": "writer"}
+
+build_warehouse = dg.define_asset_job(
+    "build_warehouse",
+    selection=dg.AssetSelection.all(),
+    description="Ingest the articles folder, extract entities and commodities, audit, publish to DuckDB.",
+    executor_def=dg.in_process_executor,  # one process: the model loads once, DuckDB has one writer
+    tags=WAREHOUSE_WRITER_TAG,
+)
+
+
+def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    return {
+        "articles_folder": ArticlesFolder(
+            path=str(settings.seeds_dir), max_article_bytes=settings.max_article_bytes
+        ),
+        "warehouse": Warehouse(database=str(settings.db_path)),
+        "nlp": NlpModel(model=settings.spacy_model, n_process=int(os.environ.get("WIREDESK_NLP_PROCESSES", 2))),
+    }
+
+
+ALL_ASSETS = [staged_articles, staged_mentions, publish_warehouse]
+ALL_CHECKS = [
+    staged_articles_expectations,
+    staged_entity_mentions_expectations,
+    staged_commodity_mentions_expectations,
+    *warehouse_invariant_checks,
+]
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    asset_checks=ALL_CHECKS,
+    jobs=[build_warehouse],
+    sensors=[build_articles_folder_sensor(build_warehouse)],
+    resources=build_resources(Settings.from_env()),
+)

@@ -1,0 +1,105 @@
+-- The analyst-facing warehouse. Column names are a contract: add columns, never rename.
+-- Offsets are 0-based, end-exclusive character offsets into the stored `title` or `body`, so
+-- substring(<field>, start_char + 1, end_char - start_char) = mention_text.
+
+create table if not exists articles (
+    article_id varchar not null,        -- first 16 hex digits of content_hash: stable while the text is
+    source_path varchar not null,       -- path under the articles folder; JSONL records as file.jsonl:LINE
+    external_id varchar,                -- the JSONL record's own id, if it had one
+    title varchar not null,
+    body varchar not null,              -- paragraphs separated by one blank line
+    published_at timestamptz,           -- null when the source does not say
+    source varchar,
+    url varchar,
+    word_count integer not null,
+    paragraph_count integer not null,
+    sentence_count integer,
+    content_hash varchar not null,      -- sha256 of title, blank line, body (after normalisation)
+    repairs varchar[],                  -- what was repaired on the way in (encoding, mojibake, line ends...)
+    size_bytes bigint,
+    ingested_at timestamptz not null    -- when this content first entered the warehouse
+);
+
+create table if not exists sentences (
+    article_id varchar not null,
+    sentence_index integer not null,    -- 0 is the title, then the body's sentences in order
+    field varchar not null,             -- title or body
+    start_char integer not null,
+    end_char integer not null,
+    sentence_text varchar not null
+);
+
+create table if not exists entity_mentions (
+    article_id varchar not null,
+    entity_id varchar not null,
+    mention_text varchar not null,
+    entity_type varchar not null,       -- PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, LAW, WORK_OF_ART, LANGUAGE
+    field varchar not null,
+    start_char integer not null,
+    end_char integer not null,
+    sentence_index integer not null,
+    canonical_name varchar not null,
+    ner_label varchar not null,         -- the model's own label for this mention, before resolution
+    country_code varchar,               -- ISO 3166-1 alpha-2, for places and nationalities
+    latitude double,
+    longitude double
+);
+
+create table if not exists entities (
+    entity_id varchar not null,
+    canonical_name varchar not null,
+    entity_type varchar not null,
+    country_code varchar,
+    latitude double,
+    longitude double,
+    mention_count integer not null,
+    article_count integer not null
+);
+
+create table if not exists entity_aliases (
+    entity_id varchar not null,
+    alias varchar not null,             -- a surface form met in the text
+    mention_count integer not null
+);
+
+create table if not exists commodities (
+    commodity varchar not null,
+    commodity_group varchar not null,
+    hs_code varchar,                    -- Harmonized System chapter or heading
+    synonyms varchar[] not null,
+    context_synonyms varchar[] not null,
+    catalogue_version varchar not null,
+    mention_count integer not null,
+    article_count integer not null
+);
+
+create table if not exists commodity_mentions (
+    article_id varchar not null,
+    commodity varchar not null,
+    commodity_group varchar not null,
+    mention_text varchar not null,
+    field varchar not null,
+    start_char integer not null,
+    end_char integer not null,
+    sentence_index integer not null,
+    sentence_text varchar not null
+);
+
+create table if not exists rejected_articles (
+    source_path varchar not null,
+    reason varchar not null,            -- a stable code: empty, binary, too_large, malformed_json, duplicate...
+    detail varchar not null,            -- the reason in words
+    size_bytes bigint,
+    duplicate_of varchar,               -- for reason = duplicate: the path whose article was loaded
+    detected_at timestamptz not null
+);
+
+create table if not exists pipeline_runs (
+    run_id varchar not null,
+    published_at timestamptz not null,
+    articles_total integer not null,
+    articles_added integer not null,
+    articles_removed integer not null,
+    articles_renamed integer not null,
+    rejected_total integer not null
+);

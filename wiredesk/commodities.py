@@ -1,0 +1,177 @@
+"""The commodity catalogue and commodity mention matching.
+
+The catalogue is a versioned data file (`wiredesk/data/commodities.csv`): one row per commodity with its
+group, HS code and synonyms. `synonyms` always count; `context_synonyms` are everyday words ("oil", "gas",
+"lead", "tin") that count only in a sentence that also talks about markets. Phrases in
+`commodity_false_friends.csv` ("gold medal", "iron out", "lead to") never count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+
+CATALOGUE_VERSION = "2026.11.1"
+
+COMMODITY_MENTION_SCHEMA = {
+    "article_id": pl.String,
+    "commodity": pl.String,
+    "commodity_group": pl.String,
+    "mention_text": pl.String,
+    "field": pl.String,
+    "start_char": pl.Int32,
+    "end_char": pl.Int32,
+}
+
+# Words that make a sentence about markets, so that "oil" or "lead" there means the commodity.
+_MARKET_CONTEXT = re.compile(
+    r"\b(price[sd]?|futures|contracts?|tonnes?|tons?|barrels?|bushels?|ounces?|oz|bags|lbs?|pounds|"
+    r"exports?|imports?|exporters?|importers?|shipments?|output|production|producers?|supply|supplies|"
+    r"demand|stocks|inventor(y|ies)|reserves|mines?|miners?|mining|smelters?|refiner(y|ies)|refined|"
+    r"crop|harvest|traders?|trading|market|markets|commodit(y|ies)|benchmark|spot|per cent|percent|"
+    r"opec|lme|comex|nymex|cbot|ice|wells?|pipelines?|drilling|fields?|cargo(es)?|metals?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CommodityMatcher:
+    pattern: re.Pattern[str]
+    false_friends: re.Pattern[str] | None
+    commodity_of: dict[str, str]  # lower-case synonym -> commodity
+    group_of: dict[str, str]  # commodity -> group
+    needs_context: frozenset[str]  # lower-case synonyms that need market context
+
+
+def default_catalogue_path() -> Path:
+    return Path(str(resources.files("wiredesk") / "data" / "commodities.csv"))
+
+
+def default_false_friends_path() -> Path:
+    return Path(str(resources.files("wiredesk") / "data" / "commodity_false_friends.csv"))
+
+
+def _split_synonyms(column: str) -> pl.Expr:
+    return (
+        pl.col(column)
+        .fill_null("")
+        .str.split("|")
+        .list.eval(pl.element().str.strip_chars().str.to_lowercase().filter(pl.element() != ""))
+    )
+
+
+def load_catalogue(path: Path | None = None) -> pl.DataFrame:
+    """The catalogue as a frame: commodity, commodity_group, hs_code, synonyms, context_synonyms (lists)."""
+    path = path or default_catalogue_path()
+    frame = pl.read_csv(path, schema_overrides={"hs_code": pl.String}).with_columns(
+        commodity=pl.col("commodity").str.strip_chars(),
+        commodity_group=pl.col("commodity_group").str.strip_chars(),
+        synonyms=_split_synonyms("synonyms"),
+        context_synonyms=_split_synonyms("context_synonyms"),
+    )
+    problems = []
+    if frame["commodity"].is_duplicated().any():
+        problems.append(f"duplicate commodities: {frame.filter(pl.col('commodity').is_duplicated())['commodity'].to_list()}")
+    all_synonyms = pl.concat([frame["synonyms"].explode(), frame["context_synonyms"].explode()]).drop_nulls()
+    if all_synonyms.is_duplicated().any():
+        problems.append(f"synonyms listed twice: {sorted(set(all_synonyms.filter(all_synonyms.is_duplicated())))}")
+    if frame["synonyms"].list.len().min() == 0:
+        problems.append("every commodity needs at least one synonym")
+    if problems:
+        raise ValueError(f"commodity catalogue {path} is invalid: " + "; ".join(problems))
+    return frame.with_columns(catalogue_version=pl.lit(CATALOGUE_VERSION))
+
+
+def load_false_friends(path: Path | None = None) -> list[str]:
+    return pl.read_csv(path or default_false_friends_path())["phrase"].str.to_lowercase().to_list()
+
+
+def _alternation(phrases: list[str]) -> str:
+    # Longest first so that "crude palm oil" wins over "palm oil" and "crude"; spaces match any run of them.
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+").replace(r"\-", r"[-\s]") for p in ordered)
+
+
+def build_matcher(catalogue: pl.DataFrame, false_friends: list[str]) -> CommodityMatcher:
+    commodity_of: dict[str, str] = {}
+    needs_context: set[str] = set()
+    for row in catalogue.iter_rows(named=True):
+        for synonym in row["synonyms"]:
+            commodity_of[_canonical(synonym)] = row["commodity"]
+        for synonym in row["context_synonyms"]:
+            commodity_of[_canonical(synonym)] = row["commodity"]
+            needs_context.add(_canonical(synonym))
+    pattern = re.compile(rf"(?<![\w-])(?:{_alternation(list(commodity_of))})(?![\w-])", re.IGNORECASE)
+    friends = (
+        re.compile(rf"(?<![\w-])(?:{_alternation(false_friends)})(?![\w-])", re.IGNORECASE)
+        if false_friends
+        else None
+    )
+    return CommodityMatcher(
+        pattern=pattern,
+        false_friends=friends,
+        commodity_of=commodity_of,
+        group_of=dict(zip(catalogue["commodity"], catalogue["commodity_group"], strict=True)),
+        needs_context=frozenset(needs_context),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> CommodityMatcher:
+    return build_matcher(load_catalogue(), load_false_friends())
+
+
+def _canonical(matched: str) -> str:
+    return re.sub(r"[-\s]+", " ", matched.lower())
+
+
+def find_in_text(text: str, matcher: CommodityMatcher, sentence_spans: list[tuple[int, int]] | None = None):
+    """Yield (commodity, start, end, matched text) for each commodity mention in `text`."""
+    blocked = (
+        [(m.start(), m.end()) for m in matcher.false_friends.finditer(text)] if matcher.false_friends else []
+    )
+    for match in matcher.pattern.finditer(text):
+        start, end = match.span()
+        if any(b_start < end and start < b_end for b_start, b_end in blocked):
+            continue
+        synonym = _canonical(match.group())
+        commodity = matcher.commodity_of[synonym]
+        if synonym in matcher.needs_context and not _has_market_context(text, start, end, sentence_spans):
+            continue
+        yield commodity, start, end, match.group()
+
+
+def _has_market_context(text: str, start: int, end: int, sentence_spans) -> bool:
+    sentence_start, sentence_end = max(0, start - 200), min(len(text), end + 200)
+    for s_start, s_end in sentence_spans or ():
+        if s_start <= start < s_end:
+            sentence_start, sentence_end = s_start, s_end
+            break
+    context = text[sentence_start:start] + " " + text[end:sentence_end]
+    return _MARKET_CONTEXT.search(context) is not None
+
+
+def find_commodity_mentions(
+    articles: pl.DataFrame, sentences: pl.DataFrame, matcher: CommodityMatcher
+) -> pl.DataFrame:
+    """Commodity mentions in the title and body of `articles`, in COMMODITY_MENTION_SCHEMA."""
+    spans = (
+        sentences.group_by("article_id", "field")
+        .agg(spans=pl.concat_list("start_char", "end_char"))
+        .rows_by_key(["article_id", "field"], unique=True)
+    )
+    rows = []
+    for article_id, title, body in articles.select("article_id", "title", "body").iter_rows():
+        for field, text in (("title", title), ("body", body)):
+            field_spans = spans.get((article_id, field))
+            sentence_spans = [tuple(s) for s in field_spans[0]] if field_spans else None
+            for commodity, start, end, matched in find_in_text(text, matcher, sentence_spans):
+                rows.append(
+                    (article_id, commodity, matcher.group_of[commodity], matched, field, start, end)
+                )
+    return pl.DataFrame(rows, schema=COMMODITY_MENTION_SCHEMA, orient="row")

@@ -1,0 +1,142 @@
+"""Turn raw NER mentions into entity mentions: canonical names, one type per entity, country links.
+
+- Within an article, a short form ("Trump", "Xi") takes the full person name it belongs to ("Donald Trump",
+  "Xi Jinping") when exactly one full name in the article has it as its first or last word; the model's
+  label for the short form (often ORG for a bare surname) gives way to PERSON.
+- Places resolve through the gazetteer: "US", "U.S." and "the United States" are one entity, United States.
+- Each entity's id is a hash of its type and canonical name, so ids are stable from run to run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+from wiredesk.gazetteer import Gazetteer, Place, fold
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+# When the model's labels for one name in one article tie, the earlier label wins.
+LABEL_PRIORITY = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "LANGUAGE")
+
+ENTITY_MENTION_SCHEMA = {
+    "article_id": pl.String,
+    "entity_id": pl.String,
+    "mention_text": pl.String,
+    "entity_type": pl.String,
+    "field": pl.String,
+    "start_char": pl.Int32,
+    "end_char": pl.Int32,
+    "sentence_index": pl.Int32,
+    "canonical_name": pl.String,
+    "ner_label": pl.String,
+    "country_code": pl.String,
+    "latitude": pl.Float64,
+    "longitude": pl.Float64,
+}
+
+
+def clean_name(expr: pl.Expr) -> pl.Expr:
+    """A mention as a name: no leading 'the', no possessive, no surrounding quotes, single spaces."""
+    return (
+        expr.str.replace_all(r"\s+", " ")
+        .str.replace(r"^(?i:the) ", "")
+        .str.replace(r"['’]s?$", "")
+        .str.strip_chars(" \"'“”‘’()[],.;:")
+    )
+
+
+def _person_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
+    """(article_id, short, full): a first or last word that belongs to one full person name in the article."""
+    full_names = (
+        mentions.filter((pl.col("ner_label") == "PERSON") & pl.col("clean").str.contains(" "))
+        .select("article_id", full="clean")
+        .unique()
+        .with_columns(words=pl.col("full").str.split(" "))
+    )
+    parts = pl.concat(
+        [
+            full_names.select("article_id", "full", short=pl.col("words").list.first()),
+            full_names.select("article_id", "full", short=pl.col("words").list.last()),
+        ]
+    ).unique()
+    return parts.filter(pl.len().over("article_id", "short") == 1)
+
+
+def _entity_id(entity_type: pl.Expr, canonical: pl.Expr) -> pl.Expr:
+    key = pl.concat_str(entity_type, pl.lit("|"), canonical.str.to_lowercase())
+    return key.map_batches(
+        lambda keys: pl.Series([hashlib.sha256(k.encode()).hexdigest()[:16] for k in keys], dtype=pl.String),
+        return_dtype=pl.String,
+    )
+
+
+def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """For each distinct (label, clean) pair, the place it names, if any."""
+    rows = []
+    for label, clean in names.iter_rows():
+        place: Place | None
+        if label == "NORP":
+            place = gazetteer.nationality(clean)
+        elif label in PLACE_LABELS:
+            place = gazetteer.place(clean)
+        elif label == "ORG":
+            # The small model often calls a country an ORG ("China said..."): only an exact country name counts.
+            place = gazetteer.countries.get(fold(clean))
+        else:
+            place = None
+        if place is not None:
+            rows.append((label, clean, place.name, place.kind, place.country_code, place.latitude, place.longitude))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "ner_label": pl.String,
+            "clean": pl.String,
+            "place_name": pl.String,
+            "place_kind": pl.String,
+            "country_code": pl.String,
+            "latitude": pl.Float64,
+            "longitude": pl.Float64,
+        },
+        orient="row",
+    )
+
+
+def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """Raw NER mentions (nlp.RAW_ENTITY_MENTION_SCHEMA) → entity mentions (ENTITY_MENTION_SCHEMA)."""
+    mentions = raw_mentions.with_columns(clean=clean_name(pl.col("mention_text"))).filter(pl.col("clean") != "")
+    short_forms = _person_short_forms(mentions)
+    mentions = mentions.join(
+        short_forms, left_on=["article_id", "clean"], right_on=["article_id", "short"], how="left"
+    ).with_columns(
+        resolved_full=pl.col("full").is_not_null() & pl.col("ner_label").is_in(["PERSON", "ORG"]),
+    )
+    mentions = mentions.with_columns(
+        canonical_name=pl.when("resolved_full").then("full").otherwise("clean"),
+        label=pl.when("resolved_full").then(pl.lit("PERSON")).otherwise("ner_label"),
+    )
+    places = _link_places(mentions.select("ner_label", "clean").unique(), gazetteer)
+    mentions = mentions.join(places, on=["ner_label", "clean"], how="left").with_columns(
+        canonical_name=pl.coalesce(
+            pl.when(pl.col("place_kind").is_not_null() & (pl.col("ner_label") != "NORP")).then("place_name"),
+            "canonical_name",
+        ),
+        label=pl.when(pl.col("place_kind").is_not_null() & (pl.col("ner_label") != "NORP"))
+        .then(pl.lit("GPE"))
+        .otherwise("label"),
+    )
+    # One type per name within an article: the most frequent label, ties broken by LABEL_PRIORITY.
+    priority = pl.col("label").replace_strict(
+        LABEL_PRIORITY, list(range(len(LABEL_PRIORITY))), default=len(LABEL_PRIORITY)
+    )
+    votes = (
+        mentions.group_by("article_id", "canonical_name", "label")
+        .agg(votes=pl.len(), priority=priority.first())
+        .sort(["votes", "priority"], descending=[True, False])
+        .group_by("article_id", "canonical_name", maintain_order=True)
+        .agg(entity_type=pl.col("label").first())
+    )
+    mentions = mentions.join(votes, on=["article_id", "canonical_name"], how="left")
+    return mentions.with_columns(
+        entity_id=_entity_id(pl.col("entity_type"), pl.col("canonical_name")),
+    ).select(list(ENTITY_MENTION_SCHEMA)).cast(ENTITY_MENTION_SCHEMA)

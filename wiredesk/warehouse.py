@@ -1,0 +1,212 @@
+"""The DuckDB warehouse: schema, staging, and the one-transaction publish (write-audit-publish).
+
+A run writes only to the `staging` schema. Asset checks audit the staged rows; only then does `publish` move
+them into the analyst tables in a single transaction. A run killed at any moment before the commit leaves
+the analyst tables exactly as they were; the next run replaces whatever it left in staging.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
+STAGING = "staging"
+
+# Staged by each run; `folder_articles` lists every loadable article in the folder, `articles` only new ones.
+STAGING_TABLES = (
+    "batch",
+    "folder_articles",
+    "articles",
+    "rejected_articles",
+    "sentences",
+    "entity_mentions",
+    "commodity_mentions",
+)
+ANALYST_TABLES = (
+    "articles",
+    "sentences",
+    "entities",
+    "entity_aliases",
+    "entity_mentions",
+    "commodities",
+    "commodity_mentions",
+    "rejected_articles",
+)
+
+
+class StagingMismatch(RuntimeError):
+    """Staging holds tables from different batches: the run that staged them did not finish."""
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute((SQL_DIR / "schema.sql").read_text())
+    con.execute(f"create schema if not exists {STAGING}")
+
+
+def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, append: bool = False) -> None:
+    """Write a Polars frame to `table` through Arrow (no row-by-row inserts)."""
+    arrow = frame.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan below
+    if append:
+        con.execute(f"insert into {table} by name select * from arrow")
+    else:
+        con.execute(f"create or replace table {table} as select * from arrow")
+
+
+def start_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
+    """Empty staging and open a new batch: whatever a killed run left there is discarded."""
+    apply_schema(con)
+    for table in STAGING_TABLES:
+        con.execute(f"drop table if exists {STAGING}.{table}")
+    con.execute(
+        f"create table {STAGING}.batch as select ?::varchar as batch_id, ?::timestamptz as created_at",
+        [batch_id, datetime.now(UTC)],
+    )
+
+
+def current_batch(con: duckdb.DuckDBPyConnection) -> str:
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = 'batch'",
+        [STAGING],
+    ).fetchone()
+    if not found or not found[0]:
+        raise StagingMismatch("nothing is staged: materialise staging/articles first")
+    return con.execute(f"select batch_id from {STAGING}.batch").fetchone()[0]
+
+
+def existing_article_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("select article_id from articles").fetchall()}
+
+
+def read_staged(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+    return con.sql(f"select * from {STAGING}.{table}").pl()
+
+
+def staged_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = ?", [STAGING]
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl.DataFrame) -> dict[str, int]:
+    """Move the staged batch into the analyst tables in one transaction; returns what changed."""
+    missing = set(STAGING_TABLES) - staged_tables(con)
+    if missing:
+        raise StagingMismatch(f"staging is incomplete (missing {sorted(missing)}): rerun the whole job")
+    current_batch(con)
+    catalogue = commodity_catalogue.drop("catalogue_version").with_columns(  # noqa: F841 - scanned below
+        catalogue_version=pl.lit(commodity_catalogue["catalogue_version"][0])
+    ).to_arrow()
+    con.execute("begin transaction")
+    try:
+        counts = _publish_in_transaction(con, run_id)
+        con.execute("delete from commodities")
+        con.execute(
+            """
+            insert into commodities by name
+            select c.*, coalesce(m.mention_count, 0) as mention_count, coalesce(m.article_count, 0) as article_count
+            from catalogue as c
+            left join (
+                select commodity, count(*) as mention_count, count(distinct article_id) as article_count
+                from commodity_mentions group by commodity
+            ) as m using (commodity)
+            """
+        )
+        for table in STAGING_TABLES:
+            con.execute(f"drop table if exists {STAGING}.{table}")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return counts
+
+
+def _publish_in_transaction(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    def scalar(sql: str) -> int:
+        return con.execute(sql).fetchone()[0]
+
+    removed = scalar(
+        f"""select count(*) from articles
+        where article_id not in (select article_id from {STAGING}.folder_articles)"""
+    )
+    # Replace, never duplicate: an article staged again (a rerun of a half-finished batch) is deleted first.
+    gone = f"""(select article_id from articles
+                where article_id not in (select article_id from {STAGING}.folder_articles)
+                union all select article_id from {STAGING}.articles)"""
+    for table in ("entity_mentions", "commodity_mentions", "sentences", "articles"):
+        con.execute(f"delete from {table} where article_id in {gone}")
+
+    added = scalar(f"select count(*) from {STAGING}.articles")
+    con.execute(
+        f"""insert into articles by name
+        select a.*, s.sentence_count
+        from {STAGING}.articles as a
+        left join (select article_id, count(*)::integer as sentence_count from {STAGING}.sentences group by 1) as s
+        using (article_id)"""
+    )
+    for table in ("sentences", "entity_mentions", "commodity_mentions"):
+        con.execute(
+            f"""insert into {table} by name select * from {STAGING}.{table}
+            where article_id in (select article_id from {STAGING}.articles)"""
+        )
+    renamed = scalar(
+        f"""select count(*) from articles as a join {STAGING}.folder_articles as f using (article_id)
+        where a.source_path <> f.source_path"""
+    )
+    con.execute(
+        f"""update articles set source_path = f.source_path
+        from {STAGING}.folder_articles as f
+        where f.article_id = articles.article_id and articles.source_path <> f.source_path"""
+    )
+
+    con.execute("delete from entities")
+    con.execute(
+        """
+        insert into entities by name
+        select
+            entity_id,
+            any_value(canonical_name) as canonical_name,
+            any_value(entity_type) as entity_type,
+            max(country_code) as country_code,
+            max(latitude) as latitude,
+            max(longitude) as longitude,
+            count(*) as mention_count,
+            count(distinct article_id) as article_count
+        from entity_mentions
+        group by entity_id
+        """
+    )
+    con.execute("delete from entity_aliases")
+    con.execute(
+        """
+        insert into entity_aliases by name
+        select entity_id, mention_text as alias, count(*) as mention_count
+        from entity_mentions
+        group by entity_id, mention_text
+        """
+    )
+    con.execute("delete from rejected_articles")
+    con.execute(f"insert into rejected_articles by name select * from {STAGING}.rejected_articles")
+
+    counts = {
+        "articles_total": scalar("select count(*) from articles"),
+        "articles_added": added,
+        "articles_removed": removed,
+        "articles_renamed": renamed,
+        "rejected_total": scalar("select count(*) from rejected_articles"),
+    }
+    con.execute(
+        """insert into pipeline_runs by name
+        select ? as run_id, ? as published_at, ? as articles_total, ? as articles_added,
+               ? as articles_removed, ? as articles_renamed, ? as rejected_total""",
+        [run_id, datetime.now(UTC), *counts.values()],
+    )
+    return counts
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in ANALYST_TABLES}
