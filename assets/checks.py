@@ -2,7 +2,6 @@
 tables (publish does not run when one fails); SQL checks on the published tables guard the whole warehouse.
 """
 
-
 import dagster as dg
 import polars as pl
 
@@ -19,7 +18,12 @@ def check_result(report: ValidationReport) -> dg.AssetCheckResult:
     """A Great Expectations report as a Dagster check result, with a sample of failing rows per failure."""
     outcomes = pl.DataFrame(
         [
-            {"expectation": o.expectation, "column": o.column, "success": o.success, "unexpected": o.unexpected_count}
+            {
+                "expectation": o.expectation,
+                "column": o.column,
+                "success": o.success,
+                "unexpected": o.unexpected_count,
+            }
             for o in report.outcomes
         ]
     )
@@ -64,7 +68,9 @@ def staged_commodity_mentions_expectations(warehouse: Warehouse) -> dg.AssetChec
     with warehouse.connect() as con:
         mentions = read_staged(con, "commodity_mentions")
         frame = with_offset_checks(mentions, read_staged(con, "articles"))
-    frame = frame.join(catalogue.with_columns(in_catalogue=pl.lit(True)), on=["commodity", "commodity_group"], how="left")
+    frame = frame.join(
+        catalogue.with_columns(in_catalogue=pl.lit(True)), on=["commodity", "commodity_group"], how="left"
+    )
     frame = frame.with_columns(pl.col("in_catalogue").fill_null(False))
     return check_result(validate(frame, "commodity_mentions"))
 
@@ -103,7 +109,7 @@ def _invariant_check(table: str, invariants: dict[str, str]) -> dg.AssetChecksDe
     @dg.asset_check(asset=WAREHOUSE_KEYS[table], name="invariants", description="; ".join(invariants))
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect() as con:
-            broken = {name: con.execute(sql).fetchone()[0] for name, sql in invariants.items()}
+            broken = {name: con.execute(sql).fetchall()[0][0] for name, sql in invariants.items()}
         return dg.AssetCheckResult(
             passed=not any(broken.values()),
             metadata={name: dg.MetadataValue.int(count) for name, count in broken.items()},

@@ -4,7 +4,6 @@ Nothing here touches the analyst tables; the blocking checks in `assets/checks.p
 `publish` asset moves them into the warehouse in one transaction.
 """
 
-
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -62,21 +61,26 @@ def staged_articles(
     """
     ingest = read_articles_folder(articles_folder.folder, articles_folder.max_article_bytes)
     unique, duplicates = split_duplicates(normalise_articles(ingest.articles))
-    rejected = pl.concat(
-        [
-            ingest.rejected.with_columns(duplicate_of=pl.lit(None, pl.String)),
-            duplicates.join(unique.select("source_path", "size_bytes"), left_on="duplicate_of", right_on="source_path")
-            .select(
-                "source_path",
-                reason=pl.lit("duplicate"),
-                detail=pl.format("same content as {}, which is loaded", "duplicate_of"),
-                size_bytes="size_bytes",
-                detected_at=pl.lit(datetime.now(UTC)),
-                duplicate_of="duplicate_of",
-            ),
-        ],
-        how="diagonal_relaxed",
-    ).select(list(STAGED_REJECTED_SCHEMA)).cast(STAGED_REJECTED_SCHEMA)
+    rejected = (
+        pl.concat(
+            [
+                ingest.rejected.with_columns(duplicate_of=pl.lit(None, pl.String)),
+                duplicates.join(
+                    unique.select("source_path", "size_bytes"), left_on="duplicate_of", right_on="source_path"
+                ).select(
+                    "source_path",
+                    reason=pl.lit("duplicate"),
+                    detail=pl.format("same content as {}, which is loaded", "duplicate_of"),
+                    size_bytes="size_bytes",
+                    detected_at=pl.lit(datetime.now(UTC)),
+                    duplicate_of="duplicate_of",
+                ),
+            ],
+            how="diagonal_relaxed",
+        )
+        .select(list(STAGED_REJECTED_SCHEMA))
+        .cast(STAGED_REJECTED_SCHEMA)
+    )
 
     with warehouse.connect() as con:
         start_batch(con, context.run_id)
@@ -103,15 +107,17 @@ def staged_articles(
             "removed_articles": removed,
             "rejected": rejected.height,
             "rejected_by_reason": dg.MetadataValue.md(markdown_table(by_reason, max_rows=50)),
-            "preview": dg.MetadataValue.md(markdown_table(new.select("article_id", "source_path", "title", "word_count"))),
+            "preview": dg.MetadataValue.md(
+                markdown_table(new.select("article_id", "source_path", "title", "word_count"))
+            ),
         }
     )
 
 
 def _staged_rows(con, batch_rows: int) -> Iterator[tuple[str, str, str]]:
-    reader = con.sql(
-        f"select article_id, title, body from {STAGING}.articles order by source_path"
-    ).to_arrow_reader(batch_rows)
+    reader = con.sql(f"select article_id, title, body from {STAGING}.articles order by source_path").to_arrow_reader(
+        batch_rows
+    )
     for batch in reader:
         yield from zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True)
 
@@ -132,7 +138,11 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
     outputs = {
         "sentences": SENTENCE_SCHEMA,
         "entity_mentions": ENTITY_MENTION_SCHEMA,
-        "commodity_mentions": {**COMMODITY_MENTION_SCHEMA, "sentence_index": pl.Int32, "sentence_text": pl.String},
+        "commodity_mentions": {
+            **COMMODITY_MENTION_SCHEMA,
+            "sentence_index": pl.Int32,
+            "sentence_text": pl.String,
+        },
     }
     counts = dict.fromkeys(outputs, 0)
     previews: dict[str, pl.DataFrame] = {}
@@ -140,7 +150,7 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
         current_batch(con)  # fails with a clear message when nothing is staged
         for table, schema in outputs.items():
             write_table(con, f"{STAGING}.{table}", pl.DataFrame(schema=schema))
-        total = con.execute(f"select count(*) from {STAGING}.articles").fetchone()[0]
+        total = con.execute(f"select count(*) from {STAGING}.articles").fetchall()[0][0]
         if total:
             pipeline = nlp.pipeline()
             rows = _staged_rows(con.cursor(), nlp.chunk_size)

@@ -1,10 +1,13 @@
 """The analyst tables: published from staging in one transaction, after the blocking checks have passed."""
 
-
 import dagster as dg
-import polars as pl
 
-from assets.staging import STAGED_ARTICLES, STAGED_COMMODITY_MENTIONS, STAGED_ENTITY_MENTIONS, STAGED_SENTENCES
+from assets.staging import (
+    STAGED_ARTICLES,
+    STAGED_COMMODITY_MENTIONS,
+    STAGED_ENTITY_MENTIONS,
+    STAGED_SENTENCES,
+)
 from pipelines.resources import Warehouse
 from wiredesk.commodities import load_catalogue
 from wiredesk.report import markdown_table
@@ -41,7 +44,7 @@ def publish_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
         changes = publish(con, context.run_id, load_catalogue())
         context.log.info(f"published: {changes}")
         for table, key in WAREHOUSE_KEYS.items():
-            count = con.execute(f"select count(*) from {table}").fetchone()[0]
+            count = con.execute(f"select count(*) from {table}").fetchall()[0][0]
             preview = con.sql(f"select * from {table} limit 5").pl()
             metadata = {
                 "dagster/row_count": count,

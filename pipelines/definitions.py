@@ -1,8 +1,5 @@
 """The Dagster code location: `dagster dev -w workspace.yaml` or `dagster job execute -m pipelines.definitions`."""
 
-
-import os
-
 import dagster as dg
 
 from assets.checks import (
@@ -31,11 +28,11 @@ build_warehouse = dg.define_asset_job(
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     return {
-        "articles_folder": ArticlesFolder(
-            path=str(settings.seeds_dir), max_article_bytes=settings.max_article_bytes
-        ),
+        "articles_folder": ArticlesFolder(path=str(settings.seeds_dir), max_article_bytes=settings.max_article_bytes),
         "warehouse": Warehouse(database=str(settings.db_path)),
-        "nlp": NlpModel(model=settings.spacy_model, n_process=int(os.environ.get("WIREDESK_NLP_PROCESSES", 2))),
+        "nlp": NlpModel(
+            model=settings.spacy_model, n_process=settings.nlp_processes, chunk_size=settings.nlp_chunk_size
+        ),
     }
 
 

@@ -1,6 +1,5 @@
 """Resources: the seam between the assets and the outside world (folder, warehouse, NLP model)."""
 
-
 from contextlib import contextmanager
 from pathlib import Path
 

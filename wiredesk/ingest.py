@@ -38,8 +38,10 @@ REJECTED_SCHEMA = {
     "detected_at": pl.Datetime("us", "UTC"),
 }
 
-# C0 controls other than tab, newline, carriage return and form feed; DEL; C1 controls.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
+# C0 controls other than tab, newline, carriage return and form feed, and DEL: never in real text.
+_C0_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# C1 controls are left by a wrong decoding; ftfy turns most back into text, the rest are dropped.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # Above this share of control characters a file is binary, not text with a stray control byte.
 _MAX_CONTROL_SHARE = 0.01
 
@@ -50,6 +52,7 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     fix_character_width=False,
     fix_latin_ligatures=False,
     fix_line_breaks=False,
+    remove_control_chars=False,
     normalization=None,
     explain=False,
 )
@@ -91,15 +94,16 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         repairs.append("normalised_line_endings")
 
+    controls = len(_C0_CONTROLS.findall(text))
+    if controls > _MAX_CONTROL_SHARE * len(text):
+        raise RejectedInput("binary", f"{controls} control characters in {len(text)}: not a text file")
+
     fixed = ftfy.fix_text(text, _FTFY_CONFIG)
     if fixed != text:
         repairs.append("fixed_mojibake")
         text = fixed
 
-    controls = len(_CONTROL_CHARS.findall(text))
-    if controls:
-        if controls > _MAX_CONTROL_SHARE * len(text):
-            raise RejectedInput("binary", f"{controls} control characters in {len(text)}: not a text file")
+    if _CONTROL_CHARS.search(text):
         text = _CONTROL_CHARS.sub("", text)
         repairs.append("removed_control_characters")
     return text, repairs

@@ -87,9 +87,7 @@ class Annotations:
     entity_mentions: pl.DataFrame  # RAW_ENTITY_MENTION_SCHEMA
 
 
-def annotate_articles(
-    articles: pl.DataFrame, nlp: Language, n_process: int = 2, batch_size: int = 64
-) -> Annotations:
+def annotate_articles(articles: pl.DataFrame, nlp: Language, n_process: int = 2, batch_size: int = 64) -> Annotations:
     """Sentences and raw NER mentions for `articles` (columns article_id, title, body), in one piece."""
     rows = articles.select("article_id", "title", "body").iter_rows()
     chunks = list(iter_annotations(rows, nlp, n_process, batch_size, chunk_size=max(articles.height, 1)))

@@ -35,12 +35,12 @@ def normalise_body(body: pl.Expr) -> pl.Expr:
     has_blank_lines = body.str.contains(r"\n\s*\n")
     blank_line_paragraphs = body.str.replace_all(r"\n\s*\n\s*", "\u2029").str.replace_all(r"\n", " ")
     line_paragraphs = body.str.replace_all(r"\n+", "\u2029")
-    paragraphs = (
-        pl.when(has_blank_lines).then(blank_line_paragraphs).otherwise(line_paragraphs).str.split("\u2029")
+    paragraphs = pl.when(has_blank_lines).then(blank_line_paragraphs).otherwise(line_paragraphs).str.split("\u2029")
+    return (
+        paragraphs.list.eval(_collapse_spaces(pl.element()))
+        .list.eval(pl.element().filter(pl.element() != ""))
+        .list.join(PARAGRAPH_SEPARATOR)
     )
-    return paragraphs.list.eval(_collapse_spaces(pl.element())).list.eval(
-        pl.element().filter(pl.element() != "")
-    ).list.join(PARAGRAPH_SEPARATOR)
 
 
 def _sha256(texts: pl.Series) -> pl.Series:
@@ -57,12 +57,10 @@ def normalise_articles(raw: pl.DataFrame) -> pl.DataFrame:
         content_hash=pl.concat_str("title", pl.lit(PARAGRAPH_SEPARATOR), "body").map_batches(
             _sha256, return_dtype=pl.String
         ),
-        word_count=(
-            pl.col("title").str.count_matches(r"\S+") + pl.col("body").str.count_matches(r"\S+")
-        ).cast(pl.Int32),
-        paragraph_count=(pl.col("body").str.count_matches(PARAGRAPH_SEPARATOR, literal=True) + 1).cast(
+        word_count=(pl.col("title").str.count_matches(r"\S+") + pl.col("body").str.count_matches(r"\S+")).cast(
             pl.Int32
         ),
+        paragraph_count=(pl.col("body").str.count_matches(PARAGRAPH_SEPARATOR, literal=True) + 1).cast(pl.Int32),
     ).with_columns(article_id=pl.col("content_hash").str.slice(0, ARTICLE_ID_LENGTH))
 
 

@@ -18,6 +18,8 @@ class Settings:
     db_path: Path
     spacy_model: str
     max_article_bytes: int
+    nlp_processes: int = 2
+    nlp_chunk_size: int = 1000
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -26,4 +28,6 @@ class Settings:
             db_path=Path(os.environ.get("WIREDESK_DB", DEFAULT_DB)),
             spacy_model=os.environ.get("WIREDESK_SPACY_MODEL", DEFAULT_MODEL),
             max_article_bytes=int(os.environ.get("WIREDESK_MAX_ARTICLE_BYTES", DEFAULT_MAX_ARTICLE_BYTES)),
+            nlp_processes=int(os.environ.get("WIREDESK_NLP_PROCESSES", 2)),
+            nlp_chunk_size=int(os.environ.get("WIREDESK_NLP_CHUNK_SIZE", 1000)),
         )

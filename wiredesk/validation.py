@@ -169,7 +169,6 @@ def with_offset_checks(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.Dat
     return joined.with_columns(
         has_article=pl.col("has_article").fill_null(False),
         slice_matches=(
-            text.str.slice(pl.col("start_char"), pl.col("end_char") - pl.col("start_char"))
-            == pl.col("mention_text")
+            text.str.slice(pl.col("start_char"), pl.col("end_char") - pl.col("start_char")) == pl.col("mention_text")
         ).fill_null(False),
     ).drop("title", "body")

@@ -49,11 +49,14 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, append: bool = False) -> None:
     """Write a Polars frame to `table` through Arrow (no row-by-row inserts)."""
-    arrow = frame.to_arrow()  # noqa: F841 - read by DuckDB's replacement scan below
-    if append:
-        con.execute(f"insert into {table} by name select * from arrow")
-    else:
-        con.execute(f"create or replace table {table} as select * from arrow")
+    con.register("wiredesk_frame", frame.to_arrow())
+    try:
+        if append:
+            con.execute(f"insert into {table} by name select * from wiredesk_frame")
+        else:
+            con.execute(f"create or replace table {table} as select * from wiredesk_frame")
+    finally:
+        con.unregister("wiredesk_frame")
 
 
 def start_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
@@ -71,10 +74,10 @@ def current_batch(con: duckdb.DuckDBPyConnection) -> str:
     found = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = 'batch'",
         [STAGING],
-    ).fetchone()
+    ).fetchall()[0]
     if not found or not found[0]:
         raise StagingMismatch("nothing is staged: materialise staging/articles first")
-    return con.execute(f"select batch_id from {STAGING}.batch").fetchone()[0]
+    return con.execute(f"select batch_id from {STAGING}.batch").fetchall()[0][0]
 
 
 def existing_article_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -86,9 +89,7 @@ def read_staged(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
 
 
 def staged_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = ?", [STAGING]
-    ).fetchall()
+    rows = con.execute("select table_name from information_schema.tables where table_schema = ?", [STAGING]).fetchall()
     return {row[0] for row in rows}
 
 
@@ -98,9 +99,7 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl
     if missing:
         raise StagingMismatch(f"staging is incomplete (missing {sorted(missing)}): rerun the whole job")
     current_batch(con)
-    catalogue = commodity_catalogue.drop("catalogue_version").with_columns(  # noqa: F841 - scanned below
-        catalogue_version=pl.lit(commodity_catalogue["catalogue_version"][0])
-    ).to_arrow()
+    con.register("catalogue", commodity_catalogue.to_arrow())
     con.execute("begin transaction")
     try:
         counts = _publish_in_transaction(con, run_id)
@@ -108,7 +107,10 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl
         con.execute(
             """
             insert into commodities by name
-            select c.*, coalesce(m.mention_count, 0) as mention_count, coalesce(m.article_count, 0) as article_count
+            select
+                c.*,
+                coalesce(m.mention_count, 0) as mention_count,
+                coalesce(m.article_count, 0) as article_count
             from catalogue as c
             left join (
                 select commodity, count(*) as mention_count, count(distinct article_id) as article_count
@@ -122,12 +124,14 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl
     except BaseException:
         con.execute("rollback")
         raise
+    finally:
+        con.unregister("catalogue")
     return counts
 
 
 def _publish_in_transaction(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
     def scalar(sql: str) -> int:
-        return con.execute(sql).fetchone()[0]
+        return con.execute(sql).fetchall()[0][0]
 
     removed = scalar(
         f"""select count(*) from articles
@@ -145,8 +149,9 @@ def _publish_in_transaction(con: duckdb.DuckDBPyConnection, run_id: str) -> dict
         f"""insert into articles by name
         select a.*, s.sentence_count
         from {STAGING}.articles as a
-        left join (select article_id, count(*)::integer as sentence_count from {STAGING}.sentences group by 1) as s
-        using (article_id)"""
+        left join (
+            select article_id, count(*)::integer as sentence_count from {STAGING}.sentences group by 1
+        ) as s using (article_id)"""
     )
     for table in ("sentences", "entity_mentions", "commodity_mentions"):
         con.execute(
@@ -209,4 +214,4 @@ def _publish_in_transaction(con: duckdb.DuckDBPyConnection, run_id: str) -> dict
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in ANALYST_TABLES}
+    return {table: con.execute(f"select count(*) from {table}").fetchall()[0][0] for table in ANALYST_TABLES}

@@ -1,0 +1,49 @@
+# wiredesk: `make run` builds the warehouse from seeds/, `make test` runs the tests.
+# Needs only python3 (3.11+) and make; everything else installs into .venv from requirements.lock.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export PYTHONPATH := $(CURDIR)
+export DAGSTER_HOME := $(CURDIR)/.dagster
+export GX_ANALYTICS_ENABLED := False
+export WIREDESK_SEEDS_DIR ?= seeds
+export WIREDESK_DB ?= data/wiredesk.duckdb
+
+.PHONY: install run test ui lint format sql eval bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "wiredesk needs Python 3.11 or newer (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip check
+	@touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+run: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m pipelines.run
+	$(BIN)/python -m wiredesk.cli counts
+
+test: install
+	$(BIN)/python -m pytest
+
+ui: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .dagster data .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,49 @@
+"""Shared fixtures: real DuckDB files under tmp_path, the real spaCy model, real Dagster runs."""
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
+from wiredesk.settings import DEFAULT_MODEL, Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SEED_FILE = "000_bf3e6714cf294e8b.txt"
+
+
+def build_warehouse(seeds_dir: Path, db_path: Path, **overrides) -> dg.ExecuteInProcessResult:
+    """Materialise every asset and check over `seeds_dir` into the DuckDB file `db_path`."""
+    settings = Settings(
+        seeds_dir=seeds_dir,
+        db_path=db_path,
+        spacy_model=DEFAULT_MODEL,
+        max_article_bytes=overrides.pop("max_article_bytes", 5 * 1024 * 1024),
+    )
+    resources = build_resources(settings)
+    return dg.materialize([*ALL_ASSETS, *ALL_CHECKS], resources=resources, **overrides)
+
+
+def query(db_path: Path, sql: str, params=None) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A private copy of the seeds folder that a test may change."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_warehouse(tmp_path_factory) -> Path:
+    """The warehouse built from the repository's seeds/, once per test session."""
+    db_path = tmp_path_factory.mktemp("seed_warehouse") / "wiredesk.duckdb"
+    result = build_warehouse(SEEDS, db_path)
+    assert result.success
+    return db_path

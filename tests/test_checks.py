@@ -1,0 +1,158 @@
+"""Every asset check, run on passing data and on data broken on purpose; and a failed blocking check
+keeps the analyst tables as they were."""
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from assets.checks import (
+    staged_articles_expectations,
+    staged_commodity_mentions_expectations,
+    staged_entity_mentions_expectations,
+    warehouse_invariant_checks,
+)
+from assets.staging import staged_articles, staged_mentions
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
+from pipelines.resources import ArticlesFolder, NlpModel, Warehouse
+from tests.conftest import SEEDS, build_warehouse, query
+from wiredesk.validation import validate, with_offset_checks
+
+
+@pytest.fixture
+def staged(tmp_path):
+    """A warehouse file whose staging schema holds the seed batch (not yet published)."""
+    db_path = tmp_path / "w.duckdb"
+    resources = {
+        "warehouse": Warehouse(database=str(db_path)),
+        "articles_folder": ArticlesFolder(path=str(SEEDS)),
+        "nlp": NlpModel(),
+    }
+    assert dg.materialize([staged_articles, staged_mentions], resources=resources).success
+    return db_path, resources
+
+
+def run_sql(db_path, sql):
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(sql)
+
+
+STAGED_CHECKS = [
+    (staged_articles_expectations, "update staging.articles set content_hash = 'not-a-hash'", "content_hash"),
+    (
+        staged_articles_expectations,
+        "insert into staging.articles select * from staging.articles",
+        "article_id",
+    ),
+    (
+        staged_entity_mentions_expectations,
+        "update staging.entity_mentions set start_char = start_char + 1 where mention_text = 'APEC'",
+        "slice_matches",
+    ),
+    (
+        staged_entity_mentions_expectations,
+        "update staging.entity_mentions set entity_type = 'DATE' where mention_text = 'Japan'",
+        "entity_type",
+    ),
+    (
+        staged_commodity_mentions_expectations,
+        "update staging.commodity_mentions set commodity = 'unobtainium' where commodity = 'copper'",
+        "in_catalogue",
+    ),
+    (
+        staged_commodity_mentions_expectations,
+        "update staging.commodity_mentions set article_id = 'missing' where commodity = 'soybeans'",
+        "has_article",
+    ),
+]
+
+
+@pytest.mark.parametrize(("check", "corruption", "column"), STAGED_CHECKS)
+def test_staged_checks_pass_on_good_rows_and_fail_on_bad(staged, check, corruption, column):
+    db_path, resources = staged
+    good = check(warehouse=resources["warehouse"])
+    assert good.passed, good.description
+
+    run_sql(db_path, corruption)
+    bad = check(warehouse=resources["warehouse"])
+    assert not bad.passed
+    failing = [key for key in bad.metadata if key.startswith("failing_") and key.endswith(column)]
+    assert failing, bad.metadata.keys()
+    assert "|" in bad.metadata[failing[0]].value  # a markdown sample of the failing rows
+
+
+@pytest.mark.parametrize(
+    "check",
+    warehouse_invariant_checks,
+    ids=lambda c: c.check_keys and next(iter(c.check_keys)).asset_key.to_user_string(),
+)
+def test_warehouse_invariants_pass_then_fail(tmp_path, check):
+    db_path = tmp_path / "w.duckdb"
+    assert build_warehouse(SEEDS, db_path).success
+    warehouse = Warehouse(database=str(db_path))
+    assert check(warehouse=warehouse).passed
+
+    table = next(iter(check.check_keys)).asset_key.to_user_string()
+    corruption = {
+        "articles": "insert into articles select * from articles",
+        "entity_mentions": "update entity_mentions set end_char = end_char + 2",
+        "commodity_mentions": "update commodity_mentions set commodity = 'unobtainium'",
+        "entities": "update entities set mention_count = mention_count + 1",
+    }[table]
+    run_sql(db_path, corruption)
+    result = check(warehouse=warehouse)
+    assert not result.passed
+    assert any(value.value > 0 for value in result.metadata.values())
+
+
+def test_a_failed_blocking_check_keeps_the_warehouse_as_it_was(tmp_path, seeds_copy):
+    db_path = tmp_path / "w.duckdb"
+    assert build_warehouse(seeds_copy, db_path).success
+    before = query(db_path, "select article_id from articles")
+
+    (seeds_copy / "second.txt").write_text("Gold rallies\nGold rose two percent in London on Monday.\n")
+    resources = {
+        "warehouse": Warehouse(database=str(db_path)),
+        "articles_folder": ArticlesFolder(path=str(seeds_copy)),
+        "nlp": NlpModel(),
+    }
+    assert dg.materialize([staged_articles, staged_mentions], resources=resources).success
+    run_sql(db_path, "update staging.articles set word_count = 0")
+
+    from assets.warehouse import WAREHOUSE_KEYS
+
+    result = dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS],
+        resources=resources,
+        selection=dg.AssetSelection.assets(*WAREHOUSE_KEYS.values())
+        | dg.AssetSelection.checks(staged_articles_expectations),
+        raise_on_error=False,
+    )
+    assert not result.success
+    evaluations = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert evaluations == {"great_expectations": False}
+    assert query(db_path, "select article_id from articles") == before
+    assert result.get_asset_materialization_events() == []
+
+
+def test_validation_reports_counts_and_samples():
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["T"], "body": ["Copper rose."]})
+    mentions = pl.DataFrame(
+        {
+            "article_id": ["a", "a"],
+            "field": ["body", "body"],
+            "start_char": [0, 3],
+            "end_char": [6, 9],
+            "mention_text": ["Copper", "Copper"],
+            "sentence_index": [1, 1],
+            "commodity": ["copper", "copper"],
+            "in_catalogue": [True, True],
+            "sentence_text": ["Copper rose.", "Copper rose."],
+        }
+    )
+    report = validate(with_offset_checks(mentions, articles), "commodity_mentions")
+    assert not report.success
+    [failure] = report.failures
+    assert (failure.column, failure.unexpected_count) == ("slice_matches", 1)
+    assert failure.failing_rows[0]["start_char"] == 3
+    assert "1 of" in report.summary()

@@ -1,0 +1,109 @@
+"""The commodity catalogue and matcher: coverage, synonyms, longest match, false friends, context words."""
+
+import polars as pl
+import pytest
+
+from wiredesk.commodities import (
+    build_matcher,
+    default_matcher,
+    find_in_text,
+    load_catalogue,
+    load_false_friends,
+)
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return default_matcher()
+
+
+def found(text: str, matcher) -> list[tuple[str, str]]:
+    return [(commodity, text[start:end]) for commodity, start, end, _ in find_in_text(text, matcher)]
+
+
+def test_catalogue_is_broad_and_grouped():
+    catalogue = load_catalogue()
+    assert catalogue.height >= 60
+    groups = set(catalogue["commodity_group"])
+    assert {"energy", "base metals", "precious metals", "critical minerals", "grains"} <= groups
+    assert {"oilseeds and vegetable oils", "softs", "livestock", "fertilisers"} <= groups
+    assert catalogue["hs_code"].null_count() == 0
+
+
+def test_catalogue_rejects_a_synonym_listed_twice(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("commodity,commodity_group,hs_code,synonyms,context_synonyms\na,g,1,x|y,\nb,g,2,y,\n")
+    with pytest.raises(ValueError, match="synonyms listed twice"):
+        load_catalogue(path)
+
+
+def test_an_analyst_can_add_a_commodity_without_code(tmp_path):
+    path = tmp_path / "catalogue.csv"
+    path.write_text(
+        "commodity,commodity_group,hs_code,synonyms,context_synonyms\nvanilla,softs,0905,vanilla|vanilla beans,\n"
+    )
+    matcher = build_matcher(load_catalogue(path), [])
+    assert found("Madagascar vanilla beans doubled.", matcher) == [("vanilla", "vanilla beans")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("China resumed purchases of US soybeans.", [("soybeans", "soybeans")]),
+        (
+            "Export controls on rare earth minerals and rare-earth magnets.",
+            [("rare earths", "rare earth minerals"), ("rare earths", "rare-earth magnets")],
+        ),
+        ("Aluminum and aluminium both count.", [("aluminium", "Aluminum"), ("aluminium", "aluminium")]),
+        ("Crude palm oil futures rose.", [("palm oil", "Crude palm oil")]),
+        (
+            "Brent crude rose while WTI slipped on oil demand worries.",
+            [("crude oil", "Brent crude"), ("crude oil", "WTI"), ("crude oil", "oil")],
+        ),
+        ("Corn and maize prices.", [("corn", "Corn"), ("corn", "maize")]),
+    ],
+)
+def test_synonyms_and_longest_match(matcher, text, expected):
+    assert found(text, matcher) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She won the gold medal in Paris.",
+        "The two sides will iron out the details.",
+        "This could lead to a deal.",
+        "He will lead the delegation to Beijing.",
+        "The senate will rubber-stamp the bill.",
+        "She added olive oil to the pan.",
+        "The police fired tear gas at protesters.",
+    ],
+)
+def test_false_friends_are_not_commodities(matcher, text):
+    assert found(text, matcher) == []
+
+
+def test_everyday_words_need_a_market_context(matcher):
+    assert found("The oil painting sold.", matcher) == []
+    assert found("He put oil in the car.", matcher) == []
+    assert found("Oil prices fell on Monday.", matcher) == [("crude oil", "Oil prices")]
+    assert found("Lead prices on the LME rose.", matcher) == [("lead", "Lead prices")]
+    assert found("Tin output in Indonesia fell two percent.", matcher) == [("tin", "Tin output")]
+
+
+def test_false_friends_file_loads():
+    assert "gold medal" in load_false_friends()
+
+
+def test_mentions_frame_has_offsets_that_slice_back(matcher):
+    from wiredesk.commodities import find_commodity_mentions
+
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["Copper climbs"], "body": ["Copper and gold rose."]})
+    sentences = pl.DataFrame(
+        schema={"article_id": pl.String, "field": pl.String, "start_char": pl.Int32, "end_char": pl.Int32}
+    )
+    out = find_commodity_mentions(articles, sentences, matcher)
+    texts = {"title": "Copper climbs", "body": "Copper and gold rose."}
+    assert sorted(out["commodity"]) == ["copper", "copper", "gold"]
+    for row in out.iter_rows(named=True):
+        assert texts[row["field"]][row["start_char"] : row["end_char"]] == row["mention_text"]

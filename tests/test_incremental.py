@@ -1,0 +1,180 @@
+"""Mirror semantics: idempotent reruns, edits, deletes, renames, duplicates, bad files, and a killed run."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import REPO, build_warehouse, query
+
+ARTICLE_STATE = "select article_id, source_path, content_hash, ingested_at from articles order by 1"
+MENTION_STATE = """select article_id, entity_id, field, start_char, end_char from entity_mentions
+                   union all select article_id, commodity, field, start_char, end_char from commodity_mentions
+                   order by all"""
+
+
+def write(folder: Path, name: str, data: str | bytes) -> None:
+    path = folder / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+
+
+def snapshot(db: Path) -> tuple:
+    return (
+        query(db, ARTICLE_STATE),
+        query(db, MENTION_STATE),
+        query(db, "select * from entities order by entity_id"),
+        query(db, "select source_path, reason from rejected_articles order by 1"),
+    )
+
+
+def test_a_rerun_with_no_change_changes_nothing(tmp_path, seeds_copy):
+    db = tmp_path / "w.duckdb"
+    assert build_warehouse(seeds_copy, db).success
+    first = snapshot(db)
+    assert build_warehouse(seeds_copy, db).success
+    assert snapshot(db) == first
+    assert query(db, "select articles_added, articles_removed from pipeline_runs order by published_at") == [
+        (1, 0),
+        (0, 0),
+    ]
+
+
+def test_edit_replaces_and_delete_removes_an_article_with_its_mentions(tmp_path, seeds_copy):
+    db = tmp_path / "w.duckdb"
+    write(seeds_copy, "gold.txt", "Gold rallies\nGold rose in London as Barclays bought bullion.\n")
+    assert build_warehouse(seeds_copy, db).success
+    [(old_id,)] = query(db, "select article_id from articles where source_path = 'gold.txt'")
+
+    write(seeds_copy, "gold.txt", "Silver rallies\nSilver futures rose in Chicago as JPMorgan bought.\n")
+    assert build_warehouse(seeds_copy, db).success
+    rows = query(db, "select article_id, title from articles where source_path = 'gold.txt'")
+    assert len(rows) == 1 and rows[0][0] != old_id and rows[0][1] == "Silver rallies"
+    for table in ("entity_mentions", "commodity_mentions", "sentences"):
+        assert query(db, f"select count(*) from {table} where article_id = ?", [old_id]) == [(0,)]
+    assert query(db, "select count(*) from commodity_mentions where commodity = 'gold'") == [(0,)]
+    assert query(db, "select count(*) from commodity_mentions where commodity = 'silver'") == [(1,)]
+
+    (seeds_copy / "gold.txt").unlink()
+    assert build_warehouse(seeds_copy, db).success
+    assert query(db, "select count(*) from articles") == [(1,)]
+    for table in ("entity_mentions", "commodity_mentions", "sentences"):
+        orphans = query(db, f"select count(*) from {table} where article_id not in (select article_id from articles)")
+        assert orphans == [(0,)], table
+    assert query(db, "select count(*) from entities where canonical_name = 'JPMorgan'") == [(0,)]
+
+
+def test_a_rename_keeps_the_article_and_updates_its_path(tmp_path, seeds_copy):
+    db = tmp_path / "w.duckdb"
+    assert build_warehouse(seeds_copy, db).success
+    [(article_id, ingested_at)] = query(db, "select article_id, ingested_at from articles")
+    seed = next(seeds_copy.iterdir())
+    seed.rename(seeds_copy / "renamed.txt")
+    assert build_warehouse(seeds_copy, db).success
+    assert query(db, "select article_id, source_path, ingested_at from articles") == [
+        (article_id, "renamed.txt", ingested_at)
+    ]
+
+
+def test_the_bad_input_folder_loads_the_good_once_and_lists_the_bad(tmp_path, seeds_copy):
+    seed = next(seeds_copy.iterdir())
+    text = seed.read_text()
+    shutil.copy(seed, seeds_copy / "copy_of_seed.txt")
+    write(seeds_copy, "empty.txt", b"")
+    write(seeds_copy, "binary.txt", bytes(range(256)) * 4)
+    write(seeds_copy, "latin1.txt", "Café society\nPrices at the café in São Paulo rose.\n".encode("latin-1"))
+    write(seeds_copy, "bom_crlf.txt", b"\xef\xbb\xbfWheat harvest\r\nWheat output in Kansas fell.\r\n")
+    write(seeds_copy, "mojibake.txt", "Coffee news\nBrazilâ€™s coffee crop is large.\n")
+    write(seeds_copy, "title_only.txt", "A headline and nothing else\n")
+    write(seeds_copy, "huge.txt", "Huge\n" + "word " * 300_000)  # 1.5 MB against a 1 MB limit below
+    write(
+        seeds_copy,
+        "feed.jsonl",
+        '{"id": "1", "title": "Cocoa climbs", "body": "Cocoa rose in Abidjan."}\n{"id": "2", "title": \n',
+    )
+    db = tmp_path / "w.duckdb"
+    assert build_warehouse(seeds_copy, db, max_article_bytes=1024 * 1024).success
+
+    loaded = dict(query(db, "select source_path, repairs from articles"))
+    assert sorted(loaded) == sorted([seed.name, "latin1.txt", "bom_crlf.txt", "mojibake.txt", "feed.jsonl:1"])
+    assert loaded["latin1.txt"] == ["decoded_cp1252"]
+    assert loaded["bom_crlf.txt"] == ["removed_byte_order_mark", "normalised_line_endings"]
+    assert loaded["mojibake.txt"] == ["fixed_mojibake"]
+    assert query(db, "select body from articles where source_path = 'mojibake.txt'") == [
+        ("Brazil’s coffee crop is large.",)
+    ]
+    rejected = dict(query(db, "select source_path, reason from rejected_articles"))
+    assert rejected == {
+        "copy_of_seed.txt": "duplicate",
+        "empty.txt": "empty",
+        "binary.txt": "binary",
+        "title_only.txt": "title_only",
+        "huge.txt": "too_large",
+        "feed.jsonl:2": "malformed_json",
+    }
+    assert query(db, "select duplicate_of from rejected_articles where reason = 'duplicate'") == [(seed.name,)]
+    assert text  # the seed itself is untouched
+
+    first = snapshot(db)
+    assert build_warehouse(seeds_copy, db, max_article_bytes=1024 * 1024).success
+    assert snapshot(db)[:3] == first[:3]
+    assert snapshot(db)[3] == first[3]
+
+
+def _job_env(seeds: Path, db: Path, home: Path) -> dict:
+    home.mkdir(exist_ok=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "DAGSTER_HOME": str(home),
+        "WIREDESK_SEEDS_DIR": str(seeds),
+        "WIREDESK_DB": str(db),
+        "WIREDESK_NLP_CHUNK_SIZE": "20",
+        "WIREDESK_NLP_PROCESSES": "1",
+    }
+
+
+def test_a_run_killed_midway_leaves_the_warehouse_as_it_was(tmp_path, seeds_copy):
+    db = tmp_path / "w.duckdb"
+    assert build_warehouse(seeds_copy, db).success
+    before = snapshot(db)
+
+    for i in range(300):
+        write(
+            seeds_copy,
+            f"extra_{i:03}.txt",
+            f"Copper report {i}\nCopper rose {i} points in Santiago, Chile.\n",
+        )
+    env = _job_env(seeds_copy, db, tmp_path / "dagster_home")
+    command = [
+        sys.executable,
+        "-m",
+        "dagster",
+        "job",
+        "execute",
+        "-m",
+        "pipelines.definitions",
+        "-j",
+        "build_warehouse",
+    ]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    killed_during = None
+    for line in process.stdout:
+        if "extracted 40/300" in line:  # mid-way through extraction, staging half written
+            process.send_signal(signal.SIGKILL)
+            killed_during = line
+            break
+        assert time.monotonic() < deadline, "the run never reached extraction"
+    process.wait(timeout=30)
+    assert killed_during, "the run finished before it could be killed"
+    assert process.returncode == -signal.SIGKILL
+
+    assert snapshot(db) == before  # the analyst tables are exactly as before the killed run
+
+    assert build_warehouse(seeds_copy, db).success
+    assert query(db, "select count(*) from articles") == [(301,)]
+    assert query(db, "select count(*) from information_schema.tables where table_schema = 'staging'") == [(0,)]

@@ -1,0 +1,190 @@
+"""Reading the articles folder: decoding, repairs, parsing and every kind of rejection."""
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wiredesk.ingest import (
+    RejectedInput,
+    decode_text,
+    parse_jsonl_record,
+    parse_text_article,
+    read_articles_folder,
+)
+
+BODY = "Copper prices rose on Monday.\nTraders cited strong demand from China."
+
+
+def write(folder: Path, name: str, data: bytes | str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def read(folder: Path, max_bytes: int = 5 * 1024 * 1024):
+    result = read_articles_folder(folder, max_bytes)
+    return result.articles, {row["source_path"]: row for row in result.rejected.to_dicts()}
+
+
+def test_plain_text_article_title_then_body(tmp_path):
+    write(tmp_path, "a.txt", f"Copper climbs\n{BODY}\n")
+    articles, rejected = read(tmp_path)
+    assert rejected == {}
+    row = articles.row(0, named=True)
+    assert (row["source_path"], row["title"], row["body"], row["repairs"]) == (
+        "a.txt",
+        "Copper climbs",
+        BODY,
+        [],
+    )
+
+
+def test_blank_lines_before_the_title_are_skipped():
+    assert parse_text_article("\n\n  Title here \n\nBody.") == ("Title here", "Body.")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("spaces.txt", b"  \n\t\n ", "empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+        ("controls.txt", b"Title\n" + b"\x01\x02\x03\x04\x05 body " * 20, "binary"),
+        ("title_only.txt", b"Just a headline\n\n   \n", "title_only"),
+        ("notes.docx", b"PK\x03\x04", "unsupported_type"),
+    ],
+)
+def test_bad_text_files_are_rejected_with_a_reason(tmp_path, name, data, reason):
+    write(tmp_path, name, data)
+    write(tmp_path, "good.txt", f"Good\n{BODY}")
+    articles, rejected = read(tmp_path)
+    assert articles["source_path"].to_list() == ["good.txt"]
+    assert rejected[name]["reason"] == reason
+    assert rejected[name]["detail"]
+
+
+def test_a_file_over_the_size_limit_is_rejected_without_reading_it(tmp_path):
+    write(tmp_path, "big.txt", "Big\n" + "word " * 300)
+    articles, rejected = read(tmp_path, max_bytes=1000)
+    assert articles.is_empty()
+    assert rejected["big.txt"]["reason"] == "too_large"
+    assert rejected["big.txt"]["size_bytes"] > 1000
+
+
+def test_latin1_text_is_decoded_and_the_repair_recorded(tmp_path):
+    write(tmp_path, "latin.txt", f"Café prices in São Paulo\n{BODY} Déjà vu.".encode("latin-1"))
+    articles, _ = read(tmp_path)
+    row = articles.row(0, named=True)
+    assert row["title"] == "Café prices in São Paulo"
+    assert row["body"].endswith("Déjà vu.")
+    assert row["repairs"] == ["decoded_cp1252"]
+
+
+def test_bom_and_crlf_are_repaired(tmp_path):
+    write(tmp_path, "bom.txt", b"\xef\xbb\xbfTitle\r\nFirst line.\r\nSecond line.\r\n")
+    articles, _ = read(tmp_path)
+    row = articles.row(0, named=True)
+    assert (row["title"], row["body"]) == ("Title", "First line.\nSecond line.")
+    assert row["repairs"] == ["removed_byte_order_mark", "normalised_line_endings"]
+
+
+def test_mojibake_is_repaired(tmp_path):
+    broken = "The minister’s plan for café owners".encode().decode("cp1252")
+    assert broken == "The ministerâ€™s plan for cafÃ© owners"
+    write(tmp_path, "mojibake.txt", f"Title\n{broken}")
+    articles, _ = read(tmp_path)
+    row = articles.row(0, named=True)
+    assert row["body"] == "The minister’s plan for café owners"
+    assert "fixed_mojibake" in row["repairs"]
+
+
+def test_utf16_with_bom_is_decoded():
+    text, repairs = decode_text("Title\nBody text".encode("utf-16"))
+    assert text == "Title\nBody text"
+    assert repairs == ["decoded_utf16"]
+
+
+def test_jsonl_good_lines_load_and_bad_lines_are_rejected_by_line(tmp_path):
+    lines = [
+        json.dumps(
+            {
+                "id": "a1",
+                "title": "Gold rallies",
+                "body": "Gold rose.",
+                "published_at": "2025-10-27T08:00:00Z",
+                "source": "Wire",
+                "url": "https://example.com/a1",
+            }
+        ),
+        '{"id": "a2", "title": "Broken", "body": ',
+        json.dumps({"id": "a3", "body": "No title here."}),
+        "",
+        json.dumps({"id": "a4", "title": "No body", "body": "   "}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": 5, "title": "Wheat falls", "body": "Wheat fell.", "published_at": "yesterday"}),
+    ]
+    write(tmp_path, "feed.jsonl", "\n".join(lines) + "\n")
+    articles, rejected = read(tmp_path)
+    assert articles["source_path"].to_list() == ["feed.jsonl:1", "feed.jsonl:7"]
+    assert {path: row["reason"] for path, row in rejected.items()} == {
+        "feed.jsonl:2": "malformed_json",
+        "feed.jsonl:3": "missing_title",
+        "feed.jsonl:5": "missing_body",
+        "feed.jsonl:6": "malformed_json",
+    }
+    first, last = articles.to_dicts()
+    assert first["external_id"] == "a1"
+    assert first["published_at"].isoformat() == "2025-10-27T08:00:00+00:00"
+    assert (first["source"], first["url"]) == ("Wire", "https://example.com/a1")
+    assert last["external_id"] == "5"
+    assert last["published_at"] is None
+    assert last["repairs"] == ["dropped_unparseable_published_at"]
+
+
+def test_jsonl_record_must_be_an_object_with_strings():
+    with pytest.raises(RejectedInput) as err:
+        parse_jsonl_record(json.dumps({"title": 3, "body": "x"}))
+    assert err.value.reason == "missing_title"
+
+
+def test_hidden_files_are_ignored_and_subfolders_read(tmp_path):
+    write(tmp_path, ".DS_Store", b"\x00\x01")
+    write(tmp_path, "wire/2025/a.txt", f"Nested\n{BODY}")
+    articles, rejected = read(tmp_path)
+    assert articles["source_path"].to_list() == ["wire/2025/a.txt"]
+    assert rejected == {}
+
+
+def test_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        read_articles_folder(tmp_path / "nope", 1000)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_either_load_or_are_rejected_with_a_reason(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("fuzz")
+    write(folder, "x.txt", data)
+    articles, rejected = read(folder)
+    assert articles.height + len(rejected) == 1
+    if articles.height:
+        row = articles.row(0, named=True)
+        assert row["title"].strip() and row["body"].strip()
+        assert "\x00" not in row["title"] + row["body"]
+    else:
+        assert rejected["x.txt"]["reason"] in {"empty", "binary", "undecodable", "title_only"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=500))
+def test_any_text_round_trips_through_utf8(text):
+    try:
+        decoded, _ = decode_text(text.encode("utf-8"))
+    except RejectedInput as err:
+        assert err.reason == "binary"
+        return
+    assert "\r" not in decoded

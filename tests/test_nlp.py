@@ -1,0 +1,67 @@
+"""The spaCy pass with the real model: offsets per field, sentences, allowed labels."""
+
+import polars as pl
+import pytest
+
+from wiredesk.nlp import ENTITY_LABELS, annotate_articles, iter_annotations, load_pipeline
+from wiredesk.settings import DEFAULT_MODEL
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline(DEFAULT_MODEL)
+
+
+def articles(*rows):
+    return pl.DataFrame(rows, schema=["article_id", "title", "body"], orient="row")
+
+
+def test_offsets_are_into_the_field_they_fall_in(nlp):
+    title = "Trump meets Xi in Seoul"
+    body = "Donald Trump flew to South Korea on Monday.\n\nXi Jinping arrived from Beijing."
+    out = annotate_articles(articles(("a", title, body)), nlp, n_process=1)
+    texts = {"title": title, "body": body}
+    assert not out.entity_mentions.is_empty()
+    for row in out.entity_mentions.iter_rows(named=True):
+        assert texts[row["field"]][row["start_char"] : row["end_char"]] == row["mention_text"]
+        assert row["ner_label"] in ENTITY_LABELS
+    fields = set(out.entity_mentions["field"])
+    assert fields == {"title", "body"}
+
+
+def test_sentence_zero_is_the_title_and_paragraphs_break_sentences(nlp):
+    body = "Copper rose two percent on Monday\n\nTraders cited demand. Stocks were thin."
+    out = annotate_articles(articles(("a", "Copper up", body)), nlp, n_process=1)
+    sentences = out.sentences.sort("sentence_index")
+    assert sentences["sentence_index"].to_list() == [0, 1, 2, 3]
+    assert sentences.row(0, named=True)["field"] == "title"
+    assert sentences["sentence_text"].to_list() == [
+        "Copper up",
+        "Copper rose two percent on Monday",
+        "Traders cited demand.",
+        "Stocks were thin.",
+    ]
+    for row in sentences.filter(pl.col("field") == "body").iter_rows(named=True):
+        assert body[row["start_char"] : row["end_char"]] == row["sentence_text"]
+
+
+def test_dates_and_numbers_are_not_entities(nlp):
+    out = annotate_articles(
+        articles(("a", "Markets", "On Monday, 40 percent of the $5 billion was paid in 2024.")),
+        nlp,
+        n_process=1,
+    )
+    assert set(out.entity_mentions["ner_label"]) <= set(ENTITY_LABELS)
+    assert "Monday" not in out.entity_mentions["mention_text"].to_list()
+
+
+def test_streaming_yields_chunks_covering_every_article(nlp):
+    rows = [(str(i), f"Title {i}", f"Angela Merkel visited Paris on day {i}.") for i in range(5)]
+    chunks = list(iter_annotations(rows, nlp, n_process=1, chunk_size=2))
+    assert [chunk.articles.height for chunk in chunks] == [2, 2, 1]
+    assert sorted(pl.concat([c.articles for c in chunks])["article_id"]) == [str(i) for i in range(5)]
+
+
+def test_a_missing_model_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="not installed"):
+        load_pipeline("no_such_model_xyz")
