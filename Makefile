@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 export PYTHONPATH := $(CURDIR)
-export DAGSTER_HOME := $(CURDIR)/.dagster
+export DAGSTER_HOME := $(CURDIR)/dagster_home
 export GX_ANALYTICS_ENABLED := False
 export WIREDESK_SEEDS_DIR ?= seeds
 export WIREDESK_DB ?= data/wiredesk.duckdb
@@ -23,18 +23,14 @@ $(STAMP): requirements.lock
 	$(BIN)/pip check
 	@touch $@
 
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
-	@mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $@
-
-run: install $(DAGSTER_HOME)/dagster.yaml
+run: install
 	$(BIN)/python -m pipelines.run
 	$(BIN)/python -m wiredesk.cli counts
 
 test: install
 	$(BIN)/python -m pytest
 
-ui: install $(DAGSTER_HOME)/dagster.yaml
+ui: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 lint: install
@@ -46,4 +42,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .dagster data .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) data $(filter-out $(DAGSTER_HOME)/dagster.yaml,$(wildcard $(DAGSTER_HOME)/*)) .pytest_cache .ruff_cache .hypothesis
