@@ -43,3 +43,7 @@ format: install
 
 clean:
 	rm -rf $(VENV) data $(filter-out $(DAGSTER_HOME)/dagster.yaml,$(wildcard $(DAGSTER_HOME)/*)) .pytest_cache .ruff_cache .hypothesis
+
+EVAL_DIR ?= ../shared/eval
+eval: install
+	$(BIN)/python -m pipelines.evaluate $(EVAL_DIR) $(EVAL_ARGS)

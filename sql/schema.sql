@@ -103,3 +103,27 @@ create table if not exists pipeline_runs (
     articles_renamed integer not null,
     rejected_total integer not null
 );
+
+-- What each article is about. Rebuilt from the mention tables at every publish.
+create table if not exists article_entities (
+    article_id varchar not null,
+    entity_id varchar not null,
+    mention_count integer not null,
+    in_title boolean not null,
+    in_lead boolean not null,           -- named in the first two sentences of the body
+    first_sentence_index integer not null,
+    relevance double not null           -- 0..1 from title, lead, share of the article's mentions, position
+);
+
+create table if not exists article_commodities (
+    article_id varchar not null,
+    commodity varchar not null,
+    commodity_group varchar not null,
+    mention_count integer not null,
+    in_title boolean not null,
+    in_lead boolean not null,
+    first_sentence_index integer not null,
+    share double not null,              -- this commodity's share of the article's commodity mentions
+    relevance double not null,          -- 0..1 from title, lead, share and position
+    is_primary boolean not null         -- the article is about this commodity, not a passing mention
+);

@@ -26,14 +26,18 @@ STAGING_TABLES = (
     "entity_mentions",
     "commodity_mentions",
 )
+# Rebuilt from the mention tables at every publish, by the SQL in sql/derived/<table>.sql.
+DERIVED_TABLES = ("article_entities", "article_commodities")
 ANALYST_TABLES = (
     "articles",
     "sentences",
     "entities",
     "entity_aliases",
     "entity_mentions",
+    "article_entities",
     "commodities",
     "commodity_mentions",
+    "article_commodities",
     "rejected_articles",
 )
 
@@ -194,6 +198,9 @@ def _publish_in_transaction(con: duckdb.DuckDBPyConnection, run_id: str) -> dict
         group by entity_id, mention_text
         """
     )
+    for table in DERIVED_TABLES:
+        con.execute(f"delete from {table}")
+        con.execute((SQL_DIR / "derived" / f"{table}.sql").read_text())
     con.execute("delete from rejected_articles")
     con.execute(f"insert into rejected_articles by name select * from {STAGING}.rejected_articles")
 

@@ -1,0 +1,203 @@
+"""`make eval EVAL_DIR=../shared/eval`: build a warehouse from the development data and print the figures.
+
+The data stays where it is; its articles are written as JSONL into a temporary folder outside the project,
+the real pipeline builds a warehouse there, and the scores are computed from the warehouse tables.
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
+from wiredesk.evaluation import (
+    COMMODITY_NEWS_TO_CONLL,
+    ONTONOTES_TO_CONLL,
+    REUTERS_COMMODITY_TOPICS,
+    commodity_news_articles,
+    gold_spans_in_body,
+    read_jsonl,
+    reuters_articles,
+    reuters_place_codes,
+    score_sets,
+    score_spans,
+    scored_commodity,
+)
+from wiredesk.gazetteer import load_gazetteer
+from wiredesk.settings import Settings
+
+REUTERS_FILE = "reuters21578-train.jsonl"
+COMMODITY_NEWS_FILE = "commodity-news-corpus/annotated.jsonl"
+
+
+def write_corpus(eval_dir: Path, folder: Path, limit: int | None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "reuters.jsonl").open("w", encoding="utf-8") as out:
+        for article in reuters_articles(eval_dir / REUTERS_FILE, limit):
+            out.write(json.dumps(article) + "\n")
+    with (folder / "commodity_news.jsonl").open("w", encoding="utf-8") as out:
+        for article in commodity_news_articles(eval_dir / COMMODITY_NEWS_FILE):
+            out.write(json.dumps(article) + "\n")
+
+
+def build(folder: Path, db_path: Path) -> float:
+    settings = Settings.from_env()
+    settings = Settings(
+        seeds_dir=folder,
+        db_path=db_path,
+        spacy_model=settings.spacy_model,
+        max_article_bytes=settings.max_article_bytes,
+        nlp_processes=settings.nlp_processes,
+        nlp_chunk_size=settings.nlp_chunk_size,
+    )
+    started = time.perf_counter()
+    result = dg.materialize([*ALL_ASSETS, *ALL_CHECKS], resources=build_resources(settings), raise_on_error=False)
+    if not result.success:
+        failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
+        raise SystemExit(f"the evaluation build failed (failed checks: {failed})")
+    return time.perf_counter() - started
+
+
+def grouped(rows) -> dict[str, set]:
+    out: dict[str, set] = defaultdict(set)
+    for doc, value in rows:
+        if value is not None:
+            out[doc].add(value)
+    return out
+
+
+def evaluate_reuters(con, eval_dir: Path, limit: int | None) -> list[str]:
+    gazetteer = load_gazetteer()
+    gold_places, gold_topics, unmapped = {}, {}, set()
+    for count, record in enumerate(read_jsonl(eval_dir / REUTERS_FILE)):
+        if limit is not None and count >= limit:
+            break
+        doc = f"reuters-{record['doc_id']}"
+        codes, missing = reuters_place_codes(record["places"], gazetteer)
+        unmapped |= missing
+        gold_places[doc] = codes
+        gold_topics[doc] = {REUTERS_COMMODITY_TOPICS[t] for t in record["topics"] if t in REUTERS_COMMODITY_TOPICS}
+    loaded = {
+        doc for (doc,) in con.execute("select external_id from articles where source = 'Reuters-21578'").fetchall()
+    }
+    gold_places = {doc: codes for doc, codes in gold_places.items() if doc in loaded}
+    gold_topics = {doc: topics for doc, topics in gold_topics.items() if doc in loaded}
+
+    predicted_places = grouped(
+        con.execute(
+            """select a.external_id, m.country_code from entity_mentions m join articles a using (article_id)
+            where a.source = 'Reuters-21578' and m.country_code is not null"""
+        ).fetchall()
+    )
+    labelled = {doc: codes for doc, codes in gold_places.items() if codes}
+    countries = score_sets(labelled, {doc: predicted_places.get(doc, set()) for doc in labelled})
+
+    def commodity_rows(where: str):
+        rows = con.execute(
+            f"""select a.external_id, c.commodity, c.commodity_group
+            from article_commodities c join articles a using (article_id)
+            where a.source = 'Reuters-21578' {where}"""
+        ).fetchall()
+        return grouped((doc, scored_commodity(commodity, group)) for doc, commodity, group in rows)
+
+    primary = score_sets(gold_topics, commodity_rows("and c.is_primary"))
+    mentioned = commodity_rows("")
+    recall_hits = sum(len(topics & mentioned.get(doc, set())) for doc, topics in gold_topics.items())
+    recall_total = sum(len(topics) for topics in gold_topics.values())
+    return [
+        f"Reuters-21578 train: {len(loaded)} articles",
+        f"  document countries (editors' PLACES, {len(labelled)} labelled docs): {countries}",
+        f"  primary commodity (TOPICS, 25 commodities): {primary}",
+        f"  labelled commodities found among all mentions: {recall_hits}/{recall_total} = "
+        f"{recall_hits / max(recall_total, 1):.3f}",
+        f"  PLACES codes with no country: {sorted(unmapped) or 'none'}",
+    ]
+
+
+def evaluate_commodity_news(con, eval_dir: Path) -> list[str]:
+    bodies = dict(
+        con.execute("select external_id, body from articles where source = 'commodity-news-corpus'").fetchall()
+    )
+    gold_entities, gold_commodities = [], []
+    for record in read_jsonl(eval_dir / COMMODITY_NEWS_FILE):
+        doc = f"cnc-{record['doc_id']}"
+        if doc not in bodies:
+            continue
+        for start, end, kind, _text in gold_spans_in_body(record, bodies[doc]):
+            if kind == "Commodity":
+                gold_commodities.append((doc, start, end))
+            elif kind in COMMODITY_NEWS_TO_CONLL:
+                gold_entities.append((doc, start, end, COMMODITY_NEWS_TO_CONLL[kind], kind))
+    predicted = [
+        (doc, start, end, ONTONOTES_TO_CONLL[label])
+        for doc, start, end, label in con.execute(
+            """select a.external_id, m.start_char, m.end_char, m.entity_type
+            from entity_mentions m join articles a using (article_id)
+            where a.source = 'commodity-news-corpus' and m.field = 'body'"""
+        ).fetchall()
+    ]
+    lines = [f"Commodity news corpus: {len(bodies)} articles"]
+    all_gold = [g[:4] for g in gold_entities]
+    lines.append(f"  entities, all mapped types (PER/ORG/LOC/MISC), exact spans: {score_spans(all_gold, predicted)}")
+    core_kinds = {"PERSON", "ORGANIZATION", "COUNTRY"}
+    core_gold = [g[:4] for g in gold_entities if g[4] in core_kinds]
+    core_types = {"PER", "ORG"}
+    core_spans = {g[:3] for g in core_gold}
+    core_predicted = [p for p in predicted if p[3] in core_types or p[:3] in core_spans]
+    lines.append(f"  entities, COUNTRY/ORGANIZATION/PERSON only, exact spans: {score_spans(core_gold, core_predicted)}")
+    for conll in ("PER", "ORG", "LOC", "MISC"):
+        lines.append(
+            f"    {conll:<4} {score_spans([g for g in all_gold if g[3] == conll], [p for p in predicted if p[3] == conll])}"
+        )
+    predicted_commodities = con.execute(
+        """select a.external_id, m.start_char, m.end_char
+        from commodity_mentions m join articles a using (article_id)
+        where a.source = 'commodity-news-corpus' and m.field = 'body'"""
+    ).fetchall()
+    lines.append(f"  commodity mentions, exact spans: {score_spans(gold_commodities, predicted_commodities)}")
+    overlap_tp = sum(
+        any(d == doc and s < end and start < e for d, s, e in gold_commodities)
+        for doc, start, end in predicted_commodities
+    )
+    found = sum(
+        any(d == doc and s < end and start < e for d, s, e in predicted_commodities)
+        for doc, start, end in gold_commodities
+    )
+    lines.append(
+        f"  commodity mentions, overlapping spans: precision {overlap_tp / max(len(predicted_commodities), 1):.3f}"
+        f"  recall {found / max(len(gold_commodities), 1):.3f}"
+    )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make eval", description=__doc__)
+    parser.add_argument("eval_dir", type=Path, help="the development data folder (e.g. ../shared/eval)")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N Reuters articles")
+    parser.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    if not (args.eval_dir / REUTERS_FILE).is_file() or not (args.eval_dir / COMMODITY_NEWS_FILE).is_file():
+        print(f"{args.eval_dir} does not hold {REUTERS_FILE} and {COMMODITY_NEWS_FILE}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="wiredesk-eval-") as scratch:
+        workdir = args.workdir or Path(scratch)
+        folder, db_path = workdir / "articles", workdir / "eval.duckdb"
+        write_corpus(args.eval_dir, folder, args.limit)
+        seconds = build(folder, db_path)
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            articles = con.execute("select count(*) from articles").fetchall()[0][0]
+            lines = [f"built {articles} articles in {seconds:.1f}s ({articles / seconds:.1f} articles/s)"]
+            lines += evaluate_reuters(con, args.eval_dir, args.limit)
+            lines += evaluate_commodity_news(con, args.eval_dir)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+-- article_commodities: each commodity an article names, how prominently, and whether it is what the
+-- article is about (is_primary) rather than a passing mention.
+insert into article_commodities by name
+with per_article as (
+    select
+        article_id,
+        commodity,
+        any_value(commodity_group) as commodity_group,
+        count(*) as mention_count,
+        bool_or(field = 'title') as in_title,
+        bool_or(sentence_index between 1 and 2) as in_lead,
+        min(sentence_index) as first_sentence_index
+    from commodity_mentions
+    group by article_id, commodity
+),
+
+totals as (
+    select article_id, sum(mention_count) as article_mentions, max(mention_count) as top_count
+    from per_article
+    group by article_id
+),
+
+scored as (
+    select
+        p.*,
+        p.mention_count / t.article_mentions as share,
+        round(
+            0.35 * p.in_title::int
+            + 0.25 * p.in_lead::int
+            + 0.25 * p.mention_count / t.top_count
+            + 0.15 * (1 - p.first_sentence_index / greatest(a.sentence_count, 1)),
+            4
+        ) as relevance
+    from per_article as p
+    join totals as t using (article_id)
+    join articles as a using (article_id)
+),
+
+final as (
+    select
+        *,
+        relevance >= 0.5 as is_primary
+    from scored
+)
+
+select * from final

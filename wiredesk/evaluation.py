@@ -1,0 +1,213 @@
+"""Scoring the warehouse against labelled news: pure functions, no data.
+
+The evaluation data is licensed for research use and never lives in this repository: `make eval EVAL_DIR=...`
+passes its folder in, `pipelines/evaluate.py` builds a warehouse from it in a temporary folder, and the
+functions here turn the labels and the warehouse rows into precision, recall and F1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from wiredesk.gazetteer import Gazetteer
+
+# Reuters-21578 TOPICS codes for the 25 commodities scored, as names the scorer compares.
+REUTERS_COMMODITY_TOPICS = {
+    "copper": "copper",
+    "gold": "gold",
+    "silver": "silver",
+    "zinc": "zinc",
+    "lead": "lead",
+    "tin": "tin",
+    "nickel": "nickel",
+    "alum": "aluminium",
+    "iron-steel": "iron/steel",
+    "soybean": "soybeans",
+    "wheat": "wheat",
+    "corn": "corn",
+    "rice": "rice",
+    "crude": "crude oil",
+    "nat-gas": "natural gas",
+    "gas": "gasoline",
+    "coffee": "coffee",
+    "cocoa": "cocoa",
+    "sugar": "sugar",
+    "cotton": "cotton",
+    "rubber": "rubber",
+    "palm-oil": "palm oil",
+    "livestock": "livestock",
+    "orange": "orange juice",
+    "tea": "tea",
+}
+SCORED_COMMODITIES = frozenset(REUTERS_COMMODITY_TOPICS.values())
+
+
+def scored_commodity(commodity: str, commodity_group: str) -> str | None:
+    """Our catalogue's commodity as one of the 25 scored names, or None when it is not scored."""
+    if commodity_group == "livestock":
+        return "livestock"
+    if commodity in ("steel", "iron ore"):
+        return "iron/steel"
+    return commodity if commodity in SCORED_COMMODITIES else None
+
+
+# OntoNotes labels (spaCy) as CoNLL types; the commodity-news corpus's types likewise.
+ONTONOTES_TO_CONLL = {
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+    "LAW": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LANGUAGE": "MISC",
+}
+COMMODITY_NEWS_TO_CONLL = {
+    "PERSON": "PER",
+    "ORGANIZATION": "ORG",
+    "COUNTRY": "LOC",
+    "STATE_OR_PROVINCE": "LOC",
+    "LOCATION": "LOC",
+    "NATIONALITY": "MISC",
+}
+
+
+@dataclass(frozen=True)
+class Score:
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def precision(self) -> float:
+        predicted = self.true_positives + self.false_positives
+        return self.true_positives / predicted if predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        gold = self.true_positives + self.false_negatives
+        return self.true_positives / gold if gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __str__(self) -> str:
+        return (
+            f"P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}  "
+            f"(tp {self.true_positives}, fp {self.false_positives}, fn {self.false_negatives})"
+        )
+
+
+def score_sets(gold: dict[str, set], predicted: dict[str, set]) -> Score:
+    """Micro-averaged score of per-document label sets (documents missing from one side count as empty)."""
+    tp = fp = fn = 0
+    for doc in gold.keys() | predicted.keys():
+        g, p = gold.get(doc, set()), predicted.get(doc, set())
+        tp += len(g & p)
+        fp += len(p - g)
+        fn += len(g - p)
+    return Score(tp, fp, fn)
+
+
+def reuters_place_codes(places: Iterable[str], gazetteer: Gazetteer) -> tuple[set[str], set[str]]:
+    """Reuters PLACES codes ("usa", "west-germany") as ISO alpha-2 codes, and the codes that did not map."""
+    codes, unmapped = set(), set()
+    for place in places:
+        found = gazetteer.codes.get(place.upper()) or gazetteer.place(place.replace("-", " "))
+        if found is not None and found.kind == "country":
+            codes.add(found.country_code)
+        else:
+            unmapped.add(place)
+    return codes, unmapped
+
+
+def _reuters_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value.strip().split(".")[0], "%d-%b-%Y %H:%M:%S").isoformat() + "+00:00"
+    except ValueError:
+        return None
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def reuters_articles(path: Path, limit: int | None = None) -> Iterator[dict]:
+    """Reuters-21578 records as wiredesk JSONL articles; `id` keeps the doc_id for scoring."""
+    for count, record in enumerate(read_jsonl(path)):
+        if limit is not None and count >= limit:
+            return
+        if record.get("title", "").strip() and record.get("body", "").strip():
+            yield {
+                "id": f"reuters-{record['doc_id']}",
+                "title": record["title"],
+                "body": record["body"],
+                "published_at": _reuters_date(record.get("date")),
+                "source": "Reuters-21578",
+            }
+
+
+def commodity_news_articles(path: Path) -> Iterator[dict]:
+    """Commodity-news-corpus records as articles: the doc_id slug as the title, the text as the body."""
+    for record in read_jsonl(path):
+        yield {
+            "id": f"cnc-{record['doc_id']}",
+            "title": re.sub(r"[-_]+", " ", record["doc_id"]).strip(),
+            "body": record["text"],
+            "source": "commodity-news-corpus",
+        }
+
+
+def align_offsets(original: str, normalised: str) -> list[int]:
+    """For each character index of `original`, the index of the same non-space character in `normalised`.
+
+    Normalisation only changes whitespace, so the non-space characters of both texts are the same sequence;
+    whitespace in `original` maps to the next non-space character's place.
+    """
+    mapping = [0] * (len(original) + 1)
+    j = 0
+    for i, char in enumerate(original):
+        if char.isspace():
+            mapping[i] = j
+            continue
+        while j < len(normalised) and normalised[j] != char:
+            j += 1
+        mapping[i] = j
+        j += 1
+    mapping[len(original)] = len(normalised)
+    return mapping
+
+
+def gold_spans_in_body(record: dict, body: str) -> list[tuple[int, int, str, str]]:
+    """The corpus's annotated spans as (start, end, type, text) offsets into our normalised body."""
+    text = record["text"]
+    mapping = align_offsets(text, body)
+    spans = []
+    for entity in record["entities"]:
+        start, end = entity["start"], entity["end"]
+        if text[start:end].strip():
+            new_start, new_end = mapping[start], mapping[end - 1] + 1
+            spans.append((new_start, new_end, entity["type"], body[new_start:new_end]))
+    return spans
+
+
+def score_spans(gold: Iterable[tuple], predicted: Iterable[tuple]) -> Score:
+    """Exact-match score of (doc, start, end, type) tuples."""
+    gold_set, predicted_set = set(gold), set(predicted)
+    tp = len(gold_set & predicted_set)
+    return Score(tp, len(predicted_set) - tp, len(gold_set) - tp)
