@@ -154,6 +154,8 @@ def test_the_asset_graph_is_stable():
 
     keys = sorted(k.to_user_string() for k in defs.get_repository_def().asset_graph.get_all_asset_keys())
     assert keys == [
+        "article_commodities",
+        "article_entities",
         "articles",
         "commodities",
         "commodity_mentions",

@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from bisect import bisect_right
 
 import polars as pl
 
@@ -156,3 +158,62 @@ def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) ->
         .select(list(ENTITY_MENTION_SCHEMA))
         .cast(ENTITY_MENTION_SCHEMA)
     )
+
+
+# Forms shorter than this are too likely to be ordinary words ("He", "US" is handled by the model).
+_MIN_PROPAGATED_LENGTH = 3
+_PROPAGATED_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT")
+
+
+def propagate_mentions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """Add the occurrences of an article's names that the model missed there ("Bessent confirmed").
+
+    A form counts when the model tagged it elsewhere in the same article, or when it is the surname of a
+    full person name there; occurrences are matched case-sensitively at word boundaries.
+    """
+    if raw_mentions.is_empty():
+        return raw_mentions
+    tagged = raw_mentions.filter(
+        pl.col("ner_label").is_in(_PROPAGATED_LABELS)
+        & (pl.col("mention_text").str.len_chars() >= _MIN_PROPAGATED_LENGTH)
+        & pl.col("mention_text").str.contains(r"^[A-Z]")
+    ).select("article_id", form="mention_text", label="ner_label")
+    surnames = raw_mentions.filter(
+        (pl.col("ner_label") == "PERSON") & pl.col("mention_text").str.contains(r"^[A-Z]\S+ (\S+ )*[A-Z]\S{2,}$")
+    ).select("article_id", form=pl.col("mention_text").str.extract(r"(\S+)$"), label=pl.lit("PERSON"))
+    forms = (
+        pl.concat([tagged, surnames])
+        .group_by("article_id", "form")
+        .agg(label=pl.col("label").mode().sort().first())
+        .group_by("article_id")
+        .agg("form", "label")
+    )
+    texts = articles.select("article_id", "title", "body").join(forms, on="article_id")
+    existing = raw_mentions.group_by("article_id", "field").agg(spans=pl.concat_list("start_char", "end_char"))
+    taken = {(a, f): [tuple(s) for s in spans] for a, f, spans in existing.iter_rows()}
+    starts = (
+        sentences.sort("sentence_index")
+        .group_by("article_id", "field", maintain_order=True)
+        .agg("start_char", "sentence_index")
+    )
+    sentence_starts = {(a, f): (s, i) for a, f, s, i in starts.iter_rows()}
+
+    added = []
+    for article_id, title, body, article_forms, labels in texts.iter_rows():
+        ordered = sorted(zip(article_forms, labels, strict=True), key=lambda fl: -len(fl[0]))
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f, _ in ordered) + r")(?![\w-])")
+        label_of = dict(ordered)
+        for field, text in (("title", title), ("body", body)):
+            occupied = taken.get((article_id, field), [])
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if any(s < end and start < e for s, e in occupied):
+                    continue
+                occupied.append((start, end))
+                starts_of, indexes = sentence_starts.get((article_id, field), ([0], [0]))
+                position = max(bisect_right(starts_of, start) - 1, 0)
+                added.append((article_id, field, start, end, match.group(), label_of[match.group()], indexes[position]))
+    if not added:
+        return raw_mentions
+    extra = pl.DataFrame(added, schema=raw_mentions.schema, orient="row")
+    return pl.concat([raw_mentions, extra]).sort("article_id", "field", "start_char")

@@ -28,6 +28,60 @@ _COLLOQUIAL_COUNTRY_NAMES = {
 }
 
 
+# Province and town names that are ordinary words in English news ("the Gulf", "Central"): never a place alone.
+_GENERIC_PLACE_WORDS = frozenset(
+    ["gulf", "central", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "capital", "coast", "island", "islands", "highlands", "lakes", "delta", "plateau", "mountain", "valley", "river", "bay", "lake", "city", "district", "province", "region", "centre", "center", "midwest", "mid", "west", "middle", "east", "far", "east", "union", "federal", "national", "republic"]
+)
+
+# The AP Stylebook's state abbreviations, as datelines write them ("BUFFALO, N.Y."), by postal code.
+_AP_STATE_ABBREVIATIONS = {
+    "AL": ("Ala.",),
+    "AZ": ("Ariz.",),
+    "AR": ("Ark.",),
+    "CA": ("Calif.", "Cal."),
+    "CO": ("Colo.",),
+    "CT": ("Conn.",),
+    "DE": ("Del.",),
+    "FL": ("Fla.",),
+    "GA": ("Ga.",),
+    "IL": ("Ill.",),
+    "IN": ("Ind.",),
+    "KS": ("Kan.", "Kans."),
+    "KY": ("Ky.",),
+    "LA": ("La.",),
+    "MD": ("Md.",),
+    "MA": ("Mass.",),
+    "MI": ("Mich.",),
+    "MN": ("Minn.",),
+    "MS": ("Miss.",),
+    "MO": ("Mo.",),
+    "MT": ("Mont.",),
+    "NE": ("Neb.", "Nebr."),
+    "NV": ("Nev.",),
+    "NH": ("N.H.",),
+    "NJ": ("N.J.",),
+    "NM": ("N.M.",),
+    "NY": ("N.Y.",),
+    "NC": ("N.C.",),
+    "ND": ("N.D.",),
+    "OK": ("Okla.",),
+    "OR": ("Ore.", "Oreg."),
+    "PA": ("Pa.", "Penn."),
+    "RI": ("R.I.",),
+    "SC": ("S.C.",),
+    "SD": ("S.D.",),
+    "TN": ("Tenn.",),
+    "TX": ("Tex.",),
+    "VT": ("Vt.",),
+    "VA": ("Va.",),
+    "WA": ("Wash.",),
+    "WV": ("W.Va.", "W. Va."),
+    "WI": ("Wis.", "Wisc."),
+    "WY": ("Wyo.",),
+    "DC": ("D.C.",),
+}
+
+
 @dataclass(frozen=True)
 class Place:
     name: str  # canonical English name
@@ -38,8 +92,9 @@ class Place:
 
 
 def fold(name: str) -> str:
-    """The lookup key of a name: NFKC, lower case, no dots or possessive, no leading 'the', single spaces."""
-    key = unicodedata.normalize("NFKC", name).casefold().replace(".", "")
+    """The lookup key of a name: no accents, lower case, no dots or possessive, no leading 'the', single spaces."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    key = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace(".", "")
     key = re.sub(r"['’]s$", "", key.strip())
     key = re.sub(r"^the\s+", "", key)
     return re.sub(r"\s+", " ", key).strip(" -'\"“”‘’")
@@ -52,10 +107,13 @@ class Gazetteer:
     demonyms: dict[str, Place]  # folded demonym -> country
     regions: dict[str, Place]  # folded state or province -> region
     cities: dict[str, Place]  # folded city name -> the most populous city of that name
+    abbreviations: dict[str, Place]  # a dotted abbreviation as written ("Calif.", "N.Y.") -> region
 
     def place(self, name: str) -> Place | None:
         """A country, region or city by name (in that order of preference), or by an all-caps code."""
         stripped = name.strip()
+        if "." in stripped and stripped in self.abbreviations:
+            return self.abbreviations[stripped]
         code = stripped.replace(".", "").upper()
         if stripped.replace(".", "").isupper() and code in self.codes:
             return self.codes[code]
@@ -97,6 +155,7 @@ def load_gazetteer() -> Gazetteer:
 
     countries: dict[str, Place] = {}
     codes: dict[str, Place] = {}
+    by_alpha2: dict[str, Place] = {}
     demonyms: dict[str, Place] = {}
     regions: dict[str, Place] = {}
     for record in pycountry.countries:
@@ -114,37 +173,42 @@ def load_gazetteer() -> Gazetteer:
         names.add(info.get("name", "") or "")
         for alias in info.get("alt", []):
             if alias.isupper() and len(alias) <= 3:
-                codes[alias] = place
+                # Two-letter ISO codes double as words and tickers ("IN", "ST"): only other codes ("UK") count.
+                if alias not in (code, record.alpha_3) and len(alias) > 1:
+                    codes[alias] = place
             elif _ascii_alias(alias):
                 names.add(alias)
         for alias in names:
             if alias:
                 countries.setdefault(fold(alias), place)
-        codes.setdefault(code, place)
         codes.setdefault(record.alpha_3, place)
+        by_alpha2[code] = place
         for province in info.get("provinces", []):
             if _ascii_alias(province):
                 regions.setdefault(fold(province), Place(province, code, "region", None, None))
 
     # Most populous first, so that "American" is the United States' demonym, not a territory's.
     for code, info in info_by_code.items():
-        if info.get("demonym") and code in codes:
-            demonyms.setdefault(fold(info["demonym"]), codes[code])
+        if info.get("demonym") and code in by_alpha2:
+            demonyms.setdefault(fold(info["demonym"]), by_alpha2[code])
     for record in pycountry.historic_countries:
         code = getattr(record, "alpha_2", None)
-        if code and code not in codes:
+        if code and code not in by_alpha2:
             place = Place(record.name.split(",")[0], code, "country", None, None)
-            codes[code] = place
+            by_alpha2[code] = place
             countries.setdefault(fold(record.name.split(",")[0]), place)
     for alias, code in _COLLOQUIAL_COUNTRY_NAMES.items():
-        countries.setdefault(fold(alias), codes[code])
+        countries.setdefault(fold(alias), by_alpha2[code])
     for name, code in constituent_parts:
         regions.setdefault(fold(name), Place(name, code, "region", None, None))
 
-    united_states = codes["US"]
+    codes["US"] = by_alpha2["US"]
+    abbreviations = {}
     for state in geonames.get_us_states().values():
-        regions[fold(state["name"])] = Place(state["name"], "US", "region", None, None)
-    codes.setdefault("USA", united_states)
+        region = Place(state["name"], "US", "region", None, None)
+        regions[fold(state["name"])] = region
+        for abbreviation in _AP_STATE_ABBREVIATIONS.get(state["code"], ()):
+            abbreviations[abbreviation] = region
 
     cities: dict[str, tuple[int, Place]] = {}
     # Continents are places without a country: they must not fall through to a town named "Asia".
@@ -152,14 +216,19 @@ def load_gazetteer() -> Gazetteer:
     for city in geonames.get_cities().values():
         place = Place(city["name"], city["countrycode"], "city", city["latitude"], city["longitude"])
         population = city.get("population") or 0
-        for alias in [city["name"], *(a for a in city.get("alternatenames", []) if _ascii_alias(a))]:
-            key = fold(alias)
-            if key not in cities or cities[key][0] < population:
-                cities[key] = (population, place)
+        # Alternate names are left out: they hold nicknames ("Garden City" for Singapore) that mislead.
+        key = fold(city["name"])
+        if key not in cities or cities[key][0] < population:
+            cities[key] = (population, place)
     return Gazetteer(
         countries=countries,
         codes=codes,
         demonyms=demonyms,
-        regions=regions,
-        cities={key: place for key, (_, place) in cities.items() if key not in continent_keys},
+        regions={key: place for key, place in regions.items() if key not in _GENERIC_PLACE_WORDS},
+        cities={
+            key: place
+            for key, (_, place) in cities.items()
+            if key not in continent_keys and key not in _GENERIC_PLACE_WORDS
+        },
+        abbreviations=abbreviations,
     )

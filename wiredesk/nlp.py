@@ -6,6 +6,7 @@ offsets are mapped back to the field (`title` or `body`) they fall in. Sentence 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from wiredesk.normalise import PARAGRAPH_SEPARATOR
+from wiredesk.wirecopy import find_dateline, model_text
 
 # Named entities only: numbers, dates, money and the like are not entities.
 ENTITY_LABELS = (
@@ -111,12 +113,14 @@ def iter_annotations(
     sentences: list[tuple] = []
     mentions: list[tuple] = []
     rows = iter(rows)
-    texts = ((article_text(title, body), (article_id, title, body)) for article_id, title, body in rows)
+    texts = (
+        (model_text(title, body, PARAGRAPH_SEPARATOR), (article_id, title, body)) for article_id, title, body in rows
+    )
     for doc, (article_id, title, body) in nlp.pipe(
         texts, as_tuples=True, n_process=max(n_process, 1), batch_size=batch_size
     ):
         articles.append((article_id, title, body))
-        _collect(doc, article_id, len(title), sentences, mentions)
+        _collect(doc, article_id, title, body, sentences, mentions)
         if len(articles) >= chunk_size:
             yield _annotations(articles, sentences, mentions)
             articles, sentences, mentions = [], [], []
@@ -134,41 +138,48 @@ def _annotations(articles: list, sentences: list, mentions: list) -> Annotations
     )
 
 
-def _collect(doc: Doc, article_id: str, title_length: int, sentences: list, mentions: list) -> None:
+def _collect(doc: Doc, article_id: str, title: str, body: str, sentences: list, mentions: list) -> None:
+    """Append the doc's sentences and entity mentions, with texts cut from the original (not truecased) text."""
+    original = article_text(title, body)
+    title_length = len(title)
     body_offset = title_length + len(PARAGRAPH_SEPARATOR)
-    sentence_starts = []
+    sentence_starts: list[int] = []  # character offsets into `original`
     for index, sent in enumerate(s for s in doc.sents if s.text.strip()):
         field, offset = ("title", 0) if sent.start_char < body_offset else ("body", body_offset)
         start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
         end = start + len(sent.text.strip())
-        sentences.append((article_id, index, field, start - offset, end - offset, doc.text[start:end]))
-        sentence_starts.append(sent.start)
+        sentences.append((article_id, index, field, start - offset, end - offset, original[start:end]))
+        sentence_starts.append(start)
+
+    # A dateline's place is a place mention, whatever the model made of it.
+    dateline = [(start + body_offset, end + body_offset) for start, end in find_dateline(body)]
+    spans = [(start, end, "GPE") for start, end in dateline]
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS or not ent.text.strip():
             continue
-        in_title = ent.start_char < body_offset
-        if in_title and ent.end_char > title_length:
+        if ent.start_char < title_length < ent.end_char or ent.start_char < title_length + 2 <= ent.end_char:
             continue  # spans the title/body join: not a real mention
+        if any(start < ent.end_char and ent.start_char < end for start, end in dateline):
+            continue
+        spans.append((ent.start_char, ent.end_char, ent.label_))
+    for start, end, label in spans:
+        in_title = start < body_offset
         offset = 0 if in_title else body_offset
         mentions.append(
             (
                 article_id,
                 "title" if in_title else "body",
-                ent.start_char - offset,
-                ent.end_char - offset,
-                ent.text,
-                ent.label_,
-                _sentence_of(ent.start, sentence_starts),
+                start - offset,
+                end - offset,
+                original[start:end],
+                label,
+                _sentence_of(start, sentence_starts),
             )
         )
 
 
-def _sentence_of(token_index: int, sentence_starts: list[int]) -> int:
-    # Sentences are few per article: a backwards scan is simpler than bisect and as fast here.
-    for index in range(len(sentence_starts) - 1, -1, -1):
-        if sentence_starts[index] <= token_index:
-            return index
-    return 0
+def _sentence_of(char_index: int, sentence_starts: list[int]) -> int:
+    return max(bisect_right(sentence_starts, char_index) - 1, 0)
 
 
 # Below this many articles per worker, starting worker processes costs more than it saves.
