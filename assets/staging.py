@@ -140,6 +140,7 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
         "entity_mentions": ENTITY_MENTION_SCHEMA,
         "commodity_mentions": {
             **COMMODITY_MENTION_SCHEMA,
+            "in_name": pl.Boolean,
             "sentence_index": pl.Int32,
             "sentence_text": pl.String,
         },

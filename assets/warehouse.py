@@ -22,7 +22,7 @@ TABLE_DESCRIPTIONS = {
     "commodities": "The commodity catalogue (group, HS code, synonyms) with mention and article counts.",
     "commodity_mentions": "Each commodity mention: commodity, group, offsets, sentence index and text.",
     "article_entities": "Each entity an article names, with its relevance (title, lead, frequency, position).",
-    "article_commodities": "Each commodity an article names, its relevance, and whether it is what the article is about.",
+    "article_commodities": "Each commodity an article names, its relevance, and whether the article is about it.",
     "rejected_articles": "Every file or JSONL line in the folder that could not be loaded, with the reason.",
 }
 WAREHOUSE_KEYS = {table: dg.AssetKey(table) for table in ANALYST_TABLES}

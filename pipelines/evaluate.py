@@ -152,9 +152,8 @@ def evaluate_commodity_news(con, eval_dir: Path) -> list[str]:
     core_predicted = [p for p in predicted if p[3] in core_types or p[:3] in core_spans]
     lines.append(f"  entities, COUNTRY/ORGANIZATION/PERSON only, exact spans: {score_spans(core_gold, core_predicted)}")
     for conll in ("PER", "ORG", "LOC", "MISC"):
-        lines.append(
-            f"    {conll:<4} {score_spans([g for g in all_gold if g[3] == conll], [p for p in predicted if p[3] == conll])}"
-        )
+        of_type = score_spans([g for g in all_gold if g[3] == conll], [p for p in predicted if p[3] == conll])
+        lines.append(f"    {conll:<4} {of_type}")
     predicted_commodities = con.execute(
         """select a.external_id, m.start_char, m.end_char
         from commodity_mentions m join articles a using (article_id)

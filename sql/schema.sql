@@ -82,7 +82,8 @@ create table if not exists commodity_mentions (
     start_char integer not null,
     end_char integer not null,
     sentence_index integer not null,
-    sentence_text varchar not null
+    sentence_text varchar not null,
+    in_name boolean not null            -- part of a longer proper name ("Bethlehem Steel Corp")
 );
 
 create table if not exists rejected_articles (

@@ -86,9 +86,9 @@ def test_false_friends_are_not_commodities(matcher, text):
 def test_everyday_words_need_a_market_context(matcher):
     assert found("The oil painting sold.", matcher) == []
     assert found("He put oil in the car.", matcher) == []
-    assert found("Oil prices fell on Monday.", matcher) == [("crude oil", "Oil prices")]
-    assert found("Lead prices on the LME rose.", matcher) == [("lead", "Lead prices")]
-    assert found("Tin output in Indonesia fell two percent.", matcher) == [("tin", "Tin output")]
+    assert found("Oil prices fell on Monday.", matcher) == [("crude oil", "Oil")]
+    assert found("Lead prices on the LME rose.", matcher) == [("lead", "Lead")]
+    assert found("Tin output in Indonesia fell two percent.", matcher) == [("tin", "Tin")]
 
 
 def test_false_friends_file_loads():

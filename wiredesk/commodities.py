@@ -30,11 +30,14 @@ COMMODITY_MENTION_SCHEMA = {
 
 # Words that make a sentence about markets, so that "oil" or "lead" there means the commodity.
 _MARKET_CONTEXT = re.compile(
-    r"\b(price[sd]?|futures|contracts?|tonnes?|tons?|barrels?|bushels?|ounces?|oz|bags|lbs?|pounds|"
-    r"exports?|imports?|exporters?|importers?|shipments?|output|production|producers?|supply|supplies|"
-    r"demand|stocks|inventor(y|ies)|reserves|mines?|miners?|mining|smelters?|refiner(y|ies)|refined|"
-    r"crop|harvest|traders?|trading|market|markets|commodit(y|ies)|benchmark|spot|per cent|percent|"
-    r"opec|lme|comex|nymex|cbot|ice|wells?|pipelines?|drilling|fields?|cargo(es)?|metals?)\b",
+    r"\b(price[sd]?|pricing|futures|contracts?|tonnes?|tons?|barrels?|bpd|bushels?|ounces?|oz|bags|lbs?|pounds|"
+    r"exports?|imports?|exporters?|importers?|shipments?|output|production|producers?|producing|supply|supplies|"
+    r"demand|stocks|inventor(y|ies)|reserves|mines?|miners?|mining|smelt(ers?|ing)|refiner(y|ies)|refined|"
+    r"concentrates?|bullion|crop|harvest|plantations?|estates?|auctions?|traders?|trading|market|markets|"
+    r"commodit(y|ies)|benchmark|spot|per cent|percent|opec|lme|comex|nymex|cbot|ice|wells?|pipelines?|"
+    r"drilling|exploration|fields?|cargo(es)?|tankers?|metals?|energy|industry|compan(y|ies)|ministers?|ministry|"
+    r"sands|shale|properties|utilit(y|ies)|transmission|distribution|liquids|consumption|consumers?|glut|"
+    r"surplus|shortage|quotas?|tariffs?|embargo|sanctions?)\b",
     re.IGNORECASE,
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -40,8 +41,30 @@ def attach_sentences(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.Data
 NAME_TYPES = ("ORG", "PERSON", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")
 
 
-def drop_inside_names(commodity_mentions: pl.DataFrame, entity_mentions: pl.DataFrame) -> pl.DataFrame:
-    """Commodity mentions that are not part of a longer organisation, person or other proper name."""
+# "Paloma Petroleum Ltd", "Magma Copper Co": a company name, whether or not the model tagged it.
+_COMPANY_SUFFIX = re.compile(
+    r"^(?:\s+(?:[A-Z][\w&.'-]*|and|&|of))*?\s+(?i:Co|Cos|Corp|Corporation|Company|Inc|Ltd|Limited|Plc|LLC|LP|"
+    r"Group|Holdings?|Cie|SA|S\.A|AG|NV|N\.V|BV|SpA|AB|ASA|Bhd|Berhad|Pty|Industries|Resources|Mines|Mining)\b"
+)
+
+
+def _company_name_follows(texts: pl.Series, ends: pl.Series) -> pl.Series:
+    return pl.Series(
+        [
+            bool(_COMPANY_SUFFIX.match(text[end : end + 60])) or text.rfind("<", 0, end) > text.rfind(">", 0, end)
+            for text, end in zip(texts, ends, strict=True)
+        ],
+        dtype=pl.Boolean,
+    )
+
+
+def flag_inside_names(
+    commodity_mentions: pl.DataFrame, entity_mentions: pl.DataFrame, articles: pl.DataFrame
+) -> pl.DataFrame:
+    """Add `in_name`: the mention is part of a longer proper name ("Bethlehem Steel Corp", "<Paloma Petroleum>").
+
+    Such a mention is kept, since the name still says what the story is about, but weighs less in relevance.
+    """
     names = entity_mentions.filter(pl.col("entity_type").is_in(NAME_TYPES)).select(
         "article_id", "field", name_start="start_char", name_end="end_char"
     )
@@ -55,14 +78,23 @@ def drop_inside_names(commodity_mentions: pl.DataFrame, entity_mentions: pl.Data
         .select("article_id", "field", "start_char")
         .unique()
     )
-    return commodity_mentions.join(inside, on=["article_id", "field", "start_char"], how="anti")
+    flagged = commodity_mentions.join(
+        inside.with_columns(in_name=pl.lit(True)), on=["article_id", "field", "start_char"], how="left"
+    )
+    texts = flagged.join(articles.select("article_id", "title", "body"), on="article_id", how="left").select(
+        text=pl.when(pl.col("field") == "title").then("title").otherwise("body"), end=pl.col("end_char")
+    )
+    company = _company_name_follows(texts["text"], texts["end"]) if flagged.height else pl.Series([], dtype=pl.Boolean)
+    return flagged.with_columns(in_name=pl.col("in_name").fill_null(False) | company)
 
 
 def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher) -> Extracted:
     raw_entity_mentions = propagate_mentions(annotations.entity_mentions, annotations.articles, annotations.sentences)
     entity_mentions = resolve_entity_mentions(raw_entity_mentions, gazetteer)
-    commodity_mentions = drop_inside_names(
-        find_commodity_mentions(annotations.articles, annotations.sentences, matcher), entity_mentions
+    commodity_mentions = flag_inside_names(
+        find_commodity_mentions(annotations.articles, annotations.sentences, matcher),
+        entity_mentions,
+        annotations.articles,
     )
     return Extracted(
         sentences=annotations.sentences,

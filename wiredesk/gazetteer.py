@@ -30,7 +30,48 @@ _COLLOQUIAL_COUNTRY_NAMES = {
 
 # Province and town names that are ordinary words in English news ("the Gulf", "Central"): never a place alone.
 _GENERIC_PLACE_WORDS = frozenset(
-    ["gulf", "central", "north", "south", "east", "west", "northern", "southern", "eastern", "western", "capital", "coast", "island", "islands", "highlands", "lakes", "delta", "plateau", "mountain", "valley", "river", "bay", "lake", "city", "district", "province", "region", "centre", "center", "midwest", "mid", "west", "middle", "east", "far", "east", "union", "federal", "national", "republic"]
+    [
+        "gulf",
+        "central",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "capital",
+        "coast",
+        "island",
+        "islands",
+        "highlands",
+        "lakes",
+        "delta",
+        "plateau",
+        "mountain",
+        "valley",
+        "river",
+        "bay",
+        "lake",
+        "city",
+        "district",
+        "province",
+        "region",
+        "centre",
+        "center",
+        "midwest",
+        "mid",
+        "west",
+        "middle",
+        "east",
+        "far",
+        "east",
+        "union",
+        "federal",
+        "national",
+        "republic",
+    ]
 )
 
 # The AP Stylebook's state abbreviations, as datelines write them ("BUFFALO, N.Y."), by postal code.

@@ -29,7 +29,12 @@ def case_map(text: str) -> dict[str, str]:
     forms: dict[str, Counter] = {}
     for match in _WORD.finditer(text):
         word = match.group()
-        if word.isupper() and len(word) > 1 and not is_all_caps(text[max(0, match.start() - 30) : match.end() + 30]) or not word.isupper():
+        if (
+            word.isupper()
+            and len(word) > 1
+            and not is_all_caps(text[max(0, match.start() - 30) : match.end() + 30])
+            or not word.isupper()
+        ):
             forms.setdefault(word.lower(), Counter())[word] += 1
     return {lower: counts.most_common(1)[0][0] for lower, counts in forms.items()}
 

@@ -1,5 +1,6 @@
 -- article_commodities: each commodity an article names, how prominently, and whether it is what the
--- article is about (is_primary) rather than a passing mention.
+-- article is about (is_primary) rather than a passing mention. Mentions inside a proper name
+-- ("Bethlehem Steel Corp") are counted but give no prominence.
 insert into article_commodities by name
 with per_article as (
     select
@@ -7,15 +8,16 @@ with per_article as (
         commodity,
         any_value(commodity_group) as commodity_group,
         count(*) as mention_count,
-        bool_or(field = 'title') as in_title,
-        bool_or(sentence_index between 1 and 2) as in_lead,
+        count(*) filter (where not in_name) as free_count,
+        coalesce(bool_or(field = 'title' and not in_name), false) as in_title,
+        coalesce(bool_or(sentence_index between 1 and 2 and not in_name), false) as in_lead,
         min(sentence_index) as first_sentence_index
     from commodity_mentions
     group by article_id, commodity
 ),
 
 totals as (
-    select article_id, sum(mention_count) as article_mentions, max(mention_count) as top_count
+    select article_id, sum(mention_count) as article_mentions, greatest(max(free_count), 1) as top_count
     from per_article
     group by article_id
 ),
@@ -27,7 +29,7 @@ scored as (
         round(
             0.35 * p.in_title::int
             + 0.25 * p.in_lead::int
-            + 0.25 * p.mention_count / t.top_count
+            + 0.25 * p.free_count / t.top_count
             + 0.15 * (1 - p.first_sentence_index / greatest(a.sentence_count, 1)),
             4
         ) as relevance
@@ -38,8 +40,9 @@ scored as (
 
 final as (
     select
-        *,
-        relevance >= 0.5 as is_primary
+        * exclude (free_count),
+        -- named in the headline, or in the lead and again, or again and again
+        in_title or (in_lead and free_count >= 2) or free_count >= 3 as is_primary
     from scored
 )
 
