@@ -6,6 +6,7 @@ import pytest
 from wiredesk.commodities import (
     build_matcher,
     default_matcher,
+    find_commodity_mentions,
     find_in_text,
     load_catalogue,
     load_false_friends,
@@ -96,8 +97,6 @@ def test_false_friends_file_loads():
 
 
 def test_mentions_frame_has_offsets_that_slice_back(matcher):
-    from wiredesk.commodities import find_commodity_mentions
-
     articles = pl.DataFrame({"article_id": ["a"], "title": ["Copper climbs"], "body": ["Copper and gold rose."]})
     sentences = pl.DataFrame(
         schema={"article_id": pl.String, "field": pl.String, "start_char": pl.Int32, "end_char": pl.Int32}
@@ -107,3 +106,28 @@ def test_mentions_frame_has_offsets_that_slice_back(matcher):
     assert sorted(out["commodity"]) == ["copper", "copper", "gold"]
     for row in out.iter_rows(named=True):
         assert texts[row["field"]][row["start_char"] : row["end_char"]] == row["mention_text"]
+
+
+def test_commodity_words_in_company_names_are_flagged():
+    from wiredesk.entities import ENTITY_MENTION_SCHEMA
+    from wiredesk.extraction import flag_inside_names
+
+    body = "Magma Copper Co cut its copper price. Bethlehem Steel said steel demand rose."
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["<PALOMA PETROLEUM LTD> YEAR NET"], "body": [body]})
+    sentences = pl.DataFrame(
+        schema={"article_id": pl.String, "field": pl.String, "start_char": pl.Int32, "end_char": pl.Int32}
+    )
+    mentions = find_commodity_mentions(articles, sentences, default_matcher())
+    # the model tagged "Bethlehem Steel" as an organisation
+    entities = pl.DataFrame(
+        [{"article_id": "a", "field": "body", "start_char": 38, "end_char": 53, "entity_type": "ORG"}]
+    ).cast({"start_char": pl.Int32, "end_char": pl.Int32})
+    flagged = flag_inside_names(mentions, entities, articles)
+    assert sorted(flagged.select("field", "mention_text", "in_name").rows()) == [
+        ("body", "Copper", True),
+        ("body", "Steel", True),
+        ("body", "copper", False),
+        ("body", "steel", False),
+        ("title", "PETROLEUM", True),
+    ]
+    assert set(ENTITY_MENTION_SCHEMA) >= {"entity_type"}

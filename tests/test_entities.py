@@ -141,3 +141,30 @@ def test_gazetteer_places(gazetteer, name, code):
 )
 def test_gazetteer_demonyms(gazetteer, name, code):
     assert gazetteer.nationality(name).country_code == code
+
+
+def test_missed_occurrences_of_an_articles_names_are_added():
+    from wiredesk.entities import propagate_mentions
+
+    body = "Scott Bessent spoke. Later Bessent confirmed it, and Malaysia agreed. Malaysia hosted."
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["Talks"], "body": [body]})
+    sentences = pl.DataFrame(
+        {"article_id": ["a", "a", "a"], "field": ["body"] * 3, "start_char": [0, 21, 70], "sentence_index": [1, 2, 3]},
+        schema_overrides={"start_char": pl.Int32, "sentence_index": pl.Int32},
+    )
+    raw = pl.DataFrame(
+        [
+            ("a", "body", 0, 13, "Scott Bessent", "PERSON", 1),
+            ("a", "body", 53, 61, "Malaysia", "GPE", 2),
+        ],
+        schema=RAW_ENTITY_MENTION_SCHEMA,
+        orient="row",
+    )
+    out = propagate_mentions(raw, articles, sentences)
+    added = out.join(raw, on=["article_id", "field", "start_char"], how="anti")
+    assert sorted(added.select("mention_text", "ner_label", "sentence_index").rows()) == [
+        ("Bessent", "PERSON", 2),
+        ("Malaysia", "GPE", 3),
+    ]
+    for row in out.iter_rows(named=True):
+        assert body[row["start_char"] : row["end_char"]] == row["mention_text"]

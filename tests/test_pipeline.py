@@ -170,3 +170,31 @@ def test_the_asset_graph_is_stable():
         "staging/sentences",
     ]
     assert isinstance(defs, dg.Definitions)
+
+
+def test_article_commodities_say_what_the_article_is_about(seed_warehouse):
+    rows = {
+        commodity: (mention_count, is_primary, relevance)
+        for commodity, mention_count, is_primary, relevance in query(
+            seed_warehouse, "select commodity, mention_count, is_primary, relevance from article_commodities"
+        )
+    }
+    assert rows["rare earths"][:2] == (3, True)  # named three times
+    assert rows["copper"][:2] == (1, False)  # one passing mention in the last paragraph
+    assert rows["rare earths"][2] > rows["soybeans"][2] > rows["copper"][2]
+
+
+def test_article_entities_rank_the_story_s_protagonists(seed_warehouse):
+    ranked = [
+        name
+        for (name,) in query(
+            seed_warehouse,
+            """select e.canonical_name from article_entities ae join entities e using (entity_id)
+            order by ae.relevance desc limit 5""",
+        )
+    ]
+    assert set(ranked[:2]) == {"China", "United States"}  # the headline's "US-China"
+    assert "Donald Trump" in ranked
+    assert query(seed_warehouse, "select count(*) from article_entities") == query(
+        seed_warehouse, "select count(*) from entities"
+    )

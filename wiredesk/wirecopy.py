@@ -25,18 +25,20 @@ def is_all_caps(text: str) -> bool:
 
 
 def case_map(text: str) -> dict[str, str]:
-    """Lower-case word → the form the text writes it in most often, from its mixed-case stretches."""
+    """Lower-case word → the form the text writes it in most often, mixed case before ALL CAPS.
+
+    An all-caps form ("OPEC", "U.S.") only wins when the text never writes the word otherwise: the same
+    text's own ALL-CAPS dateline must not teach "SEOUL".
+    """
     forms: dict[str, Counter] = {}
     for match in _WORD.finditer(text):
         word = match.group()
-        if (
-            word.isupper()
-            and len(word) > 1
-            and not is_all_caps(text[max(0, match.start() - 30) : match.end() + 30])
-            or not word.isupper()
-        ):
-            forms.setdefault(word.lower(), Counter())[word] += 1
-    return {lower: counts.most_common(1)[0][0] for lower, counts in forms.items()}
+        forms.setdefault(word.lower(), Counter())[word] += 1
+    chosen = {}
+    for lower, counts in forms.items():
+        mixed = [(n, w) for w, n in counts.items() if not (w.isupper() and len(w) > 1)]
+        chosen[lower] = max(mixed)[1] if mixed else counts.most_common(1)[0][0]
+    return chosen
 
 
 def truecase(text: str, forms: dict[str, str]) -> str:
