@@ -143,6 +143,10 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
             "in_name": pl.Boolean,
             "sentence_index": pl.Int32,
             "sentence_text": pl.String,
+            "direction": pl.String,
+            "trade_action": pl.String,
+            "price_or_quantity": pl.String,
+            "countries": pl.List(pl.String),
         },
     }
     counts = dict.fromkeys(outputs, 0)

@@ -83,7 +83,11 @@ create table if not exists commodity_mentions (
     end_char integer not null,
     sentence_index integer not null,
     sentence_text varchar not null,
-    in_name boolean not null            -- part of a longer proper name ("Bethlehem Steel Corp")
+    in_name boolean not null,           -- part of a longer proper name ("Bethlehem Steel Corp")
+    direction varchar,                  -- up, down or flat, as the sentence says near the mention
+    trade_action varchar,               -- export control, tariff, purchase, ban, quota, sanction, ...
+    countries varchar[] not null,       -- ISO codes of the places and nationalities named in the sentence
+    price_or_quantity varchar           -- the nearest price or quantity in the sentence ("$1,116.10/oz")
 );
 
 create table if not exists rejected_articles (

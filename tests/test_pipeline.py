@@ -198,3 +198,18 @@ def test_article_entities_rank_the_story_s_protagonists(seed_warehouse):
     assert query(seed_warehouse, "select count(*) from article_entities") == query(
         seed_warehouse, "select count(*) from entities"
     )
+
+
+def test_seed_commodity_mentions_carry_their_context(seed_warehouse):
+    rows = query(
+        seed_warehouse,
+        """select commodity, direction, trade_action, list_sort(countries)
+        from commodity_mentions order by field, start_char""",
+    )
+    assert [row for row in rows if row[0] == "rare earths"] == [
+        ("rare earths", None, "export control", ["CN", "US"]),
+        ("rare earths", None, "export control", ["CN"]),
+        ("rare earths", None, "export control", ["CN"]),
+    ]
+    assert [row for row in rows if row[0] == "soybeans"] == [("soybeans", None, "purchase", ["CN", "US"])]
+    assert [row for row in rows if row[0] == "copper"] == [("copper", "up", None, [])]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from wiredesk.commodities import CommodityMatcher, find_commodity_mentions
+from wiredesk.context import add_context
 from wiredesk.entities import propagate_mentions, resolve_entity_mentions
 from wiredesk.gazetteer import Gazetteer
 from wiredesk.nlp import Annotations
@@ -99,5 +100,7 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     return Extracted(
         sentences=annotations.sentences,
         entity_mentions=entity_mentions,
-        commodity_mentions=attach_sentences(commodity_mentions, annotations.sentences),
+        commodity_mentions=add_context(
+            attach_sentences(commodity_mentions, annotations.sentences), annotations.sentences, entity_mentions
+        ),
     )

@@ -1,0 +1,122 @@
+"""What the sentence around a commodity mention says: direction, trade action, countries, price or quantity.
+
+Each cue is the one nearest the mention within its sentence, so in "copper rose while zinc fell" copper is
+up and zinc is down.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+_DIRECTION_WORDS = {
+    "up": r"rose|rise|rises|rising|climbed|climbs|climbing|gained|gains|surged|surges|jumped|jumps|rallied|rally|"
+    r"rallies|soared|soars|increased|increases|higher|firmer|advanced|advances|rebounded|rebounds|strengthened|"
+    r"spiked|hit a record|record high",
+    "down": r"fell|fall|falls|falling|dropped|drops|declined|declines|slid|slides|slumped|slumps|plunged|plunges|"
+    r"tumbled|tumbles|lower|eased|eases|weakened|weakens|sank|sinks|retreated|retreats|decreased|decreases|"
+    r"slipped|slips|record low",
+    "flat": r"unchanged|steady|steadied|flat|stable|little changed|held at",
+}
+_TRADE_ACTIONS = {
+    "export control": r"export controls?|export restrictions?|export curbs?|export licen[cs]es?|export bans?|"
+    r"restrictions?|curbs?|controls?",
+    "import restriction": r"import restrictions?|import curbs?|import controls?|import bans?",
+    "tariff": r"tariffs?|import dut(?:y|ies)|levies|levy",
+    "anti-dumping": r"anti-dumping|dumping dut(?:y|ies)|countervailing",
+    "purchase": r"purchases?|purchased|purchasing|buy|buys|buying|bought|imports? of",
+    "sale": r"sales? of|sold|sells|selling|exports? of",
+    "ban": r"bans?|banned|banning|prohibit(?:s|ed|ion)?",
+    "quota": r"quotas?",
+    "sanction": r"sanctions?|sanctioned",
+    "embargo": r"embargo(?:es|ed)?",
+    "subsidy": r"subsid(?:y|ies|ised|ized)",
+    "stockpile": r"stockpiles?|strategic reserves?",
+}
+_UNITS = (
+    r"tonnes?|tons?|mt|barrels?|bbl|bpd|b/d|bushels?|bu|ounces?|oz|troy ounces?|bags|lbs?|pounds|kg|kilos?|"
+    r"kilograms?|cubic (?:feet|metres|meters)|cu ft|bcf|tcf|mmbtu|btu|gallons?|litres?|liters?|bales|head|carats?"
+)
+_PRICE_OR_QUANTITY = re.compile(
+    r"(?:(?:US)?\$|USD|€|£|¥)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:mln|million|bln|billion|bn|m|k))?(?:\s?(?:/|per|a)\s?(?:"
+    + _UNITS
+    + r"))?"
+    + r"|\d[\d,]*(?:\.\d+)?\s?(?:cents?|cts|dlrs|dollars|usd)(?:\s?(?:/|per|a)\s?(?:"
+    + _UNITS
+    + r"))?"
+    + r"|\d[\d,]*(?:\.\d+)?(?:\s?(?:mln|million|bln|billion|bn))?\s(?:metric\s)?(?:"
+    + _UNITS
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+# Plain buying and selling yield to a policy action in the same sentence unless much nearer the mention:
+# in "Indonesia banned exports of nickel ore" the action on nickel is the ban.
+_WEAK_ACTIONS = {"purchase": 25, "sale": 25}
+
+
+def _alternatives(table: dict[str, str], penalties: dict[str, int] | None = None):
+    penalties = penalties or {}
+    return [
+        (name, re.compile(rf"\b(?:{words})\b", re.IGNORECASE), penalties.get(name, 0)) for name, words in table.items()
+    ]
+
+
+_DIRECTIONS = _alternatives(_DIRECTION_WORDS)
+_ACTIONS = _alternatives(_TRADE_ACTIONS, _WEAK_ACTIONS)
+
+
+def _nearest(sentence: str, start: int, end: int, patterns) -> tuple[str | None, str | None]:
+    """The name and text of the pattern match nearest the span [start, end) in `sentence`."""
+    best: tuple[int, int, str, str] | None = None
+    for order, (name, pattern, penalty) in enumerate(patterns):
+        for match in pattern.finditer(sentence):
+            if match.start() < end and start < match.end():
+                continue  # the mention itself
+            distance = start - match.end() if match.end() <= start else match.start() - end
+            candidate = (distance + penalty, order, name, match.group())
+            if best is None or candidate < best:
+                best = candidate
+    return (best[2], best[3]) if best else (None, None)
+
+
+def describe(sentence: str, start: int, end: int) -> tuple[str | None, str | None, str | None]:
+    """(direction, trade action, price or quantity) for the mention at [start, end) of `sentence`."""
+    direction, _ = _nearest(sentence, start, end, _DIRECTIONS)
+    action, _ = _nearest(sentence, start, end, _ACTIONS)
+    _, amount = _nearest(sentence, start, end, [("amount", _PRICE_OR_QUANTITY, 0)])
+    return direction, action, amount
+
+
+def add_context(
+    commodity_mentions: pl.DataFrame, sentences: pl.DataFrame, entity_mentions: pl.DataFrame
+) -> pl.DataFrame:
+    """Add `direction`, `trade_action`, `price_or_quantity` and `countries` (ISO codes named in the sentence)."""
+    offsets = commodity_mentions.join(
+        sentences.select("article_id", "sentence_index", sentence_start="start_char"),
+        on=["article_id", "sentence_index"],
+        how="left",
+    )
+    described = [
+        describe(text or "", start - (sentence_start or 0), end - (sentence_start or 0))
+        for text, start, end, sentence_start in offsets.select(
+            "sentence_text", "start_char", "end_char", "sentence_start"
+        ).iter_rows()
+    ]
+    countries = (
+        entity_mentions.filter(pl.col("country_code").is_not_null())
+        .group_by("article_id", "sentence_index")
+        .agg(countries=pl.col("country_code").unique(maintain_order=True))
+    )
+    return (
+        offsets.drop("sentence_start")
+        .with_columns(
+            direction=pl.Series([d[0] for d in described], dtype=pl.String),
+            trade_action=pl.Series([d[1] for d in described], dtype=pl.String),
+            price_or_quantity=pl.Series([d[2] for d in described], dtype=pl.String),
+        )
+        .join(countries, on=["article_id", "sentence_index"], how="left")
+        .with_columns(pl.col("countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+    )
