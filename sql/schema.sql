@@ -40,6 +40,8 @@ create table if not exists entity_mentions (
     sentence_index integer not null,
     canonical_name varchar not null,
     ner_label varchar not null,         -- the model's own label for this mention, before resolution
+    article_name varchar not null,      -- the name and type resolved within the article alone; the
+    article_type varchar not null,      --   corpus-wide resolution at each publish starts from these
     country_code varchar,               -- ISO 3166-1 alpha-2, for places and nationalities
     latitude double,
     longitude double

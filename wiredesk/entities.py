@@ -44,6 +44,8 @@ ENTITY_MENTION_SCHEMA = {
     "sentence_index": pl.Int32,
     "canonical_name": pl.String,
     "ner_label": pl.String,
+    "article_name": pl.String,
+    "article_type": pl.String,
     "country_code": pl.String,
     "latitude": pl.Float64,
     "longitude": pl.Float64,
@@ -154,6 +156,8 @@ def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) ->
     return (
         mentions.with_columns(
             entity_id=_entity_id(pl.col("entity_type"), pl.col("canonical_name")),
+            article_name=pl.col("canonical_name"),
+            article_type=pl.col("entity_type"),
         )
         .select(list(ENTITY_MENTION_SCHEMA))
         .cast(ENTITY_MENTION_SCHEMA)

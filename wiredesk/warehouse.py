@@ -172,6 +172,7 @@ def _publish_in_transaction(con: duckdb.DuckDBPyConnection, run_id: str) -> dict
         where f.article_id = articles.article_id and articles.source_path <> f.source_path"""
     )
 
+    con.execute((SQL_DIR / "resolve_entities.sql").read_text())
     con.execute("delete from entities")
     con.execute(
         """
