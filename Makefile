@@ -47,3 +47,8 @@ clean:
 EVAL_DIR ?= ../shared/eval
 eval: install
 	$(BIN)/python -m pipelines.evaluate $(EVAL_DIR) $(EVAL_ARGS)
+
+BENCH_SOURCE ?= $(EVAL_DIR)
+BENCH_ARTICLES ?= 20000
+bench: install
+	$(BIN)/python -m pipelines.bench $(BENCH_SOURCE) --articles $(BENCH_ARTICLES) $(BENCH_ARGS)

@@ -105,17 +105,20 @@ WAREHOUSE_INVARIANTS = {
 }
 
 
-def _invariant_check(table: str, invariants: dict[str, str]) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=WAREHOUSE_KEYS[table], name="invariants", description="; ".join(invariants))
-    def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
-        with warehouse.connect() as con:
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec("invariants", asset=WAREHOUSE_KEYS[table], description="; ".join(invariants))
+        for table, invariants in WAREHOUSE_INVARIANTS.items()
+    ],
+)
+def warehouse_invariants(warehouse: Warehouse):
+    """Whole-warehouse invariants after publish, one check per table (one step, so one connection)."""
+    with warehouse.connect() as con:
+        for table, invariants in WAREHOUSE_INVARIANTS.items():
             broken = {name: con.execute(sql).fetchall()[0][0] for name, sql in invariants.items()}
-        return dg.AssetCheckResult(
-            passed=not any(broken.values()),
-            metadata={name: dg.MetadataValue.int(count) for name, count in broken.items()},
-        )
-
-    return _check
-
-
-warehouse_invariant_checks = [_invariant_check(table, sqls) for table, sqls in WAREHOUSE_INVARIANTS.items()]
+            yield dg.AssetCheckResult(
+                asset_key=WAREHOUSE_KEYS[table],
+                check_name="invariants",
+                passed=not any(broken.values()),
+                metadata={name: dg.MetadataValue.int(count) for name, count in broken.items()},
+            )

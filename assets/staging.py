@@ -4,6 +4,8 @@ Nothing here touches the analyst tables; the blocking checks in `assets/checks.p
 `publish` asset moves them into the warehouse in one transaction.
 """
 
+import importlib
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -59,6 +61,8 @@ def staged_articles(
     Also stages the list of every loadable article in the folder (so publish can drop deleted ones) and
     every rejected file or JSONL line with its reason, including the second path of duplicated content.
     """
+    # Great Expectations takes ~2 s to import; start it now so it overlaps reading the folder.
+    threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True).start()
     ingest = read_articles_folder(articles_folder.folder, articles_folder.max_article_bytes)
     unique, duplicates = split_duplicates(normalise_articles(ingest.articles))
     rejected = (
@@ -134,7 +138,6 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
     Sentences and entity mentions come from spaCy; entity mentions are resolved to canonical entities and
     linked to countries; commodity mentions come from the catalogue and carry their sentence.
     """
-    gazetteer, matcher = load_gazetteer(), default_matcher()
     outputs = {
         "sentences": SENTENCE_SCHEMA,
         "entity_mentions": ENTITY_MENTION_SCHEMA,
@@ -157,7 +160,7 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
             write_table(con, f"{STAGING}.{table}", pl.DataFrame(schema=schema))
         total = con.execute(f"select count(*) from {STAGING}.articles").fetchall()[0][0]
         if total:
-            pipeline = nlp.pipeline()
+            gazetteer, matcher, pipeline = load_gazetteer(), default_matcher(), nlp.pipeline()
             rows = _staged_rows(con.cursor(), nlp.chunk_size)
             done, started = 0, datetime.now(UTC)
             processes = processes_for(total, nlp.n_process)

@@ -6,7 +6,7 @@ from assets.checks import (
     staged_articles_expectations,
     staged_commodity_mentions_expectations,
     staged_entity_mentions_expectations,
-    warehouse_invariant_checks,
+    warehouse_invariants,
 )
 from assets.staging import staged_articles, staged_mentions
 from assets.warehouse import publish_warehouse
@@ -41,7 +41,7 @@ ALL_CHECKS = [
     staged_articles_expectations,
     staged_entity_mentions_expectations,
     staged_commodity_mentions_expectations,
-    *warehouse_invariant_checks,
+    warehouse_invariants,
 ]
 
 defs = dg.Definitions(

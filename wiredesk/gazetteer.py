@@ -132,13 +132,19 @@ class Place:
     longitude: float | None
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+_LEADING_THE = re.compile(r"^the\s+")
+_SPACES = re.compile(r"\s+")
+
+
 def fold(name: str) -> str:
     """The lookup key of a name: no accents, lower case, no dots or possessive, no leading 'the', single spaces."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    key = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().replace(".", "")
-    key = re.sub(r"['’]s$", "", key.strip())
-    key = re.sub(r"^the\s+", "", key)
-    return re.sub(r"\s+", " ", key).strip(" -'\"“”‘’")
+    if not name.isascii():
+        decomposed = unicodedata.normalize("NFKD", name)
+        name = "".join(c for c in decomposed if not unicodedata.combining(c))
+    key = _POSSESSIVE.sub("", name.casefold().replace(".", "").strip())
+    key = _LEADING_THE.sub("", key)
+    return _SPACES.sub(" ", key).strip(" -'\"“”‘’")
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,8 @@ def decode_text(data: bytes) -> tuple[str, list[str]]:
     if controls > _MAX_CONTROL_SHARE * len(text):
         raise RejectedInput("binary", f"{controls} control characters in {len(text)}: not a text file")
 
-    fixed = ftfy.fix_text(text, _FTFY_CONFIG)
+    # Pure ASCII cannot hold mojibake: skip ftfy, the costliest step, for most wire text.
+    fixed = text if text.isascii() else ftfy.fix_text(text, _FTFY_CONFIG)
     if fixed != text:
         repairs.append("fixed_mojibake")
         text = fixed

@@ -47,7 +47,10 @@ class StagingMismatch(RuntimeError):
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables if missing and (re)create the analysts' views in sql/views/."""
     con.execute((SQL_DIR / "schema.sql").read_text())
+    for view in sorted((SQL_DIR / "views").glob("*.sql")):
+        con.execute(view.read_text())
     con.execute(f"create schema if not exists {STAGING}")
 
 

@@ -1,0 +1,170 @@
+"""`make bench`: throughput against the NER floor, peak memory, and the cost of adding one article.
+
+In one invocation, on a corpus of N distinct articles built from a source the user passes (a folder of
+.txt/.jsonl articles, or a Reuters-style JSONL file with title and body):
+  (a) the pipeline end to end (`python -m pipelines.run`, a fresh process, as `make run` does);
+  (b) the floor: the same spaCy model with only tok2vec and ner, `nlp.pipe` over both cores, same texts;
+  (c) the pipeline again after adding one article;
+  (d) the pipeline end to end on the first N/4 articles, to compare peak memory.
+Each step runs in its own process so its peak RSS (with its worker processes) is its own.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from wiredesk.evaluation import read_jsonl
+from wiredesk.ingest import read_articles_folder
+from wiredesk.settings import DEFAULT_MODEL
+
+ARTICLES_PER_FILE = 1000
+
+
+def source_articles(source: Path) -> list[dict]:
+    """(title, body) pairs from a folder of articles (read as the pipeline reads it) or a JSONL file."""
+    if source.is_dir():
+        raw = read_articles_folder(source, 5 * 1024 * 1024).articles
+        return [{"title": t, "body": b} for t, b in raw.select("title", "body").iter_rows()]
+    return [
+        {"title": r["title"], "body": r["body"]}
+        for r in read_jsonl(source)
+        if r.get("title", "").strip() and r.get("body", "").strip()
+    ]
+
+
+def build_corpus(articles: list[dict], count: int) -> list[dict]:
+    """`count` articles with distinct content: past the source's size, each replica gets a paragraph
+    from another article, so every text is new to the pipeline."""
+    corpus = []
+    for i in range(count):
+        base = articles[i % len(articles)]
+        replica = i // len(articles)
+        body = base["body"]
+        if replica:
+            donor = articles[(i * 7919 + replica) % len(articles)]["body"].split("\n")[0]
+            body = f"{body}\n{donor}"
+        corpus.append({"id": f"bench-{i}", "title": base["title"], "body": body})
+    return corpus
+
+
+def write_corpus(corpus: list[dict], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for start in range(0, len(corpus), ARTICLES_PER_FILE):
+        with (folder / f"part-{start // ARTICLES_PER_FILE:05}.jsonl").open("w", encoding="utf-8") as out:
+            for article in corpus[start : start + ARTICLES_PER_FILE]:
+                out.write(json.dumps(article) + "\n")
+
+
+def timed_process(args: list[str], env: dict) -> tuple[float, float]:
+    """Run a Python module in a fresh process; (seconds, peak RSS in MB of it and its workers)."""
+    command = [sys.executable, "-m", *args]
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    return seconds, report["peak_rss_mb"]
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, workers) / 1024
+
+
+def run_pipeline_and_report() -> None:
+    """Entry point of the measured pipeline process: run the job, print peak RSS as JSON."""
+    from pipelines.run import exit_now, main
+
+    code = main()
+    if not code:
+        print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
+    exit_now(code)
+
+
+def run_floor_and_report(corpus_folder: str) -> None:
+    """Entry point of the floor process: tok2vec + ner over the same texts, both cores."""
+    import spacy
+
+    texts = [
+        f"{r['title']}\n\n{r['body']}" for path in sorted(Path(corpus_folder).glob("*.jsonl")) for r in read_jsonl(path)
+    ]
+    nlp = spacy.load(DEFAULT_MODEL, exclude=["tagger", "parser", "senter", "attribute_ruler", "lemmatizer"])
+    assert nlp.pipe_names == ["tok2vec", "ner"], nlp.pipe_names
+    for _ in nlp.pipe(texts, n_process=2, batch_size=64):
+        pass
+    print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
+    parser.add_argument("source", type=Path, help="a folder of articles or a JSONL file with title and body")
+    parser.add_argument("--articles", type=int, default=20_000, help="corpus size N (default 20,000)")
+    parser.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temporary folder)")
+    args = parser.parse_args(argv)
+
+    articles = source_articles(args.source)
+    if not articles:
+        print(f"no articles with a title and body in {args.source}", file=sys.stderr)
+        return 2
+    corpus = build_corpus(articles, args.articles)
+    small = args.articles // 4
+    with tempfile.TemporaryDirectory(prefix="wiredesk-bench-") as scratch:
+        workdir = args.workdir or Path(scratch)
+        full_folder, small_folder = workdir / "corpus", workdir / "corpus_small"
+        write_corpus(corpus, full_folder)
+        write_corpus(corpus[:small], small_folder)
+        home = workdir / "dagster_home"
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        base_env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+
+        def pipeline(folder: Path, db: Path) -> tuple[float, float]:
+            env = {**base_env, "WIREDESK_SEEDS_DIR": str(folder), "WIREDESK_DB": str(db)}
+            return timed_process(["pipelines.bench", "--run-pipeline"], env)
+
+        results = {}
+        print(f"corpus: {len(corpus)} articles ({len(articles)} distinct sources) in {full_folder}", flush=True)
+        results["pipeline"] = pipeline(full_folder, workdir / "full.duckdb")
+        print(f"(a) pipeline: {len(corpus) / results['pipeline'][0]:.1f} articles/s", flush=True)
+        results["floor"] = timed_process(["pipelines.bench", "--run-floor", str(full_folder)], base_env)
+        print(f"(b) floor:    {len(corpus) / results['floor'][0]:.1f} articles/s", flush=True)
+        extra = {"id": "bench-extra", "title": "Copper climbs", "body": "SANTIAGO, Nov 25 - Copper rose 2% in Chile."}
+        (full_folder / "extra.jsonl").write_text(json.dumps(extra) + "\n")
+        results["add_one"] = pipeline(full_folder, workdir / "full.duckdb")
+        print(f"(c) add one:  {results['add_one'][0]:.1f}s", flush=True)
+        results["small"] = pipeline(small_folder, workdir / "small.duckdb")
+        print(f"(d) pipeline on {small}: {small / results['small'][0]:.1f} articles/s", flush=True)
+
+    pipeline_rate = len(corpus) / results["pipeline"][0]
+    floor_rate = len(corpus) / results["floor"][0]
+    print()
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| articles | {len(corpus):,} |")
+    print(f"| pipeline end to end | {pipeline_rate:.1f} articles/s ({results['pipeline'][0]:.0f} s) |")
+    print(f"| floor (tok2vec + ner, 2 processes) | {floor_rate:.1f} articles/s ({results['floor'][0]:.0f} s) |")
+    print(f"| pipeline / floor | {pipeline_rate / floor_rate:.2f} |")
+    print(
+        f"| add one article | {results['add_one'][0]:.1f} s = {results['add_one'][0] / results['pipeline'][0]:.3f} × full build |"
+    )
+    print(f"| peak RSS, {len(corpus):,} articles | {results['pipeline'][1]:.0f} MB |")
+    print(f"| peak RSS, {small:,} articles | {results['small'][1]:.0f} MB |")
+    print(f"| RSS ratio | {results['pipeline'][1] / results['small'][1]:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--run-pipeline"]:
+        run_pipeline_and_report()
+    elif sys.argv[1:2] == ["--run-floor"]:
+        run_floor_and_report(sys.argv[2])
+    else:
+        sys.exit(main())
