@@ -152,9 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| pipeline end to end | {pipeline_rate:.1f} articles/s ({results['pipeline'][0]:.0f} s) |")
     print(f"| floor (tok2vec + ner, 2 processes) | {floor_rate:.1f} articles/s ({results['floor'][0]:.0f} s) |")
     print(f"| pipeline / floor | {pipeline_rate / floor_rate:.2f} |")
-    print(
-        f"| add one article | {results['add_one'][0]:.1f} s = {results['add_one'][0] / results['pipeline'][0]:.3f} × full build |"
-    )
+    add_one_share = results["add_one"][0] / results["pipeline"][0]
+    print(f"| add one article | {results['add_one'][0]:.1f} s = {add_one_share:.3f} × full build |")
     print(f"| peak RSS, {len(corpus):,} articles | {results['pipeline'][1]:.0f} MB |")
     print(f"| peak RSS, {small:,} articles | {results['small'][1]:.0f} MB |")
     print(f"| RSS ratio | {results['pipeline'][1] / results['small'][1]:.2f} |")
