@@ -10,8 +10,8 @@ from assets.warehouse import WAREHOUSE_KEYS
 from pipelines.resources import Warehouse
 from wiredesk.commodities import load_catalogue
 from wiredesk.report import markdown_table
-from wiredesk.validation import ValidationReport, validate, with_offset_checks
-from wiredesk.warehouse import read_staged
+from wiredesk.validation import ValidationReport, validate
+from wiredesk.warehouse import read_staged, read_staged_mentions_checked
 
 
 def check_result(report: ValidationReport) -> dg.AssetCheckResult:
@@ -57,7 +57,7 @@ def staged_articles_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
 def staged_entity_mentions_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Staged entity mentions: allowed types, offsets inside the field that slice back to the mention."""
     with warehouse.connect() as con:
-        frame = with_offset_checks(read_staged(con, "entity_mentions"), read_staged(con, "articles"))
+        frame = read_staged_mentions_checked(con, "entity_mentions")
     return check_result(validate(frame, "entity_mentions"))
 
 
@@ -66,8 +66,7 @@ def staged_commodity_mentions_expectations(warehouse: Warehouse) -> dg.AssetChec
     """Staged commodity mentions: commodities from the catalogue, offsets that slice back, a sentence each."""
     catalogue = load_catalogue().select("commodity", "commodity_group")
     with warehouse.connect() as con:
-        mentions = read_staged(con, "commodity_mentions")
-        frame = with_offset_checks(mentions, read_staged(con, "articles"))
+        frame = read_staged_mentions_checked(con, "commodity_mentions")
     frame = frame.join(
         catalogue.with_columns(in_catalogue=pl.lit(True)), on=["commodity", "commodity_group"], how="left"
     )

@@ -16,7 +16,7 @@ from assets.staging import staged_articles, staged_mentions
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 from pipelines.resources import ArticlesFolder, NlpModel, Warehouse
 from tests.conftest import SEEDS, build_warehouse, query
-from wiredesk.validation import validate, with_offset_checks
+from wiredesk.validation import validate
 
 
 @pytest.fixture
@@ -151,7 +151,17 @@ def test_validation_reports_counts_and_samples():
             "sentence_text": ["Copper rose.", "Copper rose."],
         }
     )
-    report = validate(with_offset_checks(mentions, articles), "commodity_mentions")
+    texts = dict(zip(articles["article_id"], articles["body"], strict=True))
+    checked = mentions.with_columns(
+        has_article=pl.col("article_id").is_in(list(texts)),
+        slice_matches=pl.Series(
+            [
+                texts[a][s:e] == t
+                for a, s, e, t in mentions.select("article_id", "start_char", "end_char", "mention_text").iter_rows()
+            ]
+        ),
+    )
+    report = validate(checked, "commodity_mentions")
     assert not report.success
     [failure] = report.failures
     assert (failure.column, failure.unexpected_count) == ("slice_matches", 1)

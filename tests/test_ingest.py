@@ -188,3 +188,21 @@ def test_any_text_round_trips_through_utf8(text):
         assert err.reason == "binary"
         return
     assert "\r" not in decoded
+
+
+def test_a_text_header_gives_the_date_source_and_url(tmp_path):
+    write(tmp_path, "a.txt", f"Date: 2025-10-27T08:30:00+08:00\nSource: Wire\nCopper climbs\n{BODY}\n")
+    write(tmp_path, "b.txt", f"---\ndate: 2025-10-28\nurl: https://example.com/b\n---\nGold slips\n{BODY}\n")
+    write(tmp_path, "c.txt", f"Date: not a date\nSoy rallies\n{BODY}\n")
+    write(tmp_path, "d.txt", f"Date of the summit unknown\n{BODY}\n")
+    articles, rejected = read(tmp_path)
+    assert rejected == {}
+    rows = {row["source_path"]: row for row in articles.to_dicts()}
+    assert rows["a.txt"]["published_at"].isoformat() == "2025-10-27T00:30:00+00:00"
+    assert (rows["a.txt"]["title"], rows["a.txt"]["source"]) == ("Copper climbs", "Wire")
+    assert rows["b.txt"]["published_at"].isoformat() == "2025-10-28T00:00:00+00:00"
+    assert (rows["b.txt"]["title"], rows["b.txt"]["url"]) == ("Gold slips", "https://example.com/b")
+    assert rows["c.txt"]["published_at"] is None
+    assert "dropped_unparseable_published_at" in rows["c.txt"]["repairs"]
+    # no colon after "Date": a title, not a header
+    assert (rows["d.txt"]["title"], rows["d.txt"]["published_at"]) == ("Date of the summit unknown", None)

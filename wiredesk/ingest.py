@@ -130,6 +130,34 @@ def _decode_8bit(data: bytes, repairs: list[str]) -> str:
     return str(best)
 
 
+_HEADER_LINE = re.compile(r"^(date|published|published_at|source|url)\s*:\s*(.*\S)\s*$", re.IGNORECASE)
+_HEADER_KEYS = {"date": "published_at", "published": "published_at", "published_at": "published_at"}
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """Take an optional header off a plain-text article: `Date:`, `Source:` or `URL:` lines before the title,
+    with or without `---` front-matter fences. Returns ({published_at, source, url}, the rest)."""
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    fenced = start < len(lines) and lines[start].strip() == "---"
+    position = start + 1 if fenced else start
+    header: dict[str, str] = {}
+    while position < len(lines):
+        match = _HEADER_LINE.match(lines[position])
+        if not match:
+            break
+        key = match.group(1).lower()
+        header[_HEADER_KEYS.get(key, key)] = match.group(2)
+        position += 1
+    if fenced:
+        if position < len(lines) and lines[position].strip() == "---" and header:
+            return header, "\n".join(lines[position + 1 :])
+        return {}, text
+    return (header, "\n".join(lines[position:])) if header else ({}, text)
+
+
 def parse_text_article(text: str) -> tuple[str, str]:
     """Split a plain-text article into (title, body): the first non-blank line is the title."""
     lines = text.split("\n")
@@ -249,15 +277,21 @@ def _read_text_file(path: Path, source_path: str, size: int, max_bytes: int) -> 
     if not data.strip():
         raise RejectedInput("empty", "the file is empty" if not data else "the file holds only whitespace")
     text, repairs = decode_text(data)
+    header, text = split_header(text)
     title, body = parse_text_article(text)
+    try:
+        published_at = parse_published_at(header.get("published_at"))
+    except ValueError:
+        published_at = None
+        repairs.append("dropped_unparseable_published_at")
     return {
         "source_path": source_path,
         "external_id": None,
         "title": title,
         "body": body,
-        "published_at": None,
-        "source": None,
-        "url": None,
+        "published_at": published_at,
+        "source": header.get("source"),
+        "url": header.get("url"),
         "repairs": repairs,
         "size_bytes": size,
     }

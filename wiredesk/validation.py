@@ -3,8 +3,9 @@
 Why this path: `dagster-ge` supports only GX < 1.0, and GX 1.x has no Polars engine. A pandas batch of the
 staged rows (new articles only, so it stays small) through an in-memory ephemeral context costs a few tens
 of milliseconds per suite, and the results come back as plain dicts for the asset-check metadata.
-Checks that span columns of two tables (an offset must slice back to its text) are computed first as a
-boolean column with Polars, then expected to be true, so GX reports them with failing samples like any other.
+Checks that span two tables (an offset must slice back to its text) are computed first as a boolean column
+by DuckDB (`warehouse.read_staged_mentions_checked`), then expected to be true, so GX reports them with
+failing samples like any other.
 """
 
 from __future__ import annotations
@@ -129,6 +130,11 @@ def _suite(name: str):
     return suites[name]()
 
 
+# Suites with no expectation across rows (uniqueness) run in slices of this many rows, so GX's pandas copy
+# and metrics stay the same size however large the batch: memory does not grow with the corpus.
+SLICE_ROWS = 50_000
+
+
 def validate(frame: pl.DataFrame, suite_name: str) -> ValidationReport:
     """Run the named suite over `frame` (prepared with the derived columns the suite expects).
 
@@ -136,16 +142,42 @@ def validate(frame: pl.DataFrame, suite_name: str) -> ValidationReport:
     """
     if frame.is_empty():
         return ValidationReport(suite=suite_name, row_count=0, outcomes=[])
+    expectations = _suite(suite_name)
+    whole_batch = any(e.expectation_type == "expect_column_values_to_be_unique" for e in expectations)
+    step = frame.height if whole_batch else SLICE_ROWS
+    merged: dict[int, ExpectationOutcome] = {}
+    for offset in range(0, frame.height, step):
+        for position, outcome in enumerate(_validate_slice(frame, offset, step, suite_name)):
+            previous = merged.get(position)
+            if previous is not None:
+                outcome = ExpectationOutcome(
+                    expectation=outcome.expectation,
+                    column=outcome.column,
+                    success=previous.success and outcome.success,
+                    unexpected_count=previous.unexpected_count + outcome.unexpected_count,
+                    failing_rows=(previous.failing_rows + outcome.failing_rows)[:FAILING_SAMPLE_SIZE],
+                )
+            merged[position] = outcome
+    return ValidationReport(suite=suite_name, row_count=frame.height, outcomes=[merged[i] for i in sorted(merged)])
+
+
+def _validate_slice(frame: pl.DataFrame, offset: int, length: int, suite_name: str) -> list[ExpectationOutcome]:
     import great_expectations as gx
 
     context, datasource = _context()
-    asset_name = f"{suite_name}_{id(frame)}"
+    expectations = _suite(suite_name)
+    columns = sorted(
+        {value for e in expectations for key, value in e.configuration.kwargs.items() if key.startswith("column")}
+    )
+    rows = frame.slice(offset, length)
+    asset_name = f"{suite_name}_{id(frame)}_{offset}"
     asset = datasource.add_dataframe_asset(asset_name)
     try:
         batch = asset.add_batch_definition_whole_dataframe("batch").get_batch(
-            batch_parameters={"dataframe": frame.to_pandas()}
+            # only the columns the suite reads, so the pandas copy stays small
+            batch_parameters={"dataframe": rows.select(columns).to_pandas()}
         )
-        suite = gx.ExpectationSuite(name=asset_name, expectations=_suite(suite_name))
+        suite = gx.ExpectationSuite(name=asset_name, expectations=expectations)
         result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
     finally:
         datasource.delete_asset(asset_name)
@@ -155,7 +187,7 @@ def validate(frame: pl.DataFrame, suite_name: str) -> ValidationReport:
         kwargs = config.kwargs
         column = kwargs.get("column") or f"{kwargs.get('column_A')} > {kwargs.get('column_B')}"
         indexes = (item.result or {}).get("unexpected_index_list") or []
-        sample = frame[[int(i) for i in indexes[:FAILING_SAMPLE_SIZE]]].to_dicts() if indexes else []
+        sample = rows[[int(i) for i in indexes[:FAILING_SAMPLE_SIZE]]].to_dicts() if indexes else []
         outcomes.append(
             ExpectationOutcome(
                 expectation=config.type,
@@ -165,17 +197,4 @@ def validate(frame: pl.DataFrame, suite_name: str) -> ValidationReport:
                 failing_rows=sample,
             )
         )
-    return ValidationReport(suite=suite_name, row_count=frame.height, outcomes=outcomes)
-
-
-def with_offset_checks(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
-    """Add `has_article` and `slice_matches`: each mention's article exists and its offsets slice back."""
-    texts = articles.select("article_id", "title", "body", has_article=pl.lit(True))
-    joined = mentions.join(texts, on="article_id", how="left")
-    text = pl.when(pl.col("field") == "title").then("title").otherwise("body")
-    return joined.with_columns(
-        has_article=pl.col("has_article").fill_null(False),
-        slice_matches=(
-            text.str.slice(pl.col("start_char"), pl.col("end_char") - pl.col("start_char")) == pl.col("mention_text")
-        ).fill_null(False),
-    ).drop("title", "body")
+    return outcomes

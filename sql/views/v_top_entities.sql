@@ -1,4 +1,4 @@
--- Who and what is most in the news: entities by the number of articles that name them.
+-- Who and what is most in the news, ranked by the number of articles that name them?
 create or replace view v_top_entities as
 with ranked as (
     select
