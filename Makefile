@@ -52,3 +52,6 @@ BENCH_SOURCE ?= $(EVAL_DIR)
 BENCH_ARTICLES ?= 20000
 bench: install
 	$(BIN)/python -m pipelines.bench $(BENCH_SOURCE) --articles $(BENCH_ARTICLES) $(BENCH_ARGS)
+
+sql: install
+	$(BIN)/python -m wiredesk.cli sql

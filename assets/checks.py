@@ -2,6 +2,8 @@
 tables (publish does not run when one fails); SQL checks on the published tables guard the whole warehouse.
 """
 
+from pathlib import Path
+
 import dagster as dg
 import polars as pl
 
@@ -9,12 +11,21 @@ from assets.staging import STAGED_ARTICLES, STAGED_COMMODITY_MENTIONS, STAGED_EN
 from assets.warehouse import WAREHOUSE_KEYS
 from pipelines.resources import Warehouse
 from wiredesk.commodities import load_catalogue
-from wiredesk.report import markdown_table
+from wiredesk.report import markdown_table, validation_report_html
 from wiredesk.validation import ValidationReport, validate
-from wiredesk.warehouse import read_staged, read_staged_mentions_checked
+from wiredesk.warehouse import current_batch, read_staged, read_staged_mentions_checked
 
 
-def check_result(report: ValidationReport) -> dg.AssetCheckResult:
+def write_html_report(report: ValidationReport, database: str, batch_id: str) -> Path:
+    """The suite's results as HTML under data/reports/<run id>/ (the role of GX Data Docs), beside the warehouse."""
+    folder = Path(database).resolve().parent / "reports" / batch_id
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{report.suite}.html"
+    path.write_text(validation_report_html([report], batch_id), encoding="utf-8")
+    return path
+
+
+def check_result(report: ValidationReport, html_report: Path | None = None) -> dg.AssetCheckResult:
     """A Great Expectations report as a Dagster check result, with a sample of failing rows per failure."""
     outcomes = pl.DataFrame(
         [
@@ -32,6 +43,8 @@ def check_result(report: ValidationReport) -> dg.AssetCheckResult:
         "rows_validated": dg.MetadataValue.int(report.row_count),
         "expectations": dg.MetadataValue.md(markdown_table(outcomes, max_rows=50)),
     }
+    if html_report is not None:
+        metadata["report"] = dg.MetadataValue.path(str(html_report))
     for outcome in report.failures:
         rows = pl.DataFrame(outcome.failing_rows) if outcome.failing_rows else pl.DataFrame()
         metadata[f"failing_{outcome.expectation}_{outcome.column}"[:120]] = dg.MetadataValue.md(
@@ -49,16 +62,18 @@ def check_result(report: ValidationReport) -> dg.AssetCheckResult:
 def staged_articles_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Staged articles: ids and paths unique and present, content hash well formed, non-empty text."""
     with warehouse.connect() as con:
-        articles = read_staged(con, "articles")
-    return check_result(validate(articles, "articles"))
+        articles, batch = read_staged(con, "articles"), current_batch(con)
+    report = validate(articles, "articles")
+    return check_result(report, write_html_report(report, warehouse.database, batch))
 
 
 @dg.asset_check(asset=STAGED_ENTITY_MENTIONS, blocking=True, name="great_expectations")
 def staged_entity_mentions_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Staged entity mentions: allowed types, offsets inside the field that slice back to the mention."""
     with warehouse.connect() as con:
-        frame = read_staged_mentions_checked(con, "entity_mentions")
-    return check_result(validate(frame, "entity_mentions"))
+        frame, batch = read_staged_mentions_checked(con, "entity_mentions"), current_batch(con)
+    report = validate(frame, "entity_mentions")
+    return check_result(report, write_html_report(report, warehouse.database, batch))
 
 
 @dg.asset_check(asset=STAGED_COMMODITY_MENTIONS, blocking=True, name="great_expectations")
@@ -66,12 +81,13 @@ def staged_commodity_mentions_expectations(warehouse: Warehouse) -> dg.AssetChec
     """Staged commodity mentions: commodities from the catalogue, offsets that slice back, a sentence each."""
     catalogue = load_catalogue().select("commodity", "commodity_group")
     with warehouse.connect() as con:
-        frame = read_staged_mentions_checked(con, "commodity_mentions")
+        frame, batch = read_staged_mentions_checked(con, "commodity_mentions"), current_batch(con)
     frame = frame.join(
         catalogue.with_columns(in_catalogue=pl.lit(True)), on=["commodity", "commodity_group"], how="left"
     )
     frame = frame.with_columns(pl.col("in_catalogue").fill_null(False))
-    return check_result(validate(frame, "commodity_mentions"))
+    report = validate(frame, "commodity_mentions")
+    return check_result(report, write_html_report(report, warehouse.database, batch))
 
 
 # Whole-warehouse invariants, as SQL that counts the rows breaking them.

@@ -10,7 +10,7 @@ from assets.staging import (
 )
 from pipelines.resources import Warehouse
 from wiredesk.commodities import load_catalogue
-from wiredesk.report import markdown_table
+from wiredesk.report import bar_chart_markdown, markdown_table
 from wiredesk.warehouse import ANALYST_TABLES, publish
 
 TABLE_DESCRIPTIONS = {
@@ -26,6 +26,22 @@ TABLE_DESCRIPTIONS = {
     "rejected_articles": "Every file or JSONL line in the folder that could not be loaded, with the reason.",
 }
 WAREHOUSE_KEYS = {table: dg.AssetKey(table) for table in ANALYST_TABLES}
+
+# (title, query giving label and count) of the chart shown with a table's materialisation in the UI.
+CHARTS = {
+    "commodity_mentions": (
+        "Mentions by commodity (top 15)",
+        "select commodity, count(*) as n from commodity_mentions group by 1 order by n desc, 1 limit 15",
+    ),
+    "entities": (
+        "Entities by type",
+        "select entity_type, count(*) as n from entities group by 1 order by n desc, 1",
+    ),
+    "rejected_articles": (
+        "Rejected inputs by reason",
+        "select reason, count(*) as n from rejected_articles group by 1 order by n desc, 1",
+    ),
+}
 
 
 @dg.multi_asset(
@@ -54,4 +70,9 @@ def publish_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
             }
             if table == "articles":
                 metadata.update(changes)
+            if table in CHARTS:
+                title, sql = CHARTS[table]
+                rows = con.execute(sql).fetchall()
+                chart = bar_chart_markdown([str(r[0]) for r in rows], [r[1] for r in rows], title)
+                metadata["chart"] = dg.MetadataValue.md(chart)
             yield dg.MaterializeResult(asset_key=key, metadata=metadata)

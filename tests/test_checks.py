@@ -1,6 +1,8 @@
 """Every asset check, run on passing data and on data broken on purpose; and a failed blocking check
 keeps the analyst tables as they were."""
 
+from pathlib import Path
+
 import dagster as dg
 import duckdb
 import polars as pl
@@ -72,6 +74,8 @@ def test_staged_checks_pass_on_good_rows_and_fail_on_bad(staged, check, corrupti
     db_path, resources = staged
     good = check(warehouse=resources["warehouse"])
     assert good.passed, good.description
+    report = good.metadata["report"].value
+    assert report.endswith(".html") and "<table>" in Path(report).read_text()
 
     run_sql(db_path, corruption)
     bad = check(warehouse=resources["warehouse"])
@@ -79,6 +83,7 @@ def test_staged_checks_pass_on_good_rows_and_fail_on_bad(staged, check, corrupti
     failing = [key for key in bad.metadata if key.startswith("failing_") and key.endswith(column)]
     assert failing, bad.metadata.keys()
     assert "|" in bad.metadata[failing[0]].value  # a markdown sample of the failing rows
+    assert "Failing rows" in Path(bad.metadata["report"].value).read_text()
 
 
 @pytest.mark.parametrize(

@@ -213,3 +213,18 @@ def test_seed_commodity_mentions_carry_their_context(seed_warehouse):
     ]
     assert [row for row in rows if row[0] == "soybeans"] == [("soybeans", None, "purchase", ["CN", "US"])]
     assert [row for row in rows if row[0] == "copper"] == [("copper", "up", None, [])]
+
+
+def test_materialisations_carry_counts_previews_and_charts(tmp_path):
+    from tests.conftest import SEEDS, build_warehouse
+
+    result = build_warehouse(SEEDS, tmp_path / "w.duckdb")
+    metadata = {
+        event.asset_key.to_user_string(): event.materialization.metadata
+        for event in result.get_asset_materialization_events()
+    }
+    assert metadata["commodity_mentions"]["dagster/row_count"].value == 5
+    assert "rare earths" in metadata["commodity_mentions"]["preview"].value
+    assert metadata["commodity_mentions"]["chart"].value.startswith("![Mentions by commodity")
+    assert "data:image/png;base64," in metadata["entities"]["chart"].value
+    assert metadata["staging/articles"]["new_articles"].value == 1
