@@ -58,13 +58,18 @@ def check_result(report: ValidationReport, html_report: Path | None = None) -> d
     )
 
 
+def audit(frame: pl.DataFrame, suite: str, warehouse: Warehouse, batch_id: str) -> dg.AssetCheckResult:
+    """Run a suite on the staged rows; the result for the UI, with the HTML report written and linked."""
+    report = validate(frame, suite)
+    return check_result(report, write_html_report(report, warehouse.database, batch_id))
+
+
 @dg.asset_check(asset=STAGED_ARTICLES, blocking=True, name="great_expectations")
 def staged_articles_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Staged articles: ids and paths unique and present, content hash well formed, non-empty text."""
     with warehouse.connect() as con:
         articles, batch = read_staged(con, "articles"), current_batch(con)
-    report = validate(articles, "articles")
-    return check_result(report, write_html_report(report, warehouse.database, batch))
+    return audit(articles, "articles", warehouse, batch)
 
 
 @dg.asset_check(asset=STAGED_ENTITY_MENTIONS, blocking=True, name="great_expectations")
@@ -72,8 +77,7 @@ def staged_entity_mentions_expectations(warehouse: Warehouse) -> dg.AssetCheckRe
     """Staged entity mentions: allowed types, offsets inside the field that slice back to the mention."""
     with warehouse.connect() as con:
         frame, batch = read_staged_mentions_checked(con, "entity_mentions"), current_batch(con)
-    report = validate(frame, "entity_mentions")
-    return check_result(report, write_html_report(report, warehouse.database, batch))
+    return audit(frame, "entity_mentions", warehouse, batch)
 
 
 @dg.asset_check(asset=STAGED_COMMODITY_MENTIONS, blocking=True, name="great_expectations")
@@ -86,8 +90,7 @@ def staged_commodity_mentions_expectations(warehouse: Warehouse) -> dg.AssetChec
         catalogue.with_columns(in_catalogue=pl.lit(True)), on=["commodity", "commodity_group"], how="left"
     )
     frame = frame.with_columns(pl.col("in_catalogue").fill_null(False))
-    report = validate(frame, "commodity_mentions")
-    return check_result(report, write_html_report(report, warehouse.database, batch))
+    return audit(frame, "commodity_mentions", warehouse, batch)
 
 
 # Whole-warehouse invariants, as SQL that counts the rows breaking them.

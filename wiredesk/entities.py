@@ -16,22 +16,11 @@ from bisect import bisect_right
 import polars as pl
 
 from wiredesk.gazetteer import Gazetteer, Place, fold
+from wiredesk.nlp import ENTITY_LABELS
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
-# When the model's labels for one name in one article tie, the earlier label wins.
-LABEL_PRIORITY = (
-    "PERSON",
-    "ORG",
-    "GPE",
-    "LOC",
-    "NORP",
-    "FAC",
-    "EVENT",
-    "PRODUCT",
-    "LAW",
-    "WORK_OF_ART",
-    "LANGUAGE",
-)
+# When the model's labels for one name in one article tie, the earlier label wins (PERSON, ORG, GPE...).
+LABEL_PRIORITY = ENTITY_LABELS
 
 ENTITY_MENTION_SCHEMA = {
     "article_id": pl.String,
