@@ -45,8 +45,10 @@ clean:
 	rm -rf $(VENV) data $(filter-out $(DAGSTER_HOME)/dagster.yaml,$(wildcard $(DAGSTER_HOME)/*)) .pytest_cache .ruff_cache .hypothesis
 
 EVAL_DIR ?= ../shared/eval
+EVAL_REUTERS ?= $(EVAL_DIR)/reuters21578-train.jsonl
+EVAL_COMMODITY_NEWS ?= $(EVAL_DIR)/commodity-news-corpus/annotated.jsonl
 eval: install
-	$(BIN)/python -m pipelines.evaluate $(EVAL_DIR) $(EVAL_ARGS)
+	$(BIN)/python -m pipelines.evaluate --reuters $(EVAL_REUTERS) --commodity-news $(EVAL_COMMODITY_NEWS) $(EVAL_ARGS)
 
 BENCH_SOURCE ?= $(EVAL_DIR)
 BENCH_ARTICLES ?= 20000

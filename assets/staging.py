@@ -4,8 +4,6 @@ Nothing here touches the analyst tables; the blocking checks in `assets/checks.p
 `publish` asset moves them into the warehouse in one transaction.
 """
 
-import importlib
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -21,6 +19,7 @@ from wiredesk.ingest import REJECTED_SCHEMA, read_articles_folder
 from wiredesk.nlp import SENTENCE_SCHEMA, iter_annotations, processes_for
 from wiredesk.normalise import normalise_articles, split_duplicates
 from wiredesk.report import markdown_table
+from wiredesk.validation import start_warm_up
 from wiredesk.warehouse import STAGING, current_batch, existing_article_ids, start_batch, write_table
 
 STAGED_ARTICLES = dg.AssetKey([STAGING, "articles"])
@@ -62,7 +61,7 @@ def staged_articles(
     every rejected file or JSONL line with its reason, including the second path of duplicated content.
     """
     # Great Expectations takes ~2 s to import; start it now so it overlaps reading the folder.
-    threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True).start()
+    start_warm_up()
     ingest = read_articles_folder(articles_folder.folder, articles_folder.max_article_bytes)
     unique, duplicates = split_duplicates(normalise_articles(ingest.articles))
     rejected = (

@@ -1,5 +1,8 @@
 """`make eval EVAL_DIR=../shared/eval`: build a warehouse from the development data and print the figures.
 
+The Makefile passes the two files' paths (the Reuters-21578 train split as JSONL and the annotated
+commodity-news corpus); the data's names live there, not here.
+
 The data stays where it is; its articles are written as JSONL into a temporary folder outside the project,
 the real pipeline builds a warehouse there, and the scores are computed from the warehouse tables.
 """
@@ -17,6 +20,7 @@ import duckdb
 
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
 from wiredesk.evaluation import (
+    COMMODITY_NEWS_SOURCE,
     COMMODITY_NEWS_TO_CONLL,
     ONTONOTES_TO_CONLL,
     REUTERS_COMMODITY_TOPICS,
@@ -32,17 +36,14 @@ from wiredesk.evaluation import (
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.settings import Settings
 
-REUTERS_FILE = "reuters21578-train.jsonl"
-COMMODITY_NEWS_FILE = "commodity-news-corpus/annotated.jsonl"
 
-
-def write_corpus(eval_dir: Path, folder: Path, limit: int | None) -> None:
+def write_corpus(reuters: Path, commodity_news: Path, folder: Path, limit: int | None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "reuters.jsonl").open("w", encoding="utf-8") as out:
-        for article in reuters_articles(eval_dir / REUTERS_FILE, limit):
+        for article in reuters_articles(reuters, limit):
             out.write(json.dumps(article) + "\n")
     with (folder / "commodity_news.jsonl").open("w", encoding="utf-8") as out:
-        for article in commodity_news_articles(eval_dir / COMMODITY_NEWS_FILE):
+        for article in commodity_news_articles(commodity_news):
             out.write(json.dumps(article) + "\n")
 
 
@@ -72,10 +73,10 @@ def grouped(rows) -> dict[str, set]:
     return out
 
 
-def evaluate_reuters(con, eval_dir: Path, limit: int | None) -> list[str]:
+def evaluate_reuters(con, reuters: Path, limit: int | None) -> list[str]:
     gazetteer = load_gazetteer()
     gold_places, gold_topics, unmapped = {}, {}, set()
-    for count, record in enumerate(read_jsonl(eval_dir / REUTERS_FILE)):
+    for count, record in enumerate(read_jsonl(reuters)):
         if limit is not None and count >= limit:
             break
         doc = f"reuters-{record['doc_id']}"
@@ -120,12 +121,12 @@ def evaluate_reuters(con, eval_dir: Path, limit: int | None) -> list[str]:
     ]
 
 
-def evaluate_commodity_news(con, eval_dir: Path) -> list[str]:
+def evaluate_commodity_news(con, commodity_news: Path) -> list[str]:
     bodies = dict(
-        con.execute("select external_id, body from articles where source = 'commodity-news-corpus'").fetchall()
+        con.execute("select external_id, body from articles where source = ?", [COMMODITY_NEWS_SOURCE]).fetchall()
     )
     gold_entities, gold_commodities = [], []
-    for record in read_jsonl(eval_dir / COMMODITY_NEWS_FILE):
+    for record in read_jsonl(commodity_news):
         doc = f"cnc-{record['doc_id']}"
         if doc not in bodies:
             continue
@@ -139,7 +140,8 @@ def evaluate_commodity_news(con, eval_dir: Path) -> list[str]:
         for doc, start, end, label in con.execute(
             """select a.external_id, m.start_char, m.end_char, m.entity_type
             from entity_mentions m join articles a using (article_id)
-            where a.source = 'commodity-news-corpus' and m.field = 'body'"""
+            where a.source = ? and m.field = 'body'""",
+            [COMMODITY_NEWS_SOURCE],
         ).fetchall()
     ]
     lines = [f"Commodity news corpus: {len(bodies)} articles"]
@@ -157,7 +159,8 @@ def evaluate_commodity_news(con, eval_dir: Path) -> list[str]:
     predicted_commodities = con.execute(
         """select a.external_id, m.start_char, m.end_char
         from commodity_mentions m join articles a using (article_id)
-        where a.source = 'commodity-news-corpus' and m.field = 'body'"""
+        where a.source = ? and m.field = 'body'""",
+        [COMMODITY_NEWS_SOURCE],
     ).fetchall()
     lines.append(f"  commodity mentions, exact spans: {score_spans(gold_commodities, predicted_commodities)}")
     overlap_tp = sum(
@@ -177,23 +180,27 @@ def evaluate_commodity_news(con, eval_dir: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make eval", description=__doc__)
-    parser.add_argument("eval_dir", type=Path, help="the development data folder (e.g. ../shared/eval)")
+    parser.add_argument("--reuters", type=Path, required=True, help="the Reuters-21578 train split (JSONL)")
+    parser.add_argument(
+        "--commodity-news", type=Path, required=True, help="the annotated commodity-news corpus (JSONL)"
+    )
     parser.add_argument("--limit", type=int, default=None, help="score only the first N Reuters articles")
     parser.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temporary folder)")
     args = parser.parse_args(argv)
-    if not (args.eval_dir / REUTERS_FILE).is_file() or not (args.eval_dir / COMMODITY_NEWS_FILE).is_file():
-        print(f"{args.eval_dir} does not hold {REUTERS_FILE} and {COMMODITY_NEWS_FILE}", file=sys.stderr)
+    missing = [str(path) for path in (args.reuters, args.commodity_news) if not path.is_file()]
+    if missing:
+        print(f"no such file: {', '.join(missing)} (pass EVAL_DIR=<the development data folder>)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="wiredesk-eval-") as scratch:
         workdir = args.workdir or Path(scratch)
         folder, db_path = workdir / "articles", workdir / "eval.duckdb"
-        write_corpus(args.eval_dir, folder, args.limit)
+        write_corpus(args.reuters, args.commodity_news, folder, args.limit)
         seconds = build(folder, db_path)
         with duckdb.connect(str(db_path), read_only=True) as con:
             articles = con.execute("select count(*) from articles").fetchall()[0][0]
             lines = [f"built {articles} articles in {seconds:.1f}s ({articles / seconds:.1f} articles/s)"]
-            lines += evaluate_reuters(con, args.eval_dir, args.limit)
-            lines += evaluate_commodity_news(con, args.eval_dir)
+            lines += evaluate_reuters(con, args.reuters, args.limit)
+            lines += evaluate_commodity_news(con, args.commodity_news)
     print("\n".join(lines))
     return 0
 

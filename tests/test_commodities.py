@@ -62,6 +62,8 @@ def test_an_analyst_can_add_a_commodity_without_code(tmp_path):
             [("crude oil", "Brent crude"), ("crude oil", "WTI"), ("crude oil", "oil")],
         ),
         ("Corn and maize prices.", [("corn", "Corn"), ("corn", "maize")]),
+        ("A silver-copper alloy coin.", [("silver", "silver"), ("copper", "copper")]),
+        ("Thai sugarcane output fell.", [("sugar", "sugarcane")]),
     ],
 )
 def test_synonyms_and_longest_match(matcher, text, expected):
@@ -78,6 +80,8 @@ def test_synonyms_and_longest_match(matcher, text, expected):
         "The senate will rubber-stamp the bill.",
         "She added olive oil to the pan.",
         "The police fired tear gas at protesters.",
+        "Prices rose in the lead-up to the vote.",
+        "The exchange gave an iron-clad guarantee on prices.",
     ],
 )
 def test_false_friends_are_not_commodities(matcher, text):
@@ -112,22 +116,48 @@ def test_commodity_words_in_company_names_are_flagged():
     from wiredesk.entities import ENTITY_MENTION_SCHEMA
     from wiredesk.extraction import flag_inside_names
 
-    body = "Magma Copper Co cut its copper price. Bethlehem Steel said steel demand rose."
-    articles = pl.DataFrame({"article_id": ["a"], "title": ["<PALOMA PETROLEUM LTD> YEAR NET"], "body": [body]})
+    articles = pl.DataFrame(
+        {
+            "article_id": ["a", "b", "c"],
+            "title": [
+                "<PALOMA PETROLEUM LTD> YEAR NET",
+                "BETHLEHEM STEEL SEES STEEL DEMAND",
+                "GETTY PETROLEUM <GTY> NET",
+            ],
+            "body": [
+                "Magma Copper Co cut its copper price.",
+                "Bethlehem Steel Corp said steel demand rose.",
+                "Petroleum product sales rose.",
+            ],
+        }
+    )
     sentences = pl.DataFrame(
         schema={"article_id": pl.String, "field": pl.String, "start_char": pl.Int32, "end_char": pl.Int32}
     )
     mentions = find_commodity_mentions(articles, sentences, default_matcher())
-    # the model tagged "Bethlehem Steel" as an organisation
+    # the model tagged "Bethlehem Steel Corp" in the body as an organisation, but not the headline's capitals
     entities = pl.DataFrame(
-        [{"article_id": "a", "field": "body", "start_char": 38, "end_char": 53, "entity_type": "ORG"}]
+        [
+            {
+                "article_id": "b",
+                "field": "body",
+                "start_char": 0,
+                "end_char": 20,
+                "entity_type": "ORG",
+                "mention_text": "Bethlehem Steel Corp",
+            }
+        ]
     ).cast({"start_char": pl.Int32, "end_char": pl.Int32})
     flagged = flag_inside_names(mentions, entities, articles)
-    assert sorted(flagged.select("field", "mention_text", "in_name").rows()) == [
-        ("body", "Copper", True),
-        ("body", "Steel", True),
-        ("body", "copper", False),
-        ("body", "steel", False),
-        ("title", "PETROLEUM", True),
+    assert sorted(flagged.select("article_id", "field", "mention_text", "in_name").rows()) == [
+        ("a", "body", "Copper", True),  # a company suffix follows
+        ("a", "body", "copper", False),
+        ("a", "title", "PETROLEUM", True),  # inside <...>
+        ("b", "body", "Steel", True),  # inside the tagged name
+        ("b", "body", "steel", False),
+        ("b", "title", "STEEL", False),  # the second, free "STEEL"
+        ("b", "title", "STEEL", True),  # the name met in the body, in capitals
+        ("c", "body", "Petroleum", False),
+        ("c", "title", "PETROLEUM", True),  # a ticker follows
     ]
     assert set(ENTITY_MENTION_SCHEMA) >= {"entity_type"}

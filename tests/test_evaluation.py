@@ -51,6 +51,7 @@ def test_reuters_place_codes_map_to_iso():
 def test_scored_commodities_fold_groups():
     assert scored_commodity("cattle", "livestock") == "livestock"
     assert scored_commodity("iron ore", "base metals") == "iron/steel"
+    assert scored_commodity("bauxite", "base metals") == "aluminium"
     assert scored_commodity("rare earths", "critical minerals") is None
     assert scored_commodity("crude oil", "energy") == "crude oil"
 

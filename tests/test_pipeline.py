@@ -3,7 +3,7 @@
 import dagster as dg
 import pytest
 
-from tests.conftest import SEED_FILE, query
+from tests.conftest import SEED_FILE, build_warehouse, query
 
 
 def test_the_seed_article_is_loaded_once_with_its_source_path(seed_warehouse):
@@ -182,6 +182,29 @@ def test_article_commodities_say_what_the_article_is_about(seed_warehouse):
     assert rows["rare earths"][:2] == (3, True)  # named three times
     assert rows["copper"][:2] == (1, False)  # one passing mention in the last paragraph
     assert rows["rare earths"][2] > rows["soybeans"][2] > rows["copper"][2]
+
+
+def test_a_lead_commodity_is_primary_unless_the_headline_is_company_news(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    body = (
+        "Frost damaged coffee trees across Brazil overnight, growers said.\n\n"
+        "The damage could take weeks to assess.\n\nTraders also watched sugar in London."
+    )
+    (seeds / "frost.txt").write_text(f"Brazil frost hits growers\n\n{body}\n")
+    (seeds / "results.txt").write_text(f"Growers Inc net profit falls\n\n{body}\n")
+    build_warehouse(seeds, tmp_path / "w.duckdb")
+    primary = query(
+        tmp_path / "w.duckdb",
+        """select a.source_path, c.commodity, c.is_primary from article_commodities c join articles a
+        using (article_id) order by all""",
+    )
+    assert primary == [
+        ("frost.txt", "coffee", True),  # in the lead, the most-named commodity
+        ("frost.txt", "sugar", False),  # a passing mention at the end
+        ("results.txt", "coffee", False),  # a company's results: the coffee is background
+        ("results.txt", "sugar", False),
+    ]
 
 
 def test_article_entities_rank_the_story_s_protagonists(seed_warehouse):

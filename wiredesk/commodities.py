@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-CATALOGUE_VERSION = "2026.11.1"
+CATALOGUE_VERSION = "2026.11.2"
 
 COMMODITY_MENTION_SCHEMA = {
     "article_id": pl.String,
@@ -37,7 +37,7 @@ _MARKET_CONTEXT = re.compile(
     r"commodit(y|ies)|benchmark|spot|per cent|percent|opec|lme|comex|nymex|cbot|ice|wells?|pipelines?|"
     r"drilling|exploration|fields?|cargo(es)?|tankers?|metals?|energy|industry|compan(y|ies)|ministers?|ministry|"
     r"sands|shale|properties|utilit(y|ies)|transmission|distribution|liquids|consumption|consumers?|glut|"
-    r"surplus|shortage|quotas?|tariffs?|embargo|sanctions?)\b",
+    r"surplus|shortage|quotas?|tariffs?|embargo|sanctions?|deliver(y|ies)|alloys?|coins?|mint(ed|ing)?)\b",
     re.IGNORECASE,
 )
 
@@ -112,7 +112,9 @@ def build_matcher(catalogue: pl.DataFrame, false_friends: list[str]) -> Commodit
         for synonym in row["context_synonyms"]:
             commodity_of[_canonical(synonym)] = row["commodity"]
             needs_context.add(_canonical(synonym))
-    pattern = re.compile(rf"(?<![\w-])(?:{_alternation(list(commodity_of))})(?![\w-])", re.IGNORECASE)
+    # A hyphen is a boundary, so "silver-copper alloy" and "copper-rich" count; hyphenated idioms
+    # ("lead-up", "iron-clad") are false friends.
+    pattern = re.compile(rf"(?<!\w)(?:{_alternation(list(commodity_of))})(?!\w)", re.IGNORECASE)
     friends = (
         re.compile(rf"(?<![\w-])(?:{_alternation(false_friends)})(?![\w-])", re.IGNORECASE) if false_friends else None
     )

@@ -53,6 +53,8 @@ def scored_commodity(commodity: str, commodity_group: str) -> str | None:
         return "livestock"
     if commodity in ("steel", "iron ore"):
         return "iron/steel"
+    if commodity in ("alumina", "bauxite"):  # Reuters' "alum" covers the aluminium chain
+        return "aluminium"
     return commodity if commodity in SCORED_COMMODITIES else None
 
 
@@ -162,6 +164,9 @@ def reuters_articles(path: Path, limit: int | None = None) -> Iterator[dict]:
             }
 
 
+COMMODITY_NEWS_SOURCE = "commodity-news"
+
+
 def commodity_news_articles(path: Path) -> Iterator[dict]:
     """Commodity-news-corpus records as articles: the doc_id slug as the title, the text as the body."""
     for record in read_jsonl(path):
@@ -169,7 +174,7 @@ def commodity_news_articles(path: Path) -> Iterator[dict]:
             "id": f"cnc-{record['doc_id']}",
             "title": re.sub(r"[-_]+", " ", record["doc_id"]).strip(),
             "body": record["text"],
-            "source": "commodity-news-corpus",
+            "source": COMMODITY_NEWS_SOURCE,
         }
 
 

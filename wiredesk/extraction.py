@@ -49,14 +49,41 @@ _COMPANY_SUFFIX = re.compile(
 )
 
 
+# "GETTY PETROLEUM <GTY>": a name followed by its ticker.
+_TICKER_FOLLOWS = re.compile(r"^(?:\s+[A-Z][\w&.'-]*)*?\s*<[A-Z][A-Z.]*>")
+
+
 def _company_name_follows(texts: pl.Series, ends: pl.Series) -> pl.Series:
     return pl.Series(
         [
-            bool(_COMPANY_SUFFIX.match(text[end : end + 60])) or text.rfind("<", 0, end) > text.rfind(">", 0, end)
+            bool(_COMPANY_SUFFIX.match(text[end : end + 60]) or _TICKER_FOLLOWS.match(text[end : end + 60]))
+            or text.rfind("<", 0, end) > text.rfind(">", 0, end)
             for text, end in zip(texts, ends, strict=True)
         ],
         dtype=pl.Boolean,
     )
+
+
+_TRAILING_SUFFIX = re.compile(r"(?:\s+(?i:Co|Cos|Corp|Corporation|Company|Inc|Ltd|Limited|Plc|LLC|AG|SA|NV|BV))\.?$")
+
+
+def _names_elsewhere(mentions: pl.DataFrame, names: pl.DataFrame) -> pl.Series:
+    """True for a mention that sits inside a name found elsewhere in the same article: "Dome Petroleum Ltd" in
+    the body makes "DOME PETROLEUM" in the headline a name too, whatever the case."""
+    cores: dict[str, set[str]] = {}
+    for article_id, name in names.select("article_id", "name_text").iter_rows():
+        core = _TRAILING_SUFFIX.sub("", name.strip()).lower()
+        if " " in core:  # one word ("Petroleum") is no name
+            cores.setdefault(article_id, set()).add(core)
+    result = []
+    for article_id, text, start, end in mentions.select("article_id", "text", "start_char", "end_char").iter_rows():
+        lowered = text.lower() if article_id in cores else ""
+        hit = False
+        for core in cores.get(article_id, ()):
+            at = lowered.find(core, max(0, end - len(core)))
+            hit = hit or (at != -1 and at <= start and end <= at + len(core))
+        result.append(hit)
+    return pl.Series(result, dtype=pl.Boolean)
 
 
 def flag_inside_names(
@@ -67,26 +94,29 @@ def flag_inside_names(
     Such a mention is kept, since the name still says what the story is about, but weighs less in relevance.
     """
     names = entity_mentions.filter(pl.col("entity_type").is_in(NAME_TYPES)).select(
-        "article_id", "field", name_start="start_char", name_end="end_char"
+        "article_id", "field", name_start="start_char", name_end="end_char", name_text="mention_text"
     )
-    inside = (
-        commodity_mentions.join(names, on=["article_id", "field"])
-        .filter(
-            (pl.col("name_start") <= pl.col("start_char"))
-            & (pl.col("end_char") <= pl.col("name_end"))
-            & ((pl.col("name_end") - pl.col("name_start")) > (pl.col("end_char") - pl.col("start_char")))
-        )
-        .select("article_id", "field", "start_char")
-        .unique()
+    inside = commodity_mentions.join(names, on=["article_id", "field"]).filter(
+        (pl.col("name_start") <= pl.col("start_char"))
+        & (pl.col("end_char") <= pl.col("name_end"))
+        & ((pl.col("name_end") - pl.col("name_start")) > (pl.col("end_char") - pl.col("start_char")))
     )
+    commodity_names = inside.select("article_id", "name_text").unique()
+    inside = inside.select("article_id", "field", "start_char").unique()
     flagged = commodity_mentions.join(
         inside.with_columns(in_name=pl.lit(True)), on=["article_id", "field", "start_char"], how="left"
     )
-    texts = flagged.join(articles.select("article_id", "title", "body"), on="article_id", how="left").select(
-        text=pl.when(pl.col("field") == "title").then("title").otherwise("body"), end=pl.col("end_char")
+    if not flagged.height:
+        return flagged.with_columns(in_name=pl.col("in_name").fill_null(False))
+    # The field's text on each row, so the checks below see the rows in the frame's own order.
+    with_text = flagged.join(articles.select("article_id", "title", "body"), on="article_id", how="left").with_columns(
+        text=pl.when(pl.col("field") == "title").then("title").otherwise("body")
     )
-    company = _company_name_follows(texts["text"], texts["end"]) if flagged.height else pl.Series([], dtype=pl.Boolean)
-    return flagged.with_columns(in_name=pl.col("in_name").fill_null(False) | company)
+    company = _company_name_follows(with_text["text"], with_text["end_char"])
+    elsewhere = _names_elsewhere(with_text, commodity_names)
+    return with_text.with_columns(in_name=pl.col("in_name").fill_null(False) | company | elsewhere).drop(
+        "title", "body", "text"
+    )
 
 
 def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher) -> Extracted:

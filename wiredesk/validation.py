@@ -11,6 +11,7 @@ failing samples like any other.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -54,9 +55,38 @@ class ValidationReport:
         return f"{self.suite}: {len(self.failures)} of {len(self.outcomes)} expectations failed: " + "; ".join(parts)
 
 
+_warm_up_lock = threading.Lock()
+_warm_up_thread: threading.Thread | None = None
+
+
+def _import_gx() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations  # noqa: F401
+
+
+def start_warm_up() -> None:
+    """Import Great Expectations (~2 s) on a background thread so it overlaps other work.
+
+    `validate` waits for that import before touching GX: importing one package from two threads at once can
+    fail half-way with a circular-import error.
+    """
+    global _warm_up_thread
+    with _warm_up_lock:
+        if _warm_up_thread is None:
+            _warm_up_thread = threading.Thread(target=_import_gx, name="gx-warm-up", daemon=True)
+            _warm_up_thread.start()
+
+
+def _wait_for_warm_up() -> None:
+    with _warm_up_lock:
+        thread = _warm_up_thread
+    if thread is not None:
+        thread.join()
+
+
 @lru_cache(maxsize=1)
 def _context():
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    _import_gx()
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -142,6 +172,7 @@ def validate(frame: pl.DataFrame, suite_name: str) -> ValidationReport:
     """
     if frame.is_empty():
         return ValidationReport(suite=suite_name, row_count=0, outcomes=[])
+    _wait_for_warm_up()
     expectations = _suite(suite_name)
     whole_batch = any(e.expectation_type == "expect_column_values_to_be_unique" for e in expectations)
     step = frame.height if whole_batch else SLICE_ROWS

@@ -25,6 +25,13 @@ totals as (
 scored as (
     select
         p.*,
+        p.free_count = t.top_count as is_most_named,
+        -- a company headline (results, deals, a ticker): its commodity words are seldom the story
+        regexp_matches(
+            a.title,
+            '(?i)<|\b(net|qtr|shr|dividend|div|earnings|profit|loss|acquires?|acquisition|merger|stake|buyout|'
+            || 'tender offer|shares?)\b'
+        ) as company_headline,
         p.mention_count / t.article_mentions as share,
         round(
             0.35 * p.in_title::int
@@ -40,9 +47,13 @@ scored as (
 
 final as (
     select
-        * exclude (free_count),
-        -- named in the headline, or in the lead and again, or again and again
-        in_title or (in_lead and free_count >= 2) or free_count >= 3 as is_primary
+        * exclude (free_count, is_most_named, company_headline),
+        -- named in the headline, or in the lead and again, or again and again, or in the lead as the
+        -- article's most-named commodity when the story is not company news
+        in_title
+        or (in_lead and free_count >= 2)
+        or free_count >= 3
+        or (in_lead and is_most_named and not company_headline) as is_primary
     from scored
 )
 
