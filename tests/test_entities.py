@@ -168,3 +168,22 @@ def test_missed_occurrences_of_an_articles_names_are_added():
     ]
     for row in out.iter_rows(named=True):
         assert body[row["start_char"] : row["end_char"]] == row["mention_text"]
+
+
+def test_gazetteer_cache_is_reused_and_rebuilt_when_unreadable(tmp_path, monkeypatch):
+    from wiredesk import gazetteer as module
+
+    monkeypatch.setenv("WIREDESK_CACHE_DIR", str(tmp_path))
+    module.load_gazetteer.cache_clear()
+    try:
+        built = module.load_gazetteer()
+        (cache,) = tmp_path.glob("gazetteer-*.pickle")
+        module.load_gazetteer.cache_clear()
+        assert module.load_gazetteer() == built  # read back from the file
+        cache.write_bytes(b"not a pickle")
+        module.load_gazetteer.cache_clear()
+        assert module.load_gazetteer().place("Kuala Lumpur").country_code == "MY"
+        assert cache.read_bytes() != b"not a pickle"  # rewritten whole
+        assert [p.name for p in tmp_path.iterdir()] == [cache.name]  # no temporary files left behind
+    finally:
+        module.load_gazetteer.cache_clear()

