@@ -206,3 +206,17 @@ def test_a_text_header_gives_the_date_source_and_url(tmp_path):
     assert "dropped_unparseable_published_at" in rows["c.txt"]["repairs"]
     # no colon after "Date": a title, not a header
     assert (rows["d.txt"]["title"], rows["d.txt"]["published_at"]) == ("Date of the summit unknown", None)
+
+
+def test_a_wire_dateline_dates_a_text_article_only_with_a_year(tmp_path):
+    dateline_body = "LONDON, Nov 24 - Copper rose two percent on the LME."
+    write(tmp_path, "2025/copper.txt", f"Copper climbs\n{dateline_body}\n")
+    write(tmp_path, "undated.txt", f"Copper climbs again\n{dateline_body}\n")
+    write(tmp_path, "2025/headed.txt", f"Date: 2025-11-25\nCopper climbs a third time\n{dateline_body}\n")
+    articles, rejected = read(tmp_path)
+    assert rejected == {}
+    rows = {row["source_path"]: row for row in articles.to_dicts()}
+    assert rows["2025/copper.txt"]["published_at"].isoformat() == "2025-11-24T00:00:00+00:00"
+    assert "published_at_from_dateline" in rows["2025/copper.txt"]["repairs"]
+    assert rows["undated.txt"]["published_at"] is None  # a month and day but no year: never guessed
+    assert rows["2025/headed.txt"]["published_at"].isoformat() == "2025-11-25T00:00:00+00:00"  # the header wins

@@ -1,6 +1,8 @@
 """Wire-copy handling: truecasing ALL-CAPS headlines and datelines without moving any offset."""
 
-from wiredesk.wirecopy import case_map, find_dateline, is_all_caps, model_text, truecase
+from datetime import date
+
+from wiredesk.wirecopy import case_map, dateline_date, find_dateline, is_all_caps, model_text, truecase
 
 
 def test_truecasing_keeps_length_and_uses_the_articles_own_casing():
@@ -33,3 +35,17 @@ def test_datelines():
     assert [("CALGARY, Alberta, March 3 - Nova said."[s:e]) for s, e in spans] == ["CALGARY", "Alberta"]
     assert find_dateline("BUFFALO, N.Y., March 4 - Net rose.") == [(0, 7), (9, 13)]
     assert find_dateline("Copper rose, traders said on March 4 - a rally.") == []
+    assert find_dateline("KUALA LUMPUR, Oct 26 (Reuters) - Talks ended.") == [(0, 12)]
+
+
+def test_dateline_dates_need_a_year_from_the_dateline_or_the_path():
+    assert dateline_date("KUALA LUMPUR, Oct 26, 2025 (Reuters) - Talks ended.") == date(2025, 10, 26)
+    assert dateline_date("HONG KONG, April 8 - Shares rose.", "wires/2024/04/hk.txt") == date(2024, 4, 8)
+    assert dateline_date("HONG KONG, April 8 - Shares rose.", "reuters_20240408.txt") == date(2024, 4, 8)
+    # no year anywhere, an id that only looks like one, two different years, an impossible day: no date
+    assert dateline_date("HONG KONG, April 8 - Shares rose.", "hk.txt") is None
+    assert dateline_date("HONG KONG, April 8 - Shares rose.", "000_bf3e2019c4.txt") is None
+    assert dateline_date("HONG KONG, April 8 - Shares rose.", "2023/2024-review.txt") is None
+    assert dateline_date("MOSCOW, Feb 30, 2025 - Wheat fell.") is None
+    assert dateline_date("Shares rose on April 8, 2025 - a rally.") is None
+    assert dateline_date("LONDON, MARCH 23, 1987 - Brent fell.") == date(1987, 3, 23)

@@ -16,6 +16,8 @@ import ftfy
 import polars as pl
 from charset_normalizer import from_bytes
 
+from wiredesk.wirecopy import dateline_date
+
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
 
 RAW_ARTICLE_SCHEMA = {
@@ -284,6 +286,9 @@ def _read_text_file(path: Path, source_path: str, size: int, max_bytes: int) -> 
     except ValueError:
         published_at = None
         repairs.append("dropped_unparseable_published_at")
+    if published_at is None and (dated := dateline_date(body, source_path)) is not None:
+        published_at = datetime(dated.year, dated.month, dated.day, tzinfo=UTC)
+        repairs.append("published_at_from_dateline")
     return {
         "source_path": source_path,
         "external_id": None,

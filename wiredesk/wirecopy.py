@@ -3,20 +3,29 @@
 `model_text` gives the model a copy of the article in which ALL-CAPS stretches are truecased from the casing
 the same article uses elsewhere ("TRUMP MEETS XI" → "Trump meets Xi"). Only letter case changes, so every
 offset into the copy is an offset into the original, and mention texts are always cut from the original.
-`find_dateline` finds "HONG KONG, April 8 -" at the head of a body: the place is a place mention.
+`find_dateline` finds "HONG KONG, April 8 -" at the head of a body: the place is a place mention;
+`dateline_date` reads its date when a year is given too.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.&-]*")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"  # "March", "MARCH", "Sept."
 # PLACE[, REGION], Month DD - ; the place may be ALL CAPS or title case, the region is optional.
+_PLACE_WORD = r"[A-Z][A-Za-z.'&-]*"  # a capitalised word; small connectors between them ("Rio de Janeiro")
 _DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][A-Za-z .'&-]{{1,40}}?)(?:, (?P<region>[A-Z][A-Za-z. ]{{1,30}}?))?,? {_MONTH} \d{{1,2}}\s*[-–—]"
+    rf"^(?P<place>{_PLACE_WORD}(?: (?:{_PLACE_WORD}|de|da|do|del|la|le|of|el|al|es|upon|sur|am|an|im)){{0,5}})"
+    rf"(?:, (?P<region>[A-Z][A-Za-z. ]{{1,30}}?))?,? "
+    rf"(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:,? (?P<year>(?:19|20)\d\d))?(?: \([A-Za-z .]{{2,30}}\))?\s*[-–—]"
 )
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# A year in a file's path: "2025/10/27/...", "2025-10-27-story.txt", "wire_20251027.txt"; not digits that
+# belong to a longer number or an id ("bf3e2019c4").
+_PATH_YEAR = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d\d)(?=[01]\d[0-3]\d(?![0-9A-Za-z])|[^0-9A-Za-z]|$)")
 
 
 def is_all_caps(text: str) -> bool:
@@ -61,6 +70,24 @@ def find_dateline(body: str) -> list[tuple[int, int]]:
     if not match:
         return []
     return [match.span(group) for group in ("place", "region") if match.group(group)]
+
+
+def dateline_date(body: str, path: str = "") -> date | None:
+    """The date a wire dateline gives ("HONG KONG, April 8, 2025 -"), with the year from the dateline or, when
+    it has none, from the file's path; None when either is missing: a date is never guessed."""
+    match = _DATELINE.match(body)
+    if not match:
+        return None
+    year_text = match.group("year")
+    if year_text is None:
+        years = {found.group(1) for found in _PATH_YEAR.finditer(path)}
+        if len(years) != 1:
+            return None
+        (year_text,) = years
+    try:
+        return date(int(year_text), _MONTHS.index(match.group("month")[:3].lower()) + 1, int(match.group("day")))
+    except ValueError:  # "Feb 30"
+        return None
 
 
 def model_text(title: str, body: str, separator: str) -> str:
