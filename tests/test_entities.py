@@ -187,3 +187,27 @@ def test_gazetteer_cache_is_reused_and_rebuilt_when_unreadable(tmp_path, monkeyp
         assert [p.name for p in tmp_path.iterdir()] == [cache.name]  # no temporary files left behind
     finally:
         module.load_gazetteer.cache_clear()
+
+
+def test_country_compounds_split_into_their_countries(gazetteer):
+    from wiredesk.entities import split_place_compounds
+
+    raw = pl.DataFrame(
+        [
+            ("a", "body", 4, 15, "U.S.-Russia", "PERSON", 0),
+            ("a", "body", 30, 38, "US-China", "ORG", 0),
+            ("a", "body", 50, 59, "Coca-Cola", "ORG", 1),
+            ("a", "body", 70, 83, "Guinea-Bissau", "GPE", 1),
+        ],
+        schema=RAW_ENTITY_MENTION_SCHEMA,
+        orient="row",
+    )
+    split = split_place_compounds(raw, gazetteer)
+    assert split.select("start_char", "end_char", "mention_text", "ner_label").rows() == [
+        (4, 8, "U.S.", "GPE"),
+        (9, 15, "Russia", "GPE"),
+        (30, 32, "US", "GPE"),
+        (33, 38, "China", "GPE"),
+        (50, 59, "Coca-Cola", "ORG"),
+        (70, 83, "Guinea-Bissau", "GPE"),
+    ]

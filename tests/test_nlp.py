@@ -45,6 +45,16 @@ def test_sentence_zero_is_the_title_and_paragraphs_break_sentences(nlp):
         assert body[row["start_char"] : row["end_char"]] == row["sentence_text"]
 
 
+def test_a_leading_the_is_not_part_of_a_name(nlp):
+    body = "The United States and the Soviet Union met. The World Bank and the Federal Reserve said nothing."
+    out = annotate_articles(articles(("a", "Talks", body)), nlp, n_process=1)
+    texts = out.entity_mentions["mention_text"].to_list()
+    assert not [text for text in texts if text.lower().startswith("the ")]
+    assert {"United States", "Soviet Union"} <= set(texts)
+    for row in out.entity_mentions.iter_rows(named=True):
+        assert body[row["start_char"] : row["end_char"]] == row["mention_text"]
+
+
 def test_dates_and_numbers_are_not_entities(nlp):
     out = annotate_articles(
         articles(("a", "Markets", "On Monday, 40 percent of the $5 billion was paid in 2024.")),

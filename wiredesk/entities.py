@@ -158,6 +158,45 @@ _MIN_PROPAGATED_LENGTH = 3
 _PROPAGATED_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT")
 
 
+def _country(gazetteer: Gazetteer, text: str) -> bool:
+    place = gazetteer.place(text)
+    return (place is not None and place.kind == "country") or gazetteer.nationality(text) is not None
+
+
+_COMPOUND = re.compile(r"^([A-Z][\w.' ]*?)[-–]([A-Z][\w.' ]*)$")
+
+
+def split_place_compounds(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """Split "U.S.-Russia" or "US-China" (tagged as one name, often of the wrong type) into its two places.
+
+    Only when both halves are countries or nationalities the gazetteer knows; "Coca-Cola" stays whole.
+    """
+    is_compound = pl.col("mention_text").str.contains(r"^[A-Z][\w.' ]*?[-–][A-Z][\w.' ]*$")
+    candidates = raw_mentions.filter(is_compound)
+    if candidates.is_empty():
+        return raw_mentions
+    split_rows, replaced = [], []
+    for row in candidates.iter_rows(named=True):
+        match = _COMPOUND.match(row["mention_text"])
+        parts = [(match.start(i), match.group(i)) for i in (1, 2)] if match else []
+        if not parts or gazetteer.place(row["mention_text"]) or not all(_country(gazetteer, t) for _, t in parts):
+            continue  # "Guinea-Bissau" is one country
+        replaced.append((row["article_id"], row["field"], row["start_char"]))
+        for offset, text in parts:
+            start = row["start_char"] + offset
+            split_rows.append({**row, "start_char": start, "end_char": start + len(text), "mention_text": text})
+            split_rows[-1]["ner_label"] = "GPE" if gazetteer.place(text) else "NORP"
+    if not split_rows:
+        return raw_mentions
+    gone = pl.DataFrame(replaced, schema=["article_id", "field", "start_char"], orient="row").cast(
+        {"start_char": raw_mentions.schema["start_char"]}
+    )
+    kept = raw_mentions.join(gone, on=["article_id", "field", "start_char"], how="anti")
+    return pl.concat([kept, pl.DataFrame(split_rows, schema=raw_mentions.schema)]).sort(
+        "article_id", "field", "start_char"
+    )
+
+
 def propagate_mentions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     """Add the occurrences of an article's names that the model missed there ("Bessent confirmed").
 

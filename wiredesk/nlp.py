@@ -6,6 +6,7 @@ offsets are mapped back to the field (`title` or `body`) they fall in. Sentence 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -138,6 +139,9 @@ def _annotations(articles: list, sentences: list, mentions: list) -> Annotations
     )
 
 
+_DETERMINER = re.compile(r"(?:the|The|THE)\s+")
+
+
 def _collect(doc: Doc, article_id: str, title: str, body: str, sentences: list, mentions: list) -> None:
     """Append the doc's sentences and entity mentions, with texts cut from the original (not truecased) text."""
     original = article_text(title, body)
@@ -161,7 +165,11 @@ def _collect(doc: Doc, article_id: str, title: str, body: str, sentences: list, 
             continue  # spans the title/body join: not a real mention
         if any(start < ent.end_char and ent.start_char < end for start, end in dateline):
             continue
-        spans.append((ent.start_char, ent.end_char, ent.label_))
+        start = ent.start_char
+        determiner = _DETERMINER.match(original, start, ent.end_char)
+        if determiner and determiner.end() < ent.end_char:
+            start = determiner.end()  # "the United States" → "United States": the name, as news NER scores it
+        spans.append((start, ent.end_char, ent.label_))
     for start, end, label in spans:
         in_title = start < body_offset
         offset = 0 if in_title else body_offset
