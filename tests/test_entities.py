@@ -62,6 +62,20 @@ def test_short_forms_take_the_full_name_and_person_type(gazetteer):
     assert out["b:Trump"] == ("Trump", "ORG", None)
 
 
+def test_headline_capitals_join_the_name_the_article_writes(gazetteer):
+    out = resolved(
+        mentions(
+            ("a", "MIYAZAWA", "ORG"),
+            ("a", "Kiichi Miyazawa", "PERSON"),
+            ("a", "Miyazawa", "PERSON"),
+            ("a", "OPEC", "ORG"),
+        ),
+        gazetteer,
+    )
+    assert out["a:MIYAZAWA"] == ("Kiichi Miyazawa", "PERSON", None)
+    assert out["a:OPEC"] == ("OPEC", "ORG", None)  # an acronym the article never writes otherwise
+
+
 def test_an_ambiguous_short_form_is_left_alone(gazetteer):
     out = resolved(
         mentions(("a", "Kim Jong Un", "PERSON"), ("a", "Kim Yo Jong", "PERSON"), ("a", "Kim", "PERSON")),

@@ -107,9 +107,35 @@ def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     )
 
 
+def _mixed_case_names(mentions: pl.DataFrame) -> pl.DataFrame:
+    """An ALL-CAPS name from a headline ("MIYAZAWA") takes the form the same article writes it in ("Miyazawa"),
+    so that it joins that name's entity and type; an acronym the article only writes in capitals stays."""
+    lowered = pl.col("clean").str.to_lowercase()
+    mixed = (
+        mentions.filter(pl.col("clean") != pl.col("clean").str.to_uppercase())
+        .group_by("article_id", lowered.alias("key"), "clean")
+        .len()
+        .sort("len", "clean", descending=[True, False])
+        .group_by("article_id", "key", maintain_order=True)
+        .agg(mixed_form=pl.col("clean").first())
+    )
+    return (
+        mentions.with_columns(key=lowered)
+        .join(mixed, on=["article_id", "key"], how="left")
+        .with_columns(
+            clean=pl.when(pl.col("clean") == pl.col("clean").str.to_uppercase())
+            .then(pl.coalesce("mixed_form", "clean"))
+            .otherwise("clean")
+        )
+        .drop("key", "mixed_form")
+    )
+
+
 def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """Raw NER mentions (nlp.RAW_ENTITY_MENTION_SCHEMA) → entity mentions (ENTITY_MENTION_SCHEMA)."""
-    mentions = raw_mentions.with_columns(clean=clean_name(pl.col("mention_text"))).filter(pl.col("clean") != "")
+    mentions = _mixed_case_names(
+        raw_mentions.with_columns(clean=clean_name(pl.col("mention_text"))).filter(pl.col("clean") != "")
+    )
     short_forms = _person_short_forms(mentions)
     mentions = mentions.join(
         short_forms, left_on=["article_id", "clean"], right_on=["article_id", "short"], how="left"
