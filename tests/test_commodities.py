@@ -64,6 +64,9 @@ def test_an_analyst_can_add_a_commodity_without_code(tmp_path):
         ("Corn and maize prices.", [("corn", "Corn"), ("corn", "maize")]),
         ("A silver-copper alloy coin.", [("silver", "silver"), ("copper", "copper")]),
         ("Thai sugarcane output fell.", [("sugar", "sugarcane")]),
+        ("Gas prices at the pump rose as motorists paid $3 a gallon.", [("gasoline", "Gas")]),
+        ("Gas exports through the pipeline rose.", [("natural gas", "Gas")]),
+        ("Queues formed at gas stations.", [("gasoline", "gas stations")]),
     ],
 )
 def test_synonyms_and_longest_match(matcher, text, expected):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-CATALOGUE_VERSION = "2026.11.2"
+CATALOGUE_VERSION = "2026.11.3"
 
 COMMODITY_MENTION_SCHEMA = {
     "article_id": pl.String,
@@ -136,6 +136,21 @@ def _canonical(matched: str) -> str:
     return re.sub(r"[-\s]+", " ", matched.lower())
 
 
+# Bare "gas" is natural gas unless its sentence is about motoring fuel: then it is American for gasoline.
+_GASOLINE_CONTEXT = re.compile(
+    r"\b(gasoline|motorists?|driving season|gallons?|the pump|unleaded|leaded|octane|retail(ers?)?|"
+    r"refiner(y|ies)|distillates?|heating oil|jet fuel|diesel|fuel oil)\b",
+    re.IGNORECASE,
+)
+
+
+def _sentence_around(text: str, start: int, end: int, sentence_spans) -> str:
+    for s_start, s_end in sentence_spans or ():
+        if s_start <= start < s_end:
+            return text[s_start:start] + " " + text[end:s_end]
+    return text[max(0, start - 200) : start] + " " + text[end : end + 200]
+
+
 def find_in_text(text: str, matcher: CommodityMatcher, sentence_spans: list[tuple[int, int]] | None = None):
     """Yield (commodity, start, end, matched text) for each commodity mention in `text`."""
     blocked = [(m.start(), m.end()) for m in matcher.false_friends.finditer(text)] if matcher.false_friends else []
@@ -147,17 +162,17 @@ def find_in_text(text: str, matcher: CommodityMatcher, sentence_spans: list[tupl
         commodity = matcher.commodity_of[synonym]
         if synonym in matcher.needs_context and not _has_market_context(text, start, end, sentence_spans):
             continue
+        if (
+            synonym == "gas"
+            and "gasoline" in matcher.group_of
+            and _GASOLINE_CONTEXT.search(_sentence_around(text, start, end, sentence_spans))
+        ):
+            commodity = "gasoline"
         yield commodity, start, end, match.group()
 
 
 def _has_market_context(text: str, start: int, end: int, sentence_spans) -> bool:
-    sentence_start, sentence_end = max(0, start - 200), min(len(text), end + 200)
-    for s_start, s_end in sentence_spans or ():
-        if s_start <= start < s_end:
-            sentence_start, sentence_end = s_start, s_end
-            break
-    context = text[sentence_start:start] + " " + text[end:sentence_end]
-    return _MARKET_CONTEXT.search(context) is not None
+    return _MARKET_CONTEXT.search(_sentence_around(text, start, end, sentence_spans)) is not None
 
 
 def find_commodity_mentions(articles: pl.DataFrame, sentences: pl.DataFrame, matcher: CommodityMatcher) -> pl.DataFrame:
