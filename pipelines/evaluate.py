@@ -8,6 +8,7 @@ the real pipeline builds a warehouse there, and the scores are computed from the
 """
 
 import argparse
+import dataclasses
 import json
 import sys
 import tempfile
@@ -48,15 +49,7 @@ def write_corpus(reuters: Path, commodity_news: Path, folder: Path, limit: int |
 
 
 def build(folder: Path, db_path: Path) -> float:
-    settings = Settings.from_env()
-    settings = Settings(
-        seeds_dir=folder,
-        db_path=db_path,
-        spacy_model=settings.spacy_model,
-        max_article_bytes=settings.max_article_bytes,
-        nlp_processes=settings.nlp_processes,
-        nlp_chunk_size=settings.nlp_chunk_size,
-    )
+    settings = dataclasses.replace(Settings.from_env(), seeds_dir=folder, db_path=db_path)
     started = time.perf_counter()
     result = dg.materialize([*ALL_ASSETS, *ALL_CHECKS], resources=build_resources(settings), raise_on_error=False)
     if not result.success:

@@ -160,19 +160,13 @@ def find_in_text(text: str, matcher: CommodityMatcher, sentence_spans: list[tupl
             continue
         synonym = _canonical(match.group())
         commodity = matcher.commodity_of[synonym]
-        if synonym in matcher.needs_context and not _has_market_context(text, start, end, sentence_spans):
-            continue
-        if (
-            synonym == "gas"
-            and "gasoline" in matcher.group_of
-            and _GASOLINE_CONTEXT.search(_sentence_around(text, start, end, sentence_spans))
-        ):
-            commodity = "gasoline"
+        if synonym in matcher.needs_context:
+            context = _sentence_around(text, start, end, sentence_spans)
+            if not _MARKET_CONTEXT.search(context):
+                continue
+            if synonym == "gas" and "gasoline" in matcher.group_of and _GASOLINE_CONTEXT.search(context):
+                commodity = "gasoline"
         yield commodity, start, end, match.group()
-
-
-def _has_market_context(text: str, start: int, end: int, sentence_spans) -> bool:
-    return _MARKET_CONTEXT.search(_sentence_around(text, start, end, sentence_spans)) is not None
 
 
 def find_commodity_mentions(articles: pl.DataFrame, sentences: pl.DataFrame, matcher: CommodityMatcher) -> pl.DataFrame:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
 
 import polars as pl
 
 from wiredesk.gazetteer import Gazetteer, Place, fold
-from wiredesk.nlp import ENTITY_LABELS
+from wiredesk.nlp import ENTITY_LABELS, sentence_position
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # When the model's labels for one name in one article tie, the earlier label wins (PERSON, ORG, GPE...).
@@ -197,8 +196,7 @@ def split_place_compounds(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) -> p
 
     Only when both halves are countries or nationalities the gazetteer knows; "Coca-Cola" stays whole.
     """
-    is_compound = pl.col("mention_text").str.contains(r"^[A-Z][\w.' ]*?[-–][A-Z][\w.' ]*$")
-    candidates = raw_mentions.filter(is_compound)
+    candidates = raw_mentions.filter(pl.col("mention_text").str.contains(_COMPOUND.pattern))
     if candidates.is_empty():
         return raw_mentions
     split_rows, replaced = [], []
@@ -210,8 +208,10 @@ def split_place_compounds(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) -> p
         replaced.append((row["article_id"], row["field"], row["start_char"]))
         for offset, text in parts:
             start = row["start_char"] + offset
-            split_rows.append({**row, "start_char": start, "end_char": start + len(text), "mention_text": text})
-            split_rows[-1]["ner_label"] = "GPE" if gazetteer.place(text) else "NORP"
+            label = "GPE" if gazetteer.place(text) else "NORP"
+            split_rows.append(
+                {**row, "start_char": start, "end_char": start + len(text), "mention_text": text, "ner_label": label}
+            )
     if not split_rows:
         return raw_mentions
     gone = pl.DataFrame(replaced, schema=["article_id", "field", "start_char"], orient="row").cast(
@@ -269,8 +269,8 @@ def propagate_mentions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sente
                     continue
                 occupied.append((start, end))
                 starts_of, indexes = sentence_starts.get((article_id, field), ([0], [0]))
-                position = max(bisect_right(starts_of, start) - 1, 0)
-                added.append((article_id, field, start, end, match.group(), label_of[match.group()], indexes[position]))
+                sentence_index = indexes[sentence_position(start, starts_of)]
+                added.append((article_id, field, start, end, match.group(), label_of[match.group()], sentence_index))
     if not added:
         return raw_mentions
     extra = pl.DataFrame(added, schema=raw_mentions.schema, orient="row")

@@ -42,10 +42,15 @@ def attach_sentences(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.Data
 NAME_TYPES = ("ORG", "PERSON", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")
 
 
+# The words that end a company's legal name.
+_LEGAL_FORMS = (
+    r"Co|Cos|Corp|Corporation|Company|Inc|Ltd|Limited|Plc|LLC|LP|Cie|SA|S\.A|AG|NV|N\.V|BV|SpA|AB|ASA|Bhd|Pty"
+)
+
 # "Paloma Petroleum Ltd", "Magma Copper Co": a company name, whether or not the model tagged it.
 _COMPANY_SUFFIX = re.compile(
-    r"^(?:\s+(?:[A-Z][\w&.'-]*|and|&|of))*?\s+(?i:Co|Cos|Corp|Corporation|Company|Inc|Ltd|Limited|Plc|LLC|LP|"
-    r"Group|Holdings?|Cie|SA|S\.A|AG|NV|N\.V|BV|SpA|AB|ASA|Bhd|Berhad|Pty|Industries|Resources|Mines|Mining)\b"
+    rf"^(?:\s+(?:[A-Z][\w&.'-]*|and|&|of))*?\s+(?i:{_LEGAL_FORMS}|Berhad|Group|Holdings?|Industries|Resources|Mines|"
+    r"Mining)\b"
 )
 
 
@@ -64,7 +69,7 @@ def _company_name_follows(texts: pl.Series, ends: pl.Series) -> pl.Series:
     )
 
 
-_TRAILING_SUFFIX = re.compile(r"(?:\s+(?i:Co|Cos|Corp|Corporation|Company|Inc|Ltd|Limited|Plc|LLC|AG|SA|NV|BV))\.?$")
+_TRAILING_SUFFIX = re.compile(rf"\s+(?i:{_LEGAL_FORMS})\.?$")
 
 
 def _names_elsewhere(mentions: pl.DataFrame, names: pl.DataFrame) -> pl.Series:
@@ -78,11 +83,8 @@ def _names_elsewhere(mentions: pl.DataFrame, names: pl.DataFrame) -> pl.Series:
     result = []
     for article_id, text, start, end in mentions.select("article_id", "text", "start_char", "end_char").iter_rows():
         lowered = text.lower() if article_id in cores else ""
-        hit = False
-        for core in cores.get(article_id, ()):
-            at = lowered.find(core, max(0, end - len(core)))
-            hit = hit or (at != -1 and at <= start and end <= at + len(core))
-        result.append(hit)
+        found = ((core, lowered.find(core, max(0, end - len(core)))) for core in cores.get(article_id, ()))
+        result.append(any(at != -1 and at <= start and end <= at + len(core) for core, at in found))
     return pl.Series(result, dtype=pl.Boolean)
 
 

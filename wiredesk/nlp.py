@@ -161,7 +161,7 @@ def _collect(doc: Doc, article_id: str, title: str, body: str, sentences: list, 
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS or not ent.text.strip():
             continue
-        if ent.start_char < title_length < ent.end_char or ent.start_char < title_length + 2 <= ent.end_char:
+        if ent.start_char < title_length < ent.end_char or ent.start_char < body_offset <= ent.end_char:
             continue  # spans the title/body join: not a real mention
         if any(start < ent.end_char and ent.start_char < end for start, end in dateline):
             continue
@@ -181,12 +181,13 @@ def _collect(doc: Doc, article_id: str, title: str, body: str, sentences: list, 
                 end - offset,
                 original[start:end],
                 label,
-                _sentence_of(start, sentence_starts),
+                sentence_position(start, sentence_starts),
             )
         )
 
 
-def _sentence_of(char_index: int, sentence_starts: list[int]) -> int:
+def sentence_position(char_index: int, sentence_starts: list[int]) -> int:
+    """The position in `sentence_starts` (sorted start offsets) of the sentence holding `char_index`."""
     return max(bisect_right(sentence_starts, char_index) - 1, 0)
 
 

@@ -29,7 +29,7 @@ STAGING_TABLES = (
     "commodity_mentions",
 )
 # Rebuilt from the mention tables at every publish, by the SQL in sql/derived/<table>.sql.
-DERIVED_TABLES = ("article_entities", "article_commodities")
+DERIVED_TABLES = ("entity_aliases", "article_entities", "article_commodities")
 ANALYST_TABLES = (
     "articles",
     "sentences",
@@ -237,29 +237,6 @@ def _publish_in_transaction(con: duckdb.DuckDBPyConnection, run_id: str) -> dict
             count(distinct article_id) as article_count
         from entity_mentions
         group by entity_id
-        """
-    )
-    con.execute("delete from entity_aliases")
-    con.execute(
-        """
-        insert into entity_aliases by name
-        -- mention spans leave out a leading "the"; the form with it, where the text has it, is an alias too
-        with forms as (
-            select m.entity_id, m.mention_text as alias
-            from entity_mentions as m
-            union all
-            select m.entity_id, substring(a.text, m.start_char - 3, m.end_char - m.start_char + 4) as alias
-            from entity_mentions as m
-            join (
-                select article_id, 'title' as field, title as text from articles
-                union all
-                select article_id, 'body' as field, body as text from articles
-            ) as a using (article_id, field)
-            where m.start_char >= 4 and lower(substring(a.text, m.start_char - 3, 4)) = 'the '
-        )
-        select entity_id, alias, count(*) as mention_count
-        from forms
-        group by entity_id, alias
         """
     )
     for table in DERIVED_TABLES:
