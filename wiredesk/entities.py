@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 
 import polars as pl
 
 from wiredesk.gazetteer import Gazetteer, Place, fold
 from wiredesk.nlp import ENTITY_LABELS, sentence_position
+from wiredesk.wirecopy import find_dateline, is_all_caps
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # When the model's labels for one name in one article tie, the earlier label wins (PERSON, ORG, GPE...).
@@ -87,6 +89,12 @@ def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
         elif label == "ORG":
             # The small model often calls a country an ORG ("China said..."): only an exact country name counts.
             place = gazetteer.countries.get(fold(clean))
+        elif label == "PERSON":
+            # "Kyiv", "Mato Grosso" as PERSON: a country or region, or a city spelt exactly as its own name
+            # ("Bush" is no town "Būsh"), is the place.
+            place = gazetteer.place(clean) if fold(clean) not in gazetteer.other_city_names else None
+            if place is not None and place.kind == "city" and place.name != clean:
+                place = None
         else:
             place = None
         if place is not None:
@@ -136,24 +144,30 @@ def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) ->
         raw_mentions.with_columns(clean=clean_name(pl.col("mention_text"))).filter(pl.col("clean") != "")
     )
     short_forms = _person_short_forms(mentions)
-    mentions = mentions.join(
-        short_forms, left_on=["article_id", "clean"], right_on=["article_id", "short"], how="left"
-    ).with_columns(
-        resolved_full=pl.col("full").is_not_null() & pl.col("ner_label").is_in(["PERSON", "ORG"]),
-    )
-    mentions = mentions.with_columns(
-        canonical_name=pl.when("resolved_full").then("full").otherwise("clean"),
-        label=pl.when("resolved_full").then(pl.lit("PERSON")).otherwise("ner_label"),
-    )
     places = _link_places(mentions.select("ner_label", "clean").unique(), gazetteer)
-    mentions = mentions.join(places, on=["ner_label", "clean"], how="left").with_columns(
-        canonical_name=pl.coalesce(
-            pl.when(pl.col("place_kind").is_not_null() & (pl.col("ner_label") != "NORP")).then("place_name"),
-            "canonical_name",
-        ),
-        label=pl.when(pl.col("place_kind").is_not_null() & (pl.col("ner_label") != "NORP"))
-        .then(pl.lit("GPE"))
-        .otherwise("label"),
+    mentions = (
+        mentions.join(short_forms, left_on=["article_id", "clean"], right_on=["article_id", "short"], how="left")
+        .join(places, on=["ner_label", "clean"], how="left")
+        .with_columns(
+            # "Lagarde" after "Christine Lagarde" is her, whatever the model called it, unless it is a known place.
+            resolved_full=pl.col("full").is_not_null()
+            & (pl.col("ner_label").is_in(["PERSON", "ORG"]) | pl.col("place_kind").is_null()),
+        )
+        .with_columns(
+            is_place=pl.col("place_kind").is_not_null() & (pl.col("ner_label") != "NORP") & ~pl.col("resolved_full")
+        )
+        .with_columns(
+            canonical_name=pl.when("resolved_full").then("full").when("is_place").then("place_name").otherwise("clean"),
+            label=pl.when("resolved_full")
+            .then(pl.lit("PERSON"))
+            .when("is_place")
+            .then(pl.lit("GPE"))
+            .otherwise("ner_label"),
+            **{
+                column: pl.when("resolved_full").then(None).otherwise(column)
+                for column in ("country_code", "latitude", "longitude")
+            },
+        )
     )
     # One type per name within an article: the most frequent label, ties broken by LABEL_PRIORITY.
     priority = pl.col("label").replace_strict(
@@ -223,6 +237,140 @@ def split_place_compounds(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) -> p
     )
 
 
+# "SOCCER - ARSENAL": a headline's section slug joined to the name after it by a spaced dash.
+_SLUG = re.compile(r"^.*\s[-–—]{1,2}\s+")
+# "Leeds 0", "Spain 7-6": a score or number the model took into a name.
+_TRAILING_NUMBER = re.compile(r"(?:\s+\d+(?:[-–/]\d+)*)+$")
+_NUMBERED_NAME_LABELS = ("ORG", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART")  # "Channel 4", "Windows 95"
+# "Wimbledon 3 Southampton 1": a results line, two teams with their scores.
+_RESULT = re.compile(r"^([A-Z][\w.'& -]*?) \d+ ([A-Z][\w.'& -]*?) \d+$")
+
+
+def tidy_spans(raw_mentions: pl.DataFrame) -> pl.DataFrame:
+    """Cut what the model took into a name that is no part of it: a headline slug, a trailing score; a results
+    line ("Wimbledon 3 Southampton 1") becomes its two teams."""
+    rows = []
+    changed = False
+    for row in raw_mentions.iter_rows(named=True):
+        text, start = row["mention_text"], row["start_char"]
+        result = _RESULT.match(text)
+        if result:
+            changed = True
+            for group in (1, 2):
+                team_start = start + result.start(group)
+                rows.append(
+                    {
+                        **row,
+                        "start_char": team_start,
+                        "end_char": team_start + len(result.group(group)),
+                        "mention_text": result.group(group),
+                        "ner_label": "ORG",
+                    }
+                )
+            continue
+        slug = _SLUG.match(text)
+        if slug:
+            text, start = text[slug.end() :], start + slug.end()
+        if row["ner_label"] not in _NUMBERED_NAME_LABELS:
+            number = _TRAILING_NUMBER.search(text)
+            if number and number.start() > 0:
+                text = text[: number.start()]
+        if text != row["mention_text"]:
+            changed = True
+            if not text[:1].isupper():
+                continue  # nothing of a name is left
+            row = {**row, "start_char": start, "end_char": start + len(text), "mention_text": text}
+        rows.append(row)
+    if not changed:
+        return raw_mentions
+    return pl.DataFrame(rows, schema=raw_mentions.schema, orient="row")
+
+
+# A sports desk's headline slug ("SOCCER - ...", "Cricket - ..."): in such a story a club named after its town
+# ("Leicestershire beat Somerset", "Newcastle United") is a team, an organisation, not the place.
+_SPORTS = frozenset(
+    {
+        "soccer",
+        "football",
+        "cricket",
+        "tennis",
+        "golf",
+        "rugby",
+        "basketball",
+        "baseball",
+        "hockey",
+        "athletics",
+        "cycling",
+        "boxing",
+        "swimming",
+        "skiing",
+        "racing",
+        "badminton",
+        "squash",
+        "volleyball",
+        "handball",
+        "sailing",
+        "rowing",
+        "snooker",
+        "olympics",
+        "sport",
+        "sports",
+        "nfl",
+        "nba",
+        "nhl",
+        "mlb",
+        "triathlon",
+        "marathon",
+        "skating",
+        "motorcycling",
+    }
+)
+_SPORTS_SLUG = re.compile(r"^\s*([A-Za-z][A-Za-z ]*?)\s+[-–—]{1,2}\s")
+# "at Derby", "in Chelmsford": after these a town is the place, even in a sports story.
+_PLACE_PREPOSITION = re.compile(r"(?i:\b(?:in|at|from|near|to|outside)\s+)$")
+
+
+def is_sports_story(title: str) -> bool:
+    slug = _SPORTS_SLUG.match(title)
+    return bool(slug) and any(word in _SPORTS for word in slug.group(1).lower().split())
+
+
+def sports_teams(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """In sports stories, a town's or region's name used as a team's ("Somerset were dismissed for 83",
+    "Manchester United") is an ORG; a country stays a place (national teams are named as places in news NER)."""
+    sports = articles.filter(pl.col("title").map_elements(is_sports_story, return_dtype=pl.Boolean))
+    if sports.is_empty() or raw_mentions.is_empty():
+        return raw_mentions
+    texts = {a: (t, b) for a, t, b in sports.select("article_id", "title", "body").iter_rows()}
+
+    def town(name: str) -> bool:
+        place = gazetteer.place(name)
+        return place is not None and place.kind in ("city", "region") and fold(name) not in gazetteer.other_city_names
+
+    labels = []
+    for article_id, field, start, text, label in raw_mentions.select(
+        "article_id", "field", "start_char", "mention_text", "ner_label"
+    ).iter_rows():
+        if article_id in texts and label in ("GPE", "LOC", "PERSON"):
+            title, body = texts[article_id]
+            before = (title if field == "title" else body)[max(start - 12, 0) : start]
+            in_dateline = field == "body" and any(s <= start < e for s, e in find_dateline(body))
+            words = text.split()
+            if in_dateline:
+                pass
+            elif town(text):  # "Somerset were dismissed", but "at Chelmsford"
+                label = label if _PLACE_PREPOSITION.search(before) else "ORG"
+            elif len(words) > 1 and town(words[0]) and words[-1][:1].isupper():  # "Newcastle United"
+                label = "ORG"
+        labels.append(label)
+    return raw_mentions.with_columns(ner_label=pl.Series(labels, dtype=pl.String))
+
+
+def _any_of(forms: Iterable[str]) -> re.Pattern[str]:
+    """One of `forms` as a whole word (a hyphen joins words: "Coca" is not in "Coca-Cola")."""
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(form) for form in forms) + r")(?![\w-])")
+
+
 def propagate_mentions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     """Add the occurrences of an article's names that the model missed there ("Bessent confirmed").
 
@@ -259,18 +407,24 @@ def propagate_mentions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sente
     added = []
     for article_id, title, body, article_forms, labels in texts.iter_rows():
         ordered = sorted(zip(article_forms, labels, strict=True), key=lambda fl: -len(fl[0]))
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f, _ in ordered) + r")(?![\w-])")
+        pattern = _any_of(form for form, _ in ordered)
+        caps_pattern = _any_of(form.lower() for form, _ in ordered)
         label_of = dict(ordered)
+        label_of_lower = {form.lower(): label for form, label in reversed(ordered)}  # the longest form's label
         for field, text in (("title", title), ("body", body)):
             occupied = taken.get((article_id, field), [])
-            for match in pattern.finditer(text):
+            # An ALL-CAPS headline writes the body's names in capitals: "TRUMP" is the body's "Trump".
+            caps = field == "title" and is_all_caps(text) and len(text.lower()) == len(text)
+            for match in (caps_pattern if caps else pattern).finditer(text.lower() if caps else text):
                 start, end = match.span()
                 if any(s < end and start < e for s, e in occupied):
                     continue
                 occupied.append((start, end))
                 starts_of, indexes = sentence_starts.get((article_id, field), ([0], [0]))
                 sentence_index = indexes[sentence_position(start, starts_of)]
-                added.append((article_id, field, start, end, match.group(), label_of[match.group()], sentence_index))
+                form = text[start:end]
+                label = label_of_lower[match.group()] if caps else label_of[form]
+                added.append((article_id, field, start, end, form, label, sentence_index))
     if not added:
         return raw_mentions
     extra = pl.DataFrame(added, schema=raw_mentions.schema, orient="row")

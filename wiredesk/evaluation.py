@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from wiredesk.gazetteer import Gazetteer
+from wiredesk.normalise import PARAGRAPH_SEPARATOR
 
 # Reuters-21578 TOPICS codes for the 25 commodities scored, as names the scorer compares.
 REUTERS_COMMODITY_TOPICS = {
@@ -216,3 +217,84 @@ def score_spans(gold: Iterable[tuple], predicted: Iterable[tuple]) -> Score:
     gold_set, predicted_set = set(gold), set(predicted)
     tp = len(gold_set & predicted_set)
     return Score(tp, len(predicted_set) - tp, len(gold_set) - tp)
+
+
+@dataclass(frozen=True)
+class AnnotatedStory:
+    """A story with hand-marked names: `spans` are (field, start, end, CoNLL type) into `title` / `body`."""
+
+    story_id: str
+    title: str
+    body: str
+    spans: tuple[tuple[str, int, int, str], ...]
+
+
+_INLINE_NAME = re.compile(r"\[(PER|ORG|LOC|MISC) ([^\[\]]+)\]")
+
+
+def _strip_marks(marked: str, field: str) -> tuple[str, list[tuple[str, int, int, str]]]:
+    text, spans, cursor = [], [], 0
+    length = 0
+    for match in _INLINE_NAME.finditer(marked):
+        before = marked[cursor : match.start()]
+        text.append(before)
+        length += len(before)
+        name = match.group(2)
+        spans.append((field, length, length + len(name), match.group(1)))
+        text.append(name)
+        length += len(name)
+        cursor = match.end()
+    text.append(marked[cursor:])
+    plain = "".join(text)
+    if "[" in plain or "]" in plain:
+        raise ValueError(f"malformed mark in: {marked[:80]!r}")
+    return plain, spans
+
+
+def parse_annotated_stories(text: str) -> list[AnnotatedStory]:
+    """Stories written as `=== id`, a title line, then paragraphs, names marked inline as `[ORG Reuters]`.
+
+    Lines starting with '#' before the first story are comments. Paragraphs are joined by a blank line, the
+    way articles are stored.
+    """
+    stories = []
+    for block in re.split(r"^=== ", text, flags=re.MULTILINE)[1:]:
+        story_id, title_line, *paragraphs = [line for line in block.splitlines() if line.strip()]
+        title, title_spans = _strip_marks(title_line.strip(), "title")
+        body, body_spans = _strip_marks(PARAGRAPH_SEPARATOR.join(p.strip() for p in paragraphs), "body")
+        stories.append(AnnotatedStory(story_id.strip(), title, body, tuple(title_spans + body_spans)))
+    return stories
+
+
+ANNOTATED_STORIES_SOURCE = "wiredesk-stories"
+
+
+def story_articles(stories: Iterable[AnnotatedStory]) -> Iterator[dict]:
+    """The stories as wiredesk JSONL articles; `id` keeps the story id for scoring."""
+    for story in stories:
+        yield {"id": story.story_id, "title": story.title, "body": story.body, "source": ANNOTATED_STORIES_SOURCE}
+
+
+def story_gold(stories: Iterable[AnnotatedStory]) -> list[tuple[str, str, int, int, str]]:
+    """(story id, field, start, end, CoNLL type) of every marked name."""
+    return [(story.story_id, *span) for story in stories for span in story.spans]
+
+
+def raw_model_spans(stories: Iterable[AnnotatedStory], nlp) -> list[tuple[str, str, int, int, str]]:
+    """What the spaCy model alone finds in the stories, its labels as CoNLL types: the baseline."""
+    spans = []
+    for story in stories:
+        body_offset = len(story.title) + len(PARAGRAPH_SEPARATOR)
+        for ent in nlp(f"{story.title}{PARAGRAPH_SEPARATOR}{story.body}").ents:
+            if ent.label_ in ONTONOTES_TO_CONLL:
+                field, offset = ("title", 0) if ent.start_char < body_offset else ("body", body_offset)
+                spans.append(
+                    (
+                        story.story_id,
+                        field,
+                        ent.start_char - offset,
+                        ent.end_char - offset,
+                        ONTONOTES_TO_CONLL[ent.label_],
+                    )
+                )
+    return spans

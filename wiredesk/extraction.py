@@ -9,7 +9,13 @@ import polars as pl
 
 from wiredesk.commodities import CommodityMatcher, find_commodity_mentions
 from wiredesk.context import add_context
-from wiredesk.entities import propagate_mentions, resolve_entity_mentions, split_place_compounds
+from wiredesk.entities import (
+    propagate_mentions,
+    resolve_entity_mentions,
+    split_place_compounds,
+    sports_teams,
+    tidy_spans,
+)
 from wiredesk.gazetteer import Gazetteer
 from wiredesk.nlp import Annotations
 
@@ -123,8 +129,11 @@ def flag_inside_names(
 
 def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher) -> Extracted:
     raw_entity_mentions = propagate_mentions(
-        split_place_compounds(annotations.entity_mentions, gazetteer), annotations.articles, annotations.sentences
+        split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer),
+        annotations.articles,
+        annotations.sentences,
     )
+    raw_entity_mentions = sports_teams(raw_entity_mentions, annotations.articles, gazetteer)
     entity_mentions = resolve_entity_mentions(raw_entity_mentions, gazetteer)
     commodity_mentions = flag_inside_names(
         find_commodity_mentions(annotations.articles, annotations.sentences, matcher),

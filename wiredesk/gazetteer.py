@@ -31,7 +31,14 @@ _COLLOQUIAL_COUNTRY_NAMES = {
     "Holland": "NL",
     "Soviet Union": "SU",
     "USSR": "SU",
+    "Korea": "KR",  # in business news, South Korea
 }
+# Parts of a country that none of the packages carries as a region of it.
+_MISSING_REGIONS = {"England": "GB"}
+# A city's other names count only for big cities, and only one-word names: multi-word ones hold nicknames.
+_ALTERNATE_NAME_MIN_POPULATION = 1_000_000
+# "Frankfurt am Main", "Newcastle upon Tyne": the head is the name news uses.
+_CITY_QUALIFIER = re.compile(r" (?:am|an der|upon|on|on the|sur) ")
 
 
 # Province and town names that are ordinary words in English news ("the Gulf", "Central"): never a place alone.
@@ -157,18 +164,23 @@ class Gazetteer:
     demonyms: dict[str, Place]  # folded demonym -> country
     regions: dict[str, Place]  # folded state or province -> region
     cities: dict[str, Place]  # folded city name -> the most populous city of that name
-    abbreviations: dict[str, Place]  # a dotted abbreviation as written ("Calif.", "N.Y.") -> region
+    abbreviations: dict[str, Place]  # folded state abbreviation ("calif" for "Calif.", "ny") -> region
+    other_city_names: dict[str, Place]  # folded former or foreign name of a big city ("peking", "kiev") -> city
 
     def place(self, name: str) -> Place | None:
         """A country, region or city by name (in that order of preference), or by an all-caps code."""
         stripped = name.strip()
-        if "." in stripped and stripped in self.abbreviations:
-            return self.abbreviations[stripped]
         code = stripped.replace(".", "").upper()
         if stripped.replace(".", "").isupper() and code in self.codes:
             return self.codes[code]
         key = fold(stripped)
-        return self.countries.get(key) or self.regions.get(key) or self.cities.get(key)
+        return (
+            self.countries.get(key)
+            or self.regions.get(key)
+            or self.abbreviations.get(key)
+            or self.cities.get(key)
+            or self.other_city_names.get(key)
+        )
 
     def nationality(self, name: str) -> Place | None:
         """The country of a demonym or adjective ("Chinese" → China), or of a country name used as one."""
@@ -290,18 +302,28 @@ def build_gazetteer() -> Gazetteer:
         region = Place(state["name"], "US", "region", None, None)
         regions[fold(state["name"])] = region
         for abbreviation in _AP_STATE_ABBREVIATIONS.get(state["code"], ()):
-            abbreviations[abbreviation] = region
+            abbreviations[fold(abbreviation)] = region
+    for name, code in _MISSING_REGIONS.items():
+        regions.setdefault(fold(name), Place(name, code, "region", None, None))
 
     cities: dict[str, tuple[int, Place]] = {}
+    other_names: dict[str, tuple[int, Place]] = {}
     # Continents are places without a country: they must not fall through to a town named "Asia".
     continent_keys = {fold(c["name"]) for c in geonames.get_continents().values()}
     for city in geonames.get_cities().values():
         place = Place(city["name"], city["countrycode"], "city", city["latitude"], city["longitude"])
         population = city.get("population") or 0
-        # Alternate names are left out: they hold nicknames ("Garden City" for Singapore) that mislead.
-        key = fold(city["name"])
-        if key not in cities or cities[key][0] < population:
-            cities[key] = (population, place)
+        keys = [fold(city["name"])]
+        keys += [fold(head) for head in _CITY_QUALIFIER.split(city["name"])[:1] if head != city["name"]]
+        for key in keys:
+            if key not in cities or cities[key][0] < population:
+                cities[key] = (population, place)
+        if population >= _ALTERNATE_NAME_MIN_POPULATION:
+            for alternate in city.get("alternatenames") or []:
+                if _ascii_alias(alternate) and " " not in alternate and not alternate.isupper():
+                    key = fold(alternate)
+                    if key not in other_names or other_names[key][0] < population:
+                        other_names[key] = (population, place)
     return Gazetteer(
         countries=countries,
         codes=codes,
@@ -313,4 +335,13 @@ def build_gazetteer() -> Gazetteer:
             if key not in continent_keys and key not in _GENERIC_PLACE_WORDS
         },
         abbreviations=abbreviations,
+        other_city_names={
+            key: place
+            for key, (_, place) in other_names.items()
+            if key not in cities
+            and key not in countries
+            and key not in regions
+            and key not in continent_keys
+            and key not in _GENERIC_PLACE_WORDS
+        },
     )

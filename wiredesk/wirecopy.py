@@ -15,12 +15,14 @@ from datetime import date
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.&-]*")
 _MONTH = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"  # "March", "MARCH", "Sept."
-# PLACE[, REGION], Month DD - ; the place may be ALL CAPS or title case, the region is optional.
+# PLACE[, REGION], Month DD - (or PLACE YYYY-MM-DD -); the place may be ALL CAPS or title case, the region is
+# optional.
 _PLACE_WORD = r"[A-Z][A-Za-z.'&-]*"  # a capitalised word; small connectors between them ("Rio de Janeiro")
 _DATELINE = re.compile(
     rf"^(?P<place>{_PLACE_WORD}(?: (?:{_PLACE_WORD}|de|da|do|del|la|le|of|el|al|es|upon|sur|am|an|im)){{0,5}})"
-    rf"(?:, (?P<region>[A-Z][A-Za-z. ]{{1,30}}?))?,? "
-    rf"(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:,? (?P<year>(?:19|20)\d\d))?(?: \([A-Za-z .]{{2,30}}\))?\s*[-–—]"
+    rf"(?: ?, (?P<region>[A-Z][A-Za-z. ]{{1,30}}?))? ?,? "
+    rf"(?:(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:,? (?P<year>(?:19|20)\d\d))?|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d))"
+    r"(?: \([A-Za-z .]{2,30}\))?\s*[-–—]"
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # A year in a file's path: "2025/10/27/...", "2025-10-27-story.txt", "wire_20251027.txt"; not digits that
@@ -78,6 +80,11 @@ def dateline_date(body: str, path: str = "") -> date | None:
     match = _DATELINE.match(body)
     if not match:
         return None
+    if match.group("iso"):
+        try:
+            return date.fromisoformat(match.group("iso"))
+        except ValueError:  # "1996-02-30"
+            return None
     year_text = match.group("year")
     if year_text is None:
         years = {found.group(1) for found in _PATH_YEAR.finditer(path)}
