@@ -225,3 +225,112 @@ def test_country_compounds_split_into_their_countries(gazetteer):
         (50, 59, "Coca-Cola", "ORG"),
         (70, 83, "Guinea-Bissau", "GPE"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "place_name", "code"),
+    [
+        ("Peking", "Beijing", "CN"),  # a big city's former name
+        ("Kiev", "Kyiv", "UA"),
+        ("Frankfurt", "Frankfurt am Main", "DE"),  # the head of a qualified city name
+        ("Calif.", "California", "US"),  # an AP state abbreviation, with or without its dot
+        ("Calif", "California", "US"),
+        ("ILL.", "Illinois", "US"),
+        ("England", "England", "GB"),
+    ],
+)
+def test_gazetteer_other_names(gazetteer, name, place_name, code):
+    place = gazetteer.place(name)
+    assert (place.name, place.country_code) == (place_name, code)
+
+
+def raw_rows(*rows: tuple[str, int, str, str]) -> pl.DataFrame:
+    """Rows of (field, start_char, mention_text, ner_label) in article 'a'."""
+    return pl.DataFrame(
+        [("a", field, start, start + len(text), text, label, 0) for field, start, text, label in rows],
+        schema=RAW_ENTITY_MENTION_SCHEMA,
+        orient="row",
+    )
+
+
+def test_slugs_and_scores_are_cut_from_names():
+    from wiredesk.entities import tidy_spans
+
+    title = "SOCCER - ARSENAL GO TOP"
+    body = "Results: Leeds 0 Tottenham 0, Wimbledon 3 Southampton 1. Channel 4 showed Spain 7-6 in tennis."
+    raw = raw_rows(
+        ("title", 0, "SOCCER - ARSENAL", "ORG"),
+        ("body", 9, "Leeds 0", "PERSON"),
+        ("body", 30, "Wimbledon 3 Southampton 1", "EVENT"),
+        ("body", 57, "Channel 4", "ORG"),  # a name with a number in it stays whole
+        ("body", 74, "Spain 7-6", "GPE"),
+    )
+    out = tidy_spans(raw)
+    texts = {"title": title, "body": body}
+    rows = out.select("field", "start_char", "end_char", "mention_text", "ner_label").rows()
+    assert [(text, label) for _, _, _, text, label in rows] == [
+        ("ARSENAL", "ORG"),
+        ("Leeds", "PERSON"),
+        ("Wimbledon", "ORG"),
+        ("Southampton", "ORG"),
+        ("Channel 4", "ORG"),
+        ("Spain", "GPE"),
+    ]
+    for field, start, end, text, _ in rows:
+        assert texts[field][start:end] == text
+
+
+def test_town_names_are_teams_in_sports_stories(gazetteer):
+    from wiredesk.entities import sports_teams
+
+    body = "LONDON 1996-08-30 - Leicestershire beat Somerset at Chelmsford. Newcastle United lost to Japan."
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["CRICKET - LEICESTERSHIRE WIN"], "body": [body]})
+    raw = raw_rows(
+        ("body", 0, "LONDON", "GPE"),  # the dateline is the place
+        ("body", 20, "Leicestershire", "PERSON"),
+        ("body", 40, "Somerset", "GPE"),
+        ("body", 52, "Chelmsford", "GPE"),  # "at Chelmsford": the ground's town
+        ("body", 64, "Newcastle United", "GPE"),
+        ("body", 89, "Japan", "GPE"),  # a country's team is named as the country
+    )
+    for _, _, start, end, text, _, _ in raw.rows():
+        assert body[start:end] == text
+    labels = sports_teams(raw, articles, gazetteer)["ner_label"].to_list()
+    assert labels == ["GPE", "ORG", "ORG", "GPE", "ORG", "GPE"]
+    news = articles.with_columns(title=pl.lit("Leicestershire council raises taxes"))
+    assert sports_teams(raw, news, gazetteer)["ner_label"].to_list() == raw["ner_label"].to_list()
+
+
+def test_headline_capitals_are_found_from_the_body():
+    from wiredesk.entities import propagate_mentions
+
+    articles = pl.DataFrame(
+        {"article_id": ["a"], "title": ["TRUMP MEETS XI IN BUSAN"], "body": ["Donald Trump met Xi in Busan."]}
+    )
+    sentences = pl.DataFrame(
+        {"article_id": ["a", "a"], "field": ["title", "body"], "start_char": [0, 0], "sentence_index": [0, 1]},
+        schema_overrides={"start_char": pl.Int32, "sentence_index": pl.Int32},
+    )
+    raw = raw_rows(("body", 0, "Donald Trump", "PERSON"), ("body", 23, "Busan", "GPE"))
+    added = propagate_mentions(raw, articles, sentences).filter(pl.col("field") == "title")
+    assert added.select("start_char", "mention_text", "ner_label").rows() == [
+        (0, "TRUMP", "PERSON"),
+        (18, "BUSAN", "GPE"),
+    ]
+
+
+def test_places_the_model_called_people_and_people_it_called_places(gazetteer):
+    out = resolved(
+        mentions(
+            ("a", "Kyiv", "PERSON"),
+            ("a", "Mato Grosso", "PERSON"),
+            ("a", "Bush", "PERSON"),  # no town spelt "Bush" in the gazetteer: stays a person
+            ("b", "Christine Lagarde", "PERSON"),
+            ("b", "Lagarde", "GPE"),
+        ),
+        gazetteer,
+    )
+    assert out["a:Kyiv"] == ("Kyiv", "GPE", "UA")
+    assert out["a:Mato Grosso"] == ("Mato Grosso", "GPE", "BR")
+    assert out["a:Bush"] == ("Bush", "PERSON", None)
+    assert out["b:Lagarde"] == ("Christine Lagarde", "PERSON", None)

@@ -49,3 +49,11 @@ def test_dateline_dates_need_a_year_from_the_dateline_or_the_path():
     assert dateline_date("MOSCOW, Feb 30, 2025 - Wheat fell.") is None
     assert dateline_date("Shares rose on April 8, 2025 - a rally.") is None
     assert dateline_date("LONDON, MARCH 23, 1987 - Brent fell.") == date(1987, 3, 23)
+
+
+def test_datelines_with_a_numeric_date():
+    body = "AL-AIN , United Arab Emirates 1996-12-06 - Japan began the defence of their title."
+    assert [body[s:e] for s, e in find_dateline(body)] == ["AL-AIN", "United Arab Emirates"]
+    assert dateline_date(body) == date(1996, 12, 6)
+    assert dateline_date("LONDON 1996-02-30 - Results.") is None  # no such day
+    assert find_dateline("Shares fell 1996-08-30 - a slump.") == []
