@@ -145,13 +145,9 @@ def evaluate_commodity_news(con, commodity_news: Path) -> list[str]:
             elif kind in COMMODITY_NEWS_TO_CONLL:
                 gold_entities.append((doc, start, end, COMMODITY_NEWS_TO_CONLL[kind], kind))
     predicted = [
-        (doc, start, end, ONTONOTES_TO_CONLL[label])
-        for doc, start, end, label in con.execute(
-            """select a.external_id, m.start_char, m.end_char, m.entity_type
-            from entity_mentions m join articles a using (article_id)
-            where a.source = ? and m.field = 'body'""",
-            [COMMODITY_NEWS_SOURCE],
-        ).fetchall()
+        (doc, start, end, conll)
+        for doc, field, start, end, conll in predicted_names(con, COMMODITY_NEWS_SOURCE)
+        if field == "body"
     ]
     lines = [f"Commodity news corpus: {len(bodies)} articles"]
     all_gold = [g[:4] for g in gold_entities]
@@ -162,9 +158,7 @@ def evaluate_commodity_news(con, commodity_news: Path) -> list[str]:
     core_spans = {g[:3] for g in core_gold}
     core_predicted = [p for p in predicted if p[3] in core_types or p[:3] in core_spans]
     lines.append(f"  entities, COUNTRY/ORGANIZATION/PERSON only, exact spans: {score_spans(core_gold, core_predicted)}")
-    for conll in ("PER", "ORG", "LOC", "MISC"):
-        of_type = score_spans([g for g in all_gold if g[3] == conll], [p for p in predicted if p[3] == conll])
-        lines.append(f"    {conll:<4} {of_type}")
+    lines += scores_by_type(all_gold, predicted)
     predicted_commodities = con.execute(
         """select a.external_id, m.start_char, m.end_char
         from commodity_mentions m join articles a using (article_id)
@@ -187,26 +181,36 @@ def evaluate_commodity_news(con, commodity_news: Path) -> list[str]:
     return lines
 
 
-def evaluate_stories(con, stories: list[AnnotatedStory], model_name: str) -> list[str]:
-    gold = story_gold(stories)
-    predicted = [
-        (story_id, field, start, end, ONTONOTES_TO_CONLL[label])
-        for story_id, field, start, end, label in con.execute(
+def predicted_names(con, source: str) -> list[tuple[str, str, int, int, str]]:
+    """(external id, field, start, end, CoNLL type) of the warehouse's entity mentions in one source's articles."""
+    return [
+        (doc, field, start, end, ONTONOTES_TO_CONLL[label])
+        for doc, field, start, end, label in con.execute(
             """select a.external_id, m.field, m.start_char, m.end_char, m.entity_type
             from entity_mentions m join articles a using (article_id) where a.source = ?""",
-            [ANNOTATED_STORIES_SOURCE],
+            [source],
         ).fetchall()
     ]
+
+
+def scores_by_type(gold: list[tuple], predicted: list[tuple]) -> list[str]:
+    """A line per CoNLL type; the type is the last element of each span tuple."""
+    return [
+        f"    {conll:<4} {score_spans([g for g in gold if g[-1] == conll], [p for p in predicted if p[-1] == conll])}"
+        for conll in ("PER", "ORG", "LOC", "MISC")
+    ]
+
+
+def evaluate_stories(con, stories: list[AnnotatedStory], model_name: str) -> list[str]:
+    gold = story_gold(stories)
+    predicted = predicted_names(con, ANNOTATED_STORIES_SOURCE)
     raw = raw_model_spans(stories, load_pipeline(model_name))
     lines = [
         f"wiredesk annotated stories: {len(stories)} stories, {len(gold)} names (PER/ORG/LOC/MISC, exact spans)",
         f"  raw model:  {score_spans(gold, raw)}",
         f"  pipeline:   {score_spans(gold, predicted)}",
     ]
-    for conll in ("PER", "ORG", "LOC", "MISC"):
-        of_type = score_spans([g for g in gold if g[4] == conll], [p for p in predicted if p[4] == conll])
-        lines.append(f"    {conll:<4} {of_type}")
-    return lines
+    return lines + scores_by_type(gold, predicted)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,11 +7,13 @@ CoNLL-2003 style news NER is scored in; `make eval` prints the same figures.
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from tests.conftest import build_warehouse, query
+from pipelines.evaluate import predicted_names
+from tests.conftest import build_warehouse
 from wiredesk.evaluation import (
-    ONTONOTES_TO_CONLL,
+    ANNOTATED_STORIES_SOURCE,
     parse_annotated_stories,
     raw_model_spans,
     score_spans,
@@ -51,14 +53,8 @@ def test_the_pipeline_finds_names_better_than_the_raw_model(stories, tmp_path):
     (folder / "stories.jsonl").write_text("".join(json.dumps(a) + "\n" for a in story_articles(stories)))
     db = tmp_path / "w.duckdb"
     assert build_warehouse(folder, db).success
-    predicted = [
-        (story_id, field, start, end, ONTONOTES_TO_CONLL[label])
-        for story_id, field, start, end, label in query(
-            db,
-            """select a.external_id, m.field, m.start_char, m.end_char, m.entity_type
-            from entity_mentions m join articles a using (article_id)""",
-        )
-    ]
+    with duckdb.connect(str(db), read_only=True) as con:
+        predicted = predicted_names(con, ANNOTATED_STORIES_SOURCE)
     gold = story_gold(stories)
     pipeline = score_spans(gold, predicted)
     raw = score_spans(gold, raw_model_spans(stories, load_pipeline(DEFAULT_MODEL)))

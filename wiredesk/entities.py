@@ -92,7 +92,7 @@ def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
         elif label == "PERSON":
             # "Kyiv", "Mato Grosso" as PERSON: a country or region, or a city spelt exactly as its own name
             # ("Bush" is no town "Būsh"), is the place.
-            place = gazetteer.place(clean) if fold(clean) not in gazetteer.other_city_names else None
+            place = gazetteer.place(clean, other_names=False)
             if place is not None and place.kind == "city" and place.name != clean:
                 place = None
         else:
@@ -341,23 +341,22 @@ def sports_teams(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: 
     sports = articles.filter(pl.col("title").map_elements(is_sports_story, return_dtype=pl.Boolean))
     if sports.is_empty() or raw_mentions.is_empty():
         return raw_mentions
-    texts = {a: (t, b) for a, t, b in sports.select("article_id", "title", "body").iter_rows()}
+    texts = {a: (t, b, find_dateline(b)) for a, t, b in sports.select("article_id", "title", "body").iter_rows()}
 
     def town(name: str) -> bool:
-        place = gazetteer.place(name)
-        return place is not None and place.kind in ("city", "region") and fold(name) not in gazetteer.other_city_names
+        place = gazetteer.place(name, other_names=False)
+        return place is not None and place.kind in ("city", "region")
 
     labels = []
     for article_id, field, start, text, label in raw_mentions.select(
         "article_id", "field", "start_char", "mention_text", "ner_label"
     ).iter_rows():
         if article_id in texts and label in ("GPE", "LOC", "PERSON"):
-            title, body = texts[article_id]
+            title, body, dateline = texts[article_id]
             before = (title if field == "title" else body)[max(start - 12, 0) : start]
-            in_dateline = field == "body" and any(s <= start < e for s, e in find_dateline(body))
             words = text.split()
-            if in_dateline:
-                pass
+            if field == "body" and any(s <= start < e for s, e in dateline):
+                pass  # the dateline names the place the story is filed from
             elif town(text):  # "Somerset were dismissed", but "at Chelmsford"
                 label = label if _PLACE_PREPOSITION.search(before) else "ORG"
             elif len(words) > 1 and town(words[0]) and words[-1][:1].isupper():  # "Newcastle United"
@@ -408,14 +407,16 @@ def propagate_mentions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sente
     for article_id, title, body, article_forms, labels in texts.iter_rows():
         ordered = sorted(zip(article_forms, labels, strict=True), key=lambda fl: -len(fl[0]))
         pattern = _any_of(form for form, _ in ordered)
-        caps_pattern = _any_of(form.lower() for form, _ in ordered)
         label_of = dict(ordered)
-        label_of_lower = {form.lower(): label for form, label in reversed(ordered)}  # the longest form's label
         for field, text in (("title", title), ("body", body)):
             occupied = taken.get((article_id, field), [])
             # An ALL-CAPS headline writes the body's names in capitals: "TRUMP" is the body's "Trump".
             caps = field == "title" and is_all_caps(text) and len(text.lower()) == len(text)
-            for match in (caps_pattern if caps else pattern).finditer(text.lower() if caps else text):
+            if caps:
+                label_of_lower = {form.lower(): label for form, label in reversed(ordered)}  # first form wins
+            for match in (_any_of(f.lower() for f, _ in ordered) if caps else pattern).finditer(
+                text.lower() if caps else text
+            ):
                 start, end = match.span()
                 if any(s < end and start < e for s, e in occupied):
                     continue

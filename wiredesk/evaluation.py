@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from wiredesk.gazetteer import Gazetteer
+from wiredesk.nlp import article_text
 from wiredesk.normalise import PARAGRAPH_SEPARATOR
 
 # Reuters-21578 TOPICS codes for the 25 commodities scored, as names the scorer compares.
@@ -285,7 +286,7 @@ def raw_model_spans(stories: Iterable[AnnotatedStory], nlp) -> list[tuple[str, s
     spans = []
     for story in stories:
         body_offset = len(story.title) + len(PARAGRAPH_SEPARATOR)
-        for ent in nlp(f"{story.title}{PARAGRAPH_SEPARATOR}{story.body}").ents:
+        for ent in nlp(article_text(story.title, story.body)).ents:
             if ent.label_ in ONTONOTES_TO_CONLL:
                 field, offset = ("title", 0) if ent.start_char < body_offset else ("body", body_offset)
                 spans.append(

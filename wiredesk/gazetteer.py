@@ -167,8 +167,11 @@ class Gazetteer:
     abbreviations: dict[str, Place]  # folded state abbreviation ("calif" for "Calif.", "ny") -> region
     other_city_names: dict[str, Place]  # folded former or foreign name of a big city ("peking", "kiev") -> city
 
-    def place(self, name: str) -> Place | None:
-        """A country, region or city by name (in that order of preference), or by an all-caps code."""
+    def place(self, name: str, *, other_names: bool = True) -> Place | None:
+        """A country, region or city by name (in that order of preference), or by an all-caps code.
+
+        `other_names=False` leaves out big cities' former and foreign names ("Kiev"), for text the model did not
+        call a place."""
         stripped = name.strip()
         code = stripped.replace(".", "").upper()
         if stripped.replace(".", "").isupper() and code in self.codes:
@@ -179,7 +182,7 @@ class Gazetteer:
             or self.regions.get(key)
             or self.abbreviations.get(key)
             or self.cities.get(key)
-            or self.other_city_names.get(key)
+            or (self.other_city_names.get(key) if other_names else None)
         )
 
     def nationality(self, name: str) -> Place | None:
@@ -313,9 +316,8 @@ def build_gazetteer() -> Gazetteer:
     for city in geonames.get_cities().values():
         place = Place(city["name"], city["countrycode"], "city", city["latitude"], city["longitude"])
         population = city.get("population") or 0
-        keys = [fold(city["name"])]
-        keys += [fold(head) for head in _CITY_QUALIFIER.split(city["name"])[:1] if head != city["name"]]
-        for key in keys:
+        head = _CITY_QUALIFIER.split(city["name"], maxsplit=1)[0]
+        for key in {fold(city["name"]), fold(head)}:
             if key not in cities or cities[key][0] < population:
                 cities[key] = (population, place)
         if population >= _ALTERNATE_NAME_MIN_POPULATION:
