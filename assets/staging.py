@@ -5,6 +5,7 @@ Nothing here touches the analyst tables; the blocking checks in `assets/checks.p
 """
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -163,16 +164,19 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
             rows = _staged_rows(con.cursor(), nlp.chunk_size)
             done, started = 0, datetime.now(UTC)
             processes = processes_for(total, nlp.n_process)
-            for annotations in iter_annotations(rows, pipeline, processes, nlp.batch_size, nlp.chunk_size):
-                extracted = extract(annotations, gazetteer, matcher)
-                for table in outputs:
-                    frame = getattr(extracted, table)
-                    write_table(con, f"{STAGING}.{table}", frame, append=True)
-                    counts[table] += frame.height
-                    previews.setdefault(table, frame.head(5))
-                done += annotations.articles.height
-                rate = done / max((datetime.now(UTC) - started).total_seconds(), 1e-6)
-                context.log.info(f"extracted {done}/{total} articles ({rate:.0f} articles/s)")
+            # closing(): an error below stops the model's worker processes instead of leaving the run hanging
+            stream = closing(iter_annotations(rows, pipeline, processes, nlp.batch_size, nlp.chunk_size))
+            with stream as chunks:
+                for annotations in chunks:
+                    extracted = extract(annotations, gazetteer, matcher)
+                    for table in outputs:
+                        frame = getattr(extracted, table)
+                        write_table(con, f"{STAGING}.{table}", frame, append=True)
+                        counts[table] += frame.height
+                        previews.setdefault(table, frame.head(5))
+                    done += annotations.articles.height
+                    rate = done / max((datetime.now(UTC) - started).total_seconds(), 1e-6)
+                    context.log.info(f"extracted {done}/{total} articles ({rate:.0f} articles/s)")
     for table, key in zip(outputs, (STAGED_SENTENCES, STAGED_ENTITY_MENTIONS, STAGED_COMMODITY_MENTIONS), strict=True):
         yield dg.MaterializeResult(
             asset_key=key,

@@ -1,5 +1,9 @@
 """The spaCy pass with the real model: offsets per field, sentences, allowed labels."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import polars as pl
 import pytest
 
@@ -70,6 +74,36 @@ def test_streaming_yields_chunks_covering_every_article(nlp):
     chunks = list(iter_annotations(rows, nlp, n_process=1, chunk_size=2))
     assert [chunk.articles.height for chunk in chunks] == [2, 2, 1]
     assert sorted(pl.concat([c.articles for c in chunks])["article_id"]) == [str(i) for i in range(5)]
+
+
+# Run in a child process with a time limit: the failure this guards against is a hang, not an exception.
+_CONSUMER_FAILS_MID_STREAM = """
+import multiprocessing
+from wiredesk.nlp import iter_annotations, load_pipeline
+from wiredesk.settings import DEFAULT_MODEL
+
+nlp = load_pipeline(DEFAULT_MODEL)
+paragraph = "Copper prices rose in London as traders in Chile and Peru watched supply. " * 8
+rows = ((str(i), f"Copper story {i}", paragraph) for i in range(2000))
+try:
+    for number, chunk in enumerate(iter_annotations(rows, nlp, n_process=2, batch_size=32, chunk_size=100)):
+        if number == 1:
+            raise ValueError("the consumer failed")
+except ValueError as error:
+    print("raised:", error, "workers left:", len(multiprocessing.active_children()))
+"""
+
+
+def test_a_failing_consumer_stops_the_model_workers_instead_of_hanging():
+    done = subprocess.run(
+        [sys.executable, "-c", _CONSUMER_FAILS_MID_STREAM],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "raised: the consumer failed workers left: 0" in done.stdout
 
 
 def test_a_missing_model_is_a_clear_error():

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-CATALOGUE_VERSION = "2026.11.3"
+CATALOGUE_VERSION = "2026.11.4"
 
 COMMODITY_MENTION_SCHEMA = {
     "article_id": pl.String,
@@ -144,6 +144,22 @@ _GASOLINE_CONTEXT = re.compile(
 )
 
 
+# Bare "oil" or "crude" in a sentence about vegetable oils and oilseeds, with no word of the petroleum trade,
+# is not crude oil: "crude sunflowerseed oil", "castor oil exports", "fats and oils", "oil cakes".
+_VEGETABLE_OIL_CONTEXT = re.compile(
+    r"\b(vegetable|edible|oilseeds?|oil[-\s]?(cakes?|meals?|bearing)|oilcakes?|oilmeals?|fats?|sunflower\w*|sunseed|"
+    r"soy\w*|palm|rapeseed|canola|colza|cottonseed|groundnuts?|peanuts?|copra|coconut|castor|linseed|olive|tallow|"
+    r"lard|margarine|cooking)\b",
+    re.IGNORECASE,
+)
+_PETROLEUM_CONTEXT = re.compile(
+    r"\b(petroleum|crude oil|barrels?|bpd|opec|refiner(y|ies)|gasoline|drilling|wells?|oilfields?|pipelines?|"
+    r"tankers?|brent|wti|heating oil|fuel oil|diesel|gas)\b",
+    re.IGNORECASE,
+)
+_BARE_CRUDE_OIL = frozenset({"oil", "crude"})
+
+
 def _sentence_around(text: str, start: int, end: int, sentence_spans) -> str:
     for s_start, s_end in sentence_spans or ():
         if s_start <= start < s_end:
@@ -160,8 +176,13 @@ def find_in_text(text: str, matcher: CommodityMatcher, sentence_spans: list[tupl
             continue
         synonym = _canonical(match.group())
         commodity = matcher.commodity_of[synonym]
-        if synonym in matcher.needs_context:
+        context = None
+        if synonym in _BARE_CRUDE_OIL and commodity == "crude oil":
             context = _sentence_around(text, start, end, sentence_spans)
+            if _VEGETABLE_OIL_CONTEXT.search(context) and not _PETROLEUM_CONTEXT.search(context):
+                continue
+        if synonym in matcher.needs_context:
+            context = context or _sentence_around(text, start, end, sentence_spans)
             if not _MARKET_CONTEXT.search(context):
                 continue
             if synonym == "gas" and "gasoline" in matcher.group_of and _GASOLINE_CONTEXT.search(context):

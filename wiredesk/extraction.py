@@ -63,16 +63,47 @@ _COMPANY_SUFFIX = re.compile(
 # "GETTY PETROLEUM <GTY>": a name followed by its ticker.
 _TICKER_FOLLOWS = re.compile(r"^(?:\s+[A-Z][\w&.'-]*)*?\s*<[A-Z][A-Z.]*>")
 
+# A commodity's own bodies, markets and pacts are what a story about the commodity names, so a commodity word
+# in their names still counts: "International Coffee Organization", "Copper Study Group", "Kobe Rubber Exchange".
+_INSTITUTION_PATTERN = (
+    r"(?i)\b(Exchange|Organi[sz]ation|Agreement|Accord|Pact|Council|Board|Institute|Study Group|Association|"
+    r"Producers|Growers|Federation|Authority|Commission|Committee|Conference|Industry|Chamber)\b"
+)
+_INSTITUTION = re.compile(_INSTITUTION_PATTERN)
+_NEXT_WORD = re.compile(r"^\s+([A-Za-z][\w&'-]*)")
+
 
 def _company_name_follows(texts: pl.Series, ends: pl.Series) -> pl.Series:
-    return pl.Series(
-        [
-            bool(_COMPANY_SUFFIX.match(text[end : end + 60]) or _TICKER_FOLLOWS.match(text[end : end + 60]))
-            or text.rfind("<", 0, end) > text.rfind(">", 0, end)
-            for text, end in zip(texts, ends, strict=True)
-        ],
-        dtype=pl.Boolean,
-    )
+    flags = []
+    for text, end in zip(texts, ends, strict=True):
+        after = text[end : end + 60]
+        suffix = _COMPANY_SUFFIX.match(after)
+        if suffix and (_INSTITUTION.search(suffix.group()) or _INSTITUTION.match(_next_word(after[suffix.end() :]))):
+            suffix = None  # "Copper Study Group", "Gold Mining Industry"
+        flags.append(bool(suffix or _TICKER_FOLLOWS.match(after)) or text.rfind("<", 0, end) > text.rfind(">", 0, end))
+    return pl.Series(flags, dtype=pl.Boolean)
+
+
+def _next_word(text: str) -> str:
+    word = _NEXT_WORD.match(text)
+    return word.group(1) if word else ""
+
+
+_WORD_BEFORE = re.compile(r"([A-Z][\w&'-]*)\s+$")
+
+
+def _company_name_cores(texts: pl.Series, starts: pl.Series, ends: pl.Series) -> list[str | None]:
+    """The short form a headline uses of a company name found by its suffix or ticker: "Pegasus Gold" from
+    "Pegasus Gold Inc", "Mono Gold" from "<Mono Gold Mines Inc>", "Gold Fields" from "Gold Fields Ltd"."""
+    cores = []
+    for text, start, end in zip(texts, starts, ends, strict=True):
+        if before := _WORD_BEFORE.search(text[max(0, start - 30) : start]):
+            cores.append(f"{before.group(1)} {text[start:end]}")
+        elif after := _next_word(text[end : end + 30]):
+            cores.append(f"{text[start:end]} {after}")
+        else:
+            cores.append(None)
+    return cores
 
 
 _TRAILING_SUFFIX = re.compile(rf"\s+(?i:{_LEGAL_FORMS})\.?$")
@@ -101,9 +132,14 @@ def flag_inside_names(
 
     Such a mention is kept, since the name still says what the story is about, but weighs less in relevance.
     """
-    names = entity_mentions.filter(pl.col("entity_type").is_in(NAME_TYPES)).select(
-        "article_id", "field", name_start="start_char", name_end="end_char", name_text="mention_text"
-    )
+    # The model's names in an ALL-CAPS headline are guesses ("U.S. SOYBEANS" as ORG); there only a ticker,
+    # a suffix or the same name in the body makes a name.
+    caps_headlines = articles.filter(pl.col("title") == pl.col("title").str.to_uppercase())["article_id"]
+    names = entity_mentions.filter(
+        pl.col("entity_type").is_in(NAME_TYPES)
+        & ~pl.col("mention_text").str.contains(_INSTITUTION_PATTERN)
+        & ~((pl.col("field") == "title") & pl.col("article_id").is_in(caps_headlines.implode()))
+    ).select("article_id", "field", name_start="start_char", name_end="end_char", name_text="mention_text")
     inside = commodity_mentions.join(names, on=["article_id", "field"]).filter(
         (pl.col("name_start") <= pl.col("start_char"))
         & (pl.col("end_char") <= pl.col("name_end"))
@@ -121,7 +157,19 @@ def flag_inside_names(
         text=pl.when(pl.col("field") == "title").then("title").otherwise("body")
     )
     company = _company_name_follows(with_text["text"], with_text["end_char"])
-    elsewhere = _names_elsewhere(with_text, commodity_names)
+    in_body_company = with_text.filter(company & (pl.col("field") == "body"))
+    company_names = pl.DataFrame(
+        {
+            "article_id": in_body_company["article_id"].to_list(),
+            "name_text": _company_name_cores(
+                in_body_company["text"], in_body_company["start_char"], in_body_company["end_char"]
+            ),
+        }
+        if in_body_company.height
+        else {"article_id": [], "name_text": []},
+        schema={"article_id": pl.String, "name_text": pl.String},
+    ).drop_nulls()
+    elsewhere = _names_elsewhere(with_text, pl.concat([commodity_names, company_names]))
     return with_text.with_columns(in_name=pl.col("in_name").fill_null(False) | company | elsewhere).drop(
         "title", "body", "text"
     )

@@ -7,6 +7,7 @@ offsets are mapped back to the field (`title` or `body`) they fall in. Sentence 
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -113,18 +114,30 @@ def iter_annotations(
     articles: list[tuple[str, str, str]] = []
     sentences: list[tuple] = []
     mentions: list[tuple] = []
-    rows = iter(rows)
-    texts = (
-        (model_text(title, body, PARAGRAPH_SEPARATOR), (article_id, title, body)) for article_id, title, body in rows
-    )
-    for doc, (article_id, title, body) in nlp.pipe(
-        texts, as_tuples=True, n_process=max(n_process, 1), batch_size=batch_size
-    ):
-        articles.append((article_id, title, body))
-        _collect(doc, article_id, title, body, sentences, mentions)
-        if len(articles) >= chunk_size:
-            yield _annotations(articles, sentences, mentions)
-            articles, sentences, mentions = [], [], []
+    stopping = threading.Event()
+
+    def texts() -> Iterator[tuple[str, tuple[str, str, str]]]:
+        for article_id, title, body in rows:
+            if stopping.is_set():
+                return
+            yield model_text(title, body, PARAGRAPH_SEPARATOR), (article_id, title, body)
+
+    docs = nlp.pipe(texts(), as_tuples=True, n_process=max(n_process, 1), batch_size=batch_size)
+    try:
+        for doc, (article_id, title, body) in docs:
+            articles.append((article_id, title, body))
+            _collect(doc, article_id, title, body, sentences, mentions)
+            if len(articles) >= chunk_size:
+                yield _annotations(articles, sentences, mentions)
+                articles, sentences, mentions = [], [], []
+    except BaseException:
+        # The consumer failed or stopped early. Left alone, spaCy's worker processes would block for ever on
+        # full pipes and the process would hang at exit. Feed no more articles and take what the workers hold
+        # (a few batches), so that they finish and exit cleanly.
+        stopping.set()
+        for _ in docs:
+            pass
+        raise
     if articles:
         yield _annotations(articles, sentences, mentions)
 

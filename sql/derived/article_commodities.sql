@@ -45,16 +45,29 @@ scored as (
     join articles as a using (article_id)
 ),
 
-final as (
+about as (
     select
-        * exclude (free_count, is_most_named, company_headline),
+        *,
         -- named in the headline, or in the lead and again, or again and again, or in the lead as the
         -- article's most-named commodity when the story is not company news
         in_title
         or (in_lead and free_count >= 2)
         or free_count >= 3
-        or (in_lead and is_most_named and not company_headline) as is_primary
+        or (in_lead and is_most_named and not company_headline) as is_main
     from scored
+),
+
+final as (
+    select
+        * exclude (free_count, is_most_named, company_headline, is_main),
+        -- a grain market story covers every grain it names: wheat's story that quotes corn is corn's too
+        is_main
+        or (
+            commodity_group = 'grains'
+            and free_count >= 1
+            and bool_or(is_main and commodity_group = 'grains') over (partition by article_id)
+        ) as is_primary
+    from about
 )
 
 select * from final
