@@ -176,3 +176,52 @@ def test_commodity_words_in_company_names_are_flagged():
         ("c", "title", "PETROLEUM", True),  # a ticker follows
     ]
     assert set(ENTITY_MENTION_SCHEMA) >= {"entity_type"}
+
+
+def test_commodity_bodies_and_headline_guesses_do_not_hide_the_commodity():
+    from wiredesk.extraction import flag_inside_names
+
+    articles = pl.DataFrame(
+        {
+            "article_id": ["ico", "caps", "short"],
+            "title": ["ICO QUOTA TALKS CONTINUE", "TAIWAN BUYS U.S. SOYBEANS", "PEGASUS GOLD REDUCES DEBT"],
+            "body": [
+                "Talks at the International Coffee Organization on export quotas went on.",
+                "Taiwan bought 27,000 tonnes of soybeans.",
+                "Pegasus Gold Inc said it cut its debt.",
+            ],
+        }
+    )
+    sentences = pl.DataFrame(
+        schema={"article_id": pl.String, "field": pl.String, "start_char": pl.Int32, "end_char": pl.Int32}
+    )
+    mentions = find_commodity_mentions(articles, sentences, default_matcher())
+    # what the model tagged: the coffee body, and a guess in the capitals of a headline
+    entities = pl.DataFrame(
+        [
+            {
+                "article_id": "ico",
+                "field": "body",
+                "start_char": 13,
+                "end_char": 46,
+                "entity_type": "ORG",
+                "mention_text": "International Coffee Organization",
+            },
+            {
+                "article_id": "caps",
+                "field": "title",
+                "start_char": 12,
+                "end_char": 25,
+                "entity_type": "ORG",
+                "mention_text": "U.S. SOYBEANS",
+            },
+        ]
+    ).cast({"start_char": pl.Int32, "end_char": pl.Int32})
+    flagged = flag_inside_names(mentions, entities, articles)
+    assert sorted(flagged.select("article_id", "field", "mention_text", "in_name").rows()) == [
+        ("caps", "body", "soybeans", False),
+        ("caps", "title", "SOYBEANS", False),  # the model's guess in a capitals headline is not a name
+        ("ico", "body", "Coffee", False),  # the coffee trade's own body names the commodity
+        ("short", "body", "Gold", True),  # a company suffix follows
+        ("short", "title", "GOLD", True),  # the headline's short form of "Pegasus Gold Inc"
+    ]

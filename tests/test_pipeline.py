@@ -186,7 +186,7 @@ def test_article_commodities_say_what_the_article_is_about(seed_warehouse):
     assert rows["rare earths"][2] > rows["soybeans"][2] > rows["copper"][2]
 
 
-def test_a_lead_commodity_is_primary_unless_the_headline_is_company_news(tmp_path):
+def test_what_an_article_is_about_lead_company_news_and_grain_stories(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     body = (
@@ -195,6 +195,10 @@ def test_a_lead_commodity_is_primary_unless_the_headline_is_company_news(tmp_pat
     )
     (seeds / "frost.txt").write_text(f"Brazil frost hits growers\n\n{body}\n")
     (seeds / "results.txt").write_text(f"Growers Inc net profit falls\n\n{body}\n")
+    (seeds / "grains.txt").write_text(
+        "US wheat exports climb\n\nWheat export sales rose to 500,000 tonnes last week, the USDA said.\n\n"
+        "Shipments to Egypt led the gains.\n\nCorn sales were steady.\n\nTraders also watched sugar.\n"
+    )
     build_warehouse(seeds, tmp_path / "w.duckdb")
     primary = query(
         tmp_path / "w.duckdb",
@@ -204,6 +208,9 @@ def test_a_lead_commodity_is_primary_unless_the_headline_is_company_news(tmp_pat
     assert primary == [
         ("frost.txt", "coffee", True),  # in the lead, the most-named commodity
         ("frost.txt", "sugar", False),  # a passing mention at the end
+        ("grains.txt", "corn", True),  # named once, late, but a grain story covers every grain it names
+        ("grains.txt", "sugar", False),  # not a grain: a passing mention
+        ("grains.txt", "wheat", True),
         ("results.txt", "coffee", False),  # a company's results: the coffee is background
         ("results.txt", "sugar", False),
     ]
