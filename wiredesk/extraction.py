@@ -164,9 +164,7 @@ def flag_inside_names(
             "name_text": _company_name_cores(
                 in_body_company["text"], in_body_company["start_char"], in_body_company["end_char"]
             ),
-        }
-        if in_body_company.height
-        else {"article_id": [], "name_text": []},
+        },
         schema={"article_id": pl.String, "name_text": pl.String},
     ).drop_nulls()
     elsewhere = _names_elsewhere(with_text, pl.concat([commodity_names, company_names]))
