@@ -127,44 +127,39 @@ def test_mentions_frame_has_offsets_that_slice_back(matcher):
         assert texts[row["field"]][row["start_char"] : row["end_char"]] == row["mention_text"]
 
 
-def test_commodity_words_in_company_names_are_flagged():
+def flagged_in_names(articles: dict[str, tuple[str, str]], tagged: list[tuple[str, str, str]]) -> list[tuple]:
+    """Run `flag_inside_names` over articles {id: (title, body)}, with the model's names given as
+    (article id, field, name text); offsets are found in the text."""
     from wiredesk.entities import ENTITY_MENTION_SCHEMA
     from wiredesk.extraction import flag_inside_names
 
-    articles = pl.DataFrame(
-        {
-            "article_id": ["a", "b", "c"],
-            "title": [
-                "<PALOMA PETROLEUM LTD> YEAR NET",
-                "BETHLEHEM STEEL SEES STEEL DEMAND",
-                "GETTY PETROLEUM <GTY> NET",
-            ],
-            "body": [
-                "Magma Copper Co cut its copper price.",
-                "Bethlehem Steel Corp said steel demand rose.",
-                "Petroleum product sales rose.",
-            ],
-        }
+    frame = pl.DataFrame(
+        [(article_id, title, body) for article_id, (title, body) in articles.items()],
+        schema=["article_id", "title", "body"],
+        orient="row",
     )
     sentences = pl.DataFrame(
         schema={"article_id": pl.String, "field": pl.String, "start_char": pl.Int32, "end_char": pl.Int32}
     )
-    mentions = find_commodity_mentions(articles, sentences, default_matcher())
+    mentions = find_commodity_mentions(frame, sentences, default_matcher())
+    rows = []
+    for article_id, field, name in tagged:
+        start = articles[article_id][field == "body"].index(name)
+        rows.append((article_id, field, start, start + len(name), "ORG", name))
+    columns = ("article_id", "field", "start_char", "end_char", "entity_type", "mention_text")
+    entities = pl.DataFrame(rows, schema={key: ENTITY_MENTION_SCHEMA[key] for key in columns}, orient="row")
+    flagged = flag_inside_names(mentions, entities, frame)
+    return sorted(flagged.select("article_id", "field", "mention_text", "in_name").rows())
+
+
+def test_commodity_words_in_company_names_are_flagged():
+    articles = {
+        "a": ("<PALOMA PETROLEUM LTD> YEAR NET", "Magma Copper Co cut its copper price."),
+        "b": ("BETHLEHEM STEEL SEES STEEL DEMAND", "Bethlehem Steel Corp said steel demand rose."),
+        "c": ("GETTY PETROLEUM <GTY> NET", "Petroleum product sales rose."),
+    }
     # the model tagged "Bethlehem Steel Corp" in the body as an organisation, but not the headline's capitals
-    entities = pl.DataFrame(
-        [
-            {
-                "article_id": "b",
-                "field": "body",
-                "start_char": 0,
-                "end_char": 20,
-                "entity_type": "ORG",
-                "mention_text": "Bethlehem Steel Corp",
-            }
-        ]
-    ).cast({"start_char": pl.Int32, "end_char": pl.Int32})
-    flagged = flag_inside_names(mentions, entities, articles)
-    assert sorted(flagged.select("article_id", "field", "mention_text", "in_name").rows()) == [
+    assert flagged_in_names(articles, [("b", "body", "Bethlehem Steel Corp")]) == [
         ("a", "body", "Copper", True),  # a company suffix follows
         ("a", "body", "copper", False),
         ("a", "title", "PETROLEUM", True),  # inside <...>
@@ -175,50 +170,17 @@ def test_commodity_words_in_company_names_are_flagged():
         ("c", "body", "Petroleum", False),
         ("c", "title", "PETROLEUM", True),  # a ticker follows
     ]
-    assert set(ENTITY_MENTION_SCHEMA) >= {"entity_type"}
 
 
 def test_commodity_bodies_and_headline_guesses_do_not_hide_the_commodity():
-    from wiredesk.extraction import flag_inside_names
-
-    articles = pl.DataFrame(
-        {
-            "article_id": ["ico", "caps", "short"],
-            "title": ["ICO QUOTA TALKS CONTINUE", "TAIWAN BUYS U.S. SOYBEANS", "PEGASUS GOLD REDUCES DEBT"],
-            "body": [
-                "Talks at the International Coffee Organization on export quotas went on.",
-                "Taiwan bought 27,000 tonnes of soybeans.",
-                "Pegasus Gold Inc said it cut its debt.",
-            ],
-        }
-    )
-    sentences = pl.DataFrame(
-        schema={"article_id": pl.String, "field": pl.String, "start_char": pl.Int32, "end_char": pl.Int32}
-    )
-    mentions = find_commodity_mentions(articles, sentences, default_matcher())
+    articles = {
+        "ico": ("ICO QUOTA TALKS CONTINUE", "Talks at the International Coffee Organization on export quotas went on."),
+        "caps": ("TAIWAN BUYS U.S. SOYBEANS", "Taiwan bought 27,000 tonnes of soybeans."),
+        "short": ("PEGASUS GOLD REDUCES DEBT", "Pegasus Gold Inc said it cut its debt."),
+    }
     # what the model tagged: the coffee body, and a guess in the capitals of a headline
-    entities = pl.DataFrame(
-        [
-            {
-                "article_id": "ico",
-                "field": "body",
-                "start_char": 13,
-                "end_char": 46,
-                "entity_type": "ORG",
-                "mention_text": "International Coffee Organization",
-            },
-            {
-                "article_id": "caps",
-                "field": "title",
-                "start_char": 12,
-                "end_char": 25,
-                "entity_type": "ORG",
-                "mention_text": "U.S. SOYBEANS",
-            },
-        ]
-    ).cast({"start_char": pl.Int32, "end_char": pl.Int32})
-    flagged = flag_inside_names(mentions, entities, articles)
-    assert sorted(flagged.select("article_id", "field", "mention_text", "in_name").rows()) == [
+    tagged = [("ico", "body", "International Coffee Organization"), ("caps", "title", "U.S. SOYBEANS")]
+    assert flagged_in_names(articles, tagged) == [
         ("caps", "body", "soybeans", False),
         ("caps", "title", "SOYBEANS", False),  # the model's guess in a capitals headline is not a name
         ("ico", "body", "Coffee", False),  # the coffee trade's own body names the commodity

@@ -18,6 +18,7 @@ from wiredesk.entities import (
 )
 from wiredesk.gazetteer import Gazetteer
 from wiredesk.nlp import Annotations
+from wiredesk.wirecopy import is_all_caps
 
 
 @dataclass(frozen=True)
@@ -134,11 +135,13 @@ def flag_inside_names(
     """
     # The model's names in an ALL-CAPS headline are guesses ("U.S. SOYBEANS" as ORG); there only a ticker,
     # a suffix or the same name in the body makes a name.
-    caps_headlines = articles.filter(pl.col("title") == pl.col("title").str.to_uppercase())["article_id"]
+    caps_headlines = [
+        article_id for article_id, title in articles.select("article_id", "title").iter_rows() if is_all_caps(title)
+    ]
     names = entity_mentions.filter(
         pl.col("entity_type").is_in(NAME_TYPES)
         & ~pl.col("mention_text").str.contains(_INSTITUTION_PATTERN)
-        & ~((pl.col("field") == "title") & pl.col("article_id").is_in(caps_headlines.implode()))
+        & ~((pl.col("field") == "title") & pl.col("article_id").is_in(caps_headlines))
     ).select("article_id", "field", name_start="start_char", name_end="end_char", name_text="mention_text")
     inside = commodity_mentions.join(names, on=["article_id", "field"]).filter(
         (pl.col("name_start") <= pl.col("start_char"))
