@@ -12,7 +12,7 @@ export GX_ANALYTICS_ENABLED := False
 export WIREDESK_SEEDS_DIR ?= seeds
 export WIREDESK_DB ?= data/wiredesk.duckdb
 
-.PHONY: install run test ui lint format sql eval bench clean
+.PHONY: install run test ui lint format sql eval bench train-ner clean
 
 install: $(STAMP)
 
@@ -47,13 +47,18 @@ clean:
 EVAL_DIR ?= ../shared/eval
 EVAL_REUTERS ?= $(EVAL_DIR)/reuters21578-train.jsonl
 EVAL_COMMODITY_NEWS ?= $(EVAL_DIR)/commodity-news-corpus/annotated.jsonl
+EVAL_CONLL ?= $(EVAL_DIR)/conll2003-validation.jsonl
 eval: install
-	$(BIN)/python -m pipelines.evaluate --reuters $(EVAL_REUTERS) --commodity-news $(EVAL_COMMODITY_NEWS) $(EVAL_ARGS)
+	$(BIN)/python -m devtools.evaluate --conll $(EVAL_CONLL) --reuters $(EVAL_REUTERS) --commodity-news $(EVAL_COMMODITY_NEWS) $(EVAL_ARGS)
+
+# Rebuilds models/wiredesk_news_ner from CoNLL-2003's training split (about 15 min on 2 cores).
+train-ner: install
+	$(BIN)/python -m devtools.train_ner $(EVAL_DIR)/conll2003-train.jsonl $(TRAIN_ARGS)
 
 BENCH_SOURCE ?= $(EVAL_DIR)
 BENCH_ARTICLES ?= 20000
 bench: install
-	$(BIN)/python -m pipelines.bench $(BENCH_SOURCE) --articles $(BENCH_ARTICLES) $(BENCH_ARGS)
+	$(BIN)/python -m devtools.bench $(BENCH_SOURCE) --articles $(BENCH_ARTICLES) $(BENCH_ARGS)
 
 sql: install
 	$(BIN)/python -m wiredesk.cli sql

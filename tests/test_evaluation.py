@@ -5,7 +5,7 @@ import json
 import polars as pl
 import pytest
 
-from wiredesk.evaluation import (
+from devtools.scoring import (
     Score,
     align_offsets,
     commodity_news_articles,

@@ -109,3 +109,19 @@ def test_a_failing_consumer_stops_the_model_workers_instead_of_hanging():
 def test_a_missing_model_is_a_clear_error():
     with pytest.raises(RuntimeError, match="not installed"):
         load_pipeline("no_such_model_xyz")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Chinese Vice Premier He Lifeng confirmed", "Lifeng", "He Lifeng"),
+        ("Commerce Minister Wang Wentao said", "Wentao", "Wang Wentao"),
+        ("UN Secretary General Kofi Annan said", "Kofi Annan", "Kofi Annan"),  # "General" is a title, not a name
+        ("said the minister. He Lifeng", "Lifeng", "Lifeng"),  # no title before "He": the pronoun
+    ],
+)
+def test_a_name_after_a_title_keeps_its_first_word(text, name, expected):
+    from wiredesk.nlp import titled_name_start
+
+    start = text.index(name)
+    assert text[titled_name_start(text, start) : start + len(name)] == expected

@@ -17,7 +17,7 @@ import polars as pl
 
 from wiredesk.gazetteer import Gazetteer, Place, fold
 from wiredesk.nlp import ENTITY_LABELS, sentence_position
-from wiredesk.wirecopy import find_dateline, is_all_caps
+from wiredesk.wirecopy import is_all_caps
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # When the model's labels for one name in one article tie, the earlier label wins (PERSON, ORG, GPE...).
@@ -90,10 +90,10 @@ def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
             # The small model often calls a country an ORG ("China said..."): only an exact country name counts.
             place = gazetteer.countries.get(fold(clean))
         elif label == "PERSON":
-            # "Kyiv", "Mato Grosso" as PERSON: a country or region, or a city spelt exactly as its own name
-            # ("Bush" is no town "Būsh"), is the place.
+            # "Kyiv", "Mato Grosso" as PERSON: a country or region is the place. Not a town: the trained model's
+            # people are people, and many surnames are towns somewhere ("Clinton", "Dole").
             place = gazetteer.place(clean, other_names=False)
-            if place is not None and place.kind == "city" and place.name != clean:
+            if place is not None and place.kind == "city":
                 place = None
         else:
             place = None
@@ -226,15 +226,59 @@ def split_place_compounds(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) -> p
             split_rows.append(
                 {**row, "start_char": start, "end_char": start + len(text), "mention_text": text, "ner_label": label}
             )
-    if not split_rows:
+    return _replace_rows(raw_mentions, replaced, split_rows)
+
+
+def _replace_rows(raw_mentions: pl.DataFrame, replaced: list[tuple], new_rows: list[dict]) -> pl.DataFrame:
+    """`raw_mentions` without the rows keyed (article_id, field, start_char) in `replaced`, plus `new_rows`."""
+    if not new_rows:
         return raw_mentions
     gone = pl.DataFrame(replaced, schema=["article_id", "field", "start_char"], orient="row").cast(
         {"start_char": raw_mentions.schema["start_char"]}
     )
     kept = raw_mentions.join(gone, on=["article_id", "field", "start_char"], how="anti")
-    return pl.concat([kept, pl.DataFrame(split_rows, schema=raw_mentions.schema)]).sort(
+    return pl.concat([kept, pl.DataFrame(new_rows, schema=raw_mentions.schema)]).sort(
         "article_id", "field", "start_char"
     )
+
+
+_PAIR = re.compile(r"^(.+?) and (.+)$")
+
+
+def split_paired_people(raw_mentions: pl.DataFrame) -> pl.DataFrame:
+    """Split "Trump and Xi" (tagged as one name, often an ORG) into two people when the article names each
+    of them as a person elsewhere, in full or by the first or last word of a full name.
+
+    "Procter and Gamble" stays whole: neither half is a person the article names.
+    """
+    candidates = raw_mentions.filter(pl.col("mention_text").str.contains(" and ", literal=True))
+    if candidates.is_empty():
+        return raw_mentions
+    people: dict[str, set[str]] = {}
+    for article_id, text in (
+        raw_mentions.filter(pl.col("ner_label") == "PERSON").select("article_id", "mention_text").iter_rows()
+    ):
+        words = text.split()
+        people.setdefault(article_id, set()).update({text, words[0], words[-1]})
+    split_rows, replaced = [], []
+    for row in candidates.iter_rows(named=True):
+        match = _PAIR.match(row["mention_text"])
+        known = people.get(row["article_id"], set())
+        if not match or not all(match.group(i) in known for i in (1, 2)):
+            continue
+        replaced.append((row["article_id"], row["field"], row["start_char"]))
+        for i in (1, 2):
+            start = row["start_char"] + match.start(i)
+            split_rows.append(
+                {
+                    **row,
+                    "start_char": start,
+                    "end_char": start + len(match.group(i)),
+                    "mention_text": match.group(i),
+                    "ner_label": "PERSON",
+                }
+            )
+    return _replace_rows(raw_mentions, replaced, split_rows)
 
 
 # "SOCCER - ARSENAL": a headline's section slug joined to the name after it by a spaced dash.
@@ -284,85 +328,6 @@ def tidy_spans(raw_mentions: pl.DataFrame) -> pl.DataFrame:
     if not changed:
         return raw_mentions
     return pl.DataFrame(rows, schema=raw_mentions.schema, orient="row")
-
-
-# A sports desk's headline slug ("SOCCER - ...", "Cricket - ..."): in such a story a club named after its town
-# ("Leicestershire beat Somerset", "Newcastle United") is a team, an organisation, not the place.
-_SPORTS = frozenset(
-    {
-        "soccer",
-        "football",
-        "cricket",
-        "tennis",
-        "golf",
-        "rugby",
-        "basketball",
-        "baseball",
-        "hockey",
-        "athletics",
-        "cycling",
-        "boxing",
-        "swimming",
-        "skiing",
-        "racing",
-        "badminton",
-        "squash",
-        "volleyball",
-        "handball",
-        "sailing",
-        "rowing",
-        "snooker",
-        "olympics",
-        "sport",
-        "sports",
-        "nfl",
-        "nba",
-        "nhl",
-        "mlb",
-        "triathlon",
-        "marathon",
-        "skating",
-        "motorcycling",
-    }
-)
-_SPORTS_SLUG = re.compile(r"^\s*([A-Za-z][A-Za-z ]*?)\s+[-–—]{1,2}\s")
-# "at Derby", "in Chelmsford": after these a town is the place, even in a sports story.
-_PLACE_PREPOSITION = re.compile(r"(?i:\b(?:in|at|from|near|to|outside)\s+)$")
-
-
-def is_sports_story(title: str) -> bool:
-    slug = _SPORTS_SLUG.match(title)
-    return bool(slug) and any(word in _SPORTS for word in slug.group(1).lower().split())
-
-
-def sports_teams(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
-    """In sports stories, a town's or region's name used as a team's ("Somerset were dismissed for 83",
-    "Manchester United") is an ORG; a country stays a place (national teams are named as places in news NER)."""
-    sports = articles.filter(pl.col("title").map_elements(is_sports_story, return_dtype=pl.Boolean))
-    if sports.is_empty() or raw_mentions.is_empty():
-        return raw_mentions
-    texts = {a: (t, b, find_dateline(b)) for a, t, b in sports.select("article_id", "title", "body").iter_rows()}
-
-    def town(name: str) -> bool:
-        place = gazetteer.place(name, other_names=False)
-        return place is not None and place.kind in ("city", "region")
-
-    labels = []
-    for article_id, field, start, text, label in raw_mentions.select(
-        "article_id", "field", "start_char", "mention_text", "ner_label"
-    ).iter_rows():
-        if article_id in texts and label in ("GPE", "LOC", "PERSON"):
-            title, body, dateline = texts[article_id]
-            before = (title if field == "title" else body)[max(start - 12, 0) : start]
-            words = text.split()
-            if field == "body" and any(s <= start < e for s, e in dateline):
-                pass  # the dateline names the place the story is filed from
-            elif town(text):  # "Somerset were dismissed", but "at Chelmsford"
-                label = label if _PLACE_PREPOSITION.search(before) else "ORG"
-            elif len(words) > 1 and town(words[0]) and words[-1][:1].isupper():  # "Newcastle United"
-                label = "ORG"
-        labels.append(label)
-    return raw_mentions.with_columns(ner_label=pl.Series(labels, dtype=pl.String))
 
 
 def _any_of(forms: Iterable[str]) -> re.Pattern[str]:

@@ -12,8 +12,8 @@ from wiredesk.context import add_context
 from wiredesk.entities import (
     propagate_mentions,
     resolve_entity_mentions,
+    split_paired_people,
     split_place_compounds,
-    sports_teams,
     tidy_spans,
 )
 from wiredesk.gazetteer import Gazetteer
@@ -178,11 +178,10 @@ def flag_inside_names(
 
 def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher) -> Extracted:
     raw_entity_mentions = propagate_mentions(
-        split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer),
+        split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer)),
         annotations.articles,
         annotations.sentences,
     )
-    raw_entity_mentions = sports_teams(raw_entity_mentions, annotations.articles, gazetteer)
     entity_mentions = resolve_entity_mentions(raw_entity_mentions, gazetteer)
     commodity_mentions = flag_inside_names(
         find_commodity_mentions(annotations.articles, annotations.sentences, matcher),

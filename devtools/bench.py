@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from wiredesk.evaluation import read_jsonl
+from devtools.scoring import read_jsonl
 from wiredesk.ingest import read_articles_folder
-from wiredesk.settings import DEFAULT_MODEL
+from wiredesk.nlp import BASE_MODEL
 
 ARTICLES_PER_FILE = 1000
 
@@ -96,7 +96,7 @@ def run_floor_and_report(corpus_folder: str) -> None:
     texts = [
         f"{r['title']}\n\n{r['body']}" for path in sorted(Path(corpus_folder).glob("*.jsonl")) for r in read_jsonl(path)
     ]
-    nlp = spacy.load(DEFAULT_MODEL, exclude=["tagger", "parser", "senter", "attribute_ruler", "lemmatizer"])
+    nlp = spacy.load(BASE_MODEL, exclude=["tagger", "parser", "senter", "attribute_ruler", "lemmatizer"])
     assert nlp.pipe_names == ["tok2vec", "ner"], nlp.pipe_names
     for _ in nlp.pipe(texts, n_process=2, batch_size=64):
         pass
@@ -128,13 +128,13 @@ def main(argv: list[str] | None = None) -> int:
 
         def pipeline(folder: Path, db: Path) -> tuple[float, float]:
             env = {**base_env, "WIREDESK_SEEDS_DIR": str(folder), "WIREDESK_DB": str(db)}
-            return timed_process(["pipelines.bench", "--run-pipeline"], env)
+            return timed_process(["devtools.bench", "--run-pipeline"], env)
 
         results = {}
         print(f"corpus: {len(corpus)} articles ({len(articles)} distinct sources) in {full_folder}", flush=True)
         results["pipeline"] = pipeline(full_folder, workdir / "full.duckdb")
         print(f"(a) pipeline: {len(corpus) / results['pipeline'][0]:.1f} articles/s", flush=True)
-        results["floor"] = timed_process(["pipelines.bench", "--run-floor", str(full_folder)], base_env)
+        results["floor"] = timed_process(["devtools.bench", "--run-floor", str(full_folder)], base_env)
         print(f"(b) floor:    {len(corpus) / results['floor'][0]:.1f} articles/s", flush=True)
         extra = {"id": "bench-extra", "title": "Copper climbs", "body": "SANTIAGO, Nov 25 - Copper rose 2% in Chile."}
         (full_folder / "extra.jsonl").write_text(json.dumps(extra) + "\n")

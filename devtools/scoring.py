@@ -1,7 +1,7 @@
 """Scoring the warehouse against labelled news: pure functions, no data.
 
 The evaluation data is licensed for research use and never lives in this repository: `make eval EVAL_DIR=...`
-passes its folder in, `pipelines/evaluate.py` builds a warehouse from it in a temporary folder, and the
+passes its folder in, `devtools/evaluate.py` builds a warehouse from it in a temporary folder, and the
 functions here turn the labels and the warehouse rows into precision, recall and F1.
 """
 
@@ -270,10 +270,10 @@ def parse_annotated_stories(text: str) -> list[AnnotatedStory]:
 ANNOTATED_STORIES_SOURCE = "wiredesk-stories"
 
 
-def story_articles(stories: Iterable[AnnotatedStory]) -> Iterator[dict]:
+def story_articles(stories: Iterable[AnnotatedStory], source: str = ANNOTATED_STORIES_SOURCE) -> Iterator[dict]:
     """The stories as wiredesk JSONL articles; `id` keeps the story id for scoring."""
     for story in stories:
-        yield {"id": story.story_id, "title": story.title, "body": story.body, "source": ANNOTATED_STORIES_SOURCE}
+        yield {"id": story.story_id, "title": story.title, "body": story.body, "source": source}
 
 
 def story_gold(stories: Iterable[AnnotatedStory]) -> list[tuple[str, str, int, int, str]]:
