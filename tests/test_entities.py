@@ -63,17 +63,14 @@ def test_short_forms_take_the_full_name_and_person_type(gazetteer):
 
 
 def test_headline_capitals_join_the_name_the_article_writes(gazetteer):
-    out = resolved(
-        mentions(
-            ("a", "MIYAZAWA", "ORG"),
-            ("a", "Kiichi Miyazawa", "PERSON"),
-            ("a", "Miyazawa", "PERSON"),
-            ("a", "OPEC", "ORG"),
-        ),
-        gazetteer,
-    )
+    headline = mentions(("a", "MIYAZAWA", "ORG"), ("a", "OPEC", "ORG")).with_columns(field=pl.lit("title"))
+    body = mentions(("a", "Kiichi Miyazawa", "PERSON"), ("a", "Miyazawa", "PERSON"), ("a", "Opec", "ORG"))
+    out = resolved(pl.concat([headline, body]), gazetteer)
     assert out["a:MIYAZAWA"] == ("Kiichi Miyazawa", "PERSON", None)
-    assert out["a:OPEC"] == ("OPEC", "ORG", None)  # an acronym the article never writes otherwise
+    assert out["a:OPEC"] == ("Opec", "ORG", None)  # the headline's capitals take the body's form
+    # In the body, capitals are the writer's choice: an acronym the article also writes otherwise stays.
+    both = resolved(mentions(("b", "OPEC", "ORG"), ("b", "Opec", "ORG")), gazetteer)
+    assert both["b:OPEC"] == ("OPEC", "ORG", None)
 
 
 def test_an_ambiguous_short_form_is_left_alone(gazetteer):
@@ -338,3 +335,18 @@ def test_places_the_model_called_people_and_people_it_called_places(gazetteer):
     assert gazetteer.place("Clinton") is not None
     assert out["a:Clinton"] == ("Clinton", "PERSON", None)
     assert out["b:Lagarde"] == ("Christine Lagarde", "PERSON", None)
+
+
+def test_a_one_word_organisation_joins_the_longer_name_in_its_article(gazetteer):
+    out = resolved(
+        mentions(
+            ("a", "Bank of England", "ORG"),
+            ("a", "Bank", "ORG"),
+            ("b", "Federal Energy Regulatory Commission", "ORG"),
+            ("b", "Securities and Exchange Commission", "ORG"),
+            ("b", "Commission", "ORG"),  # two commissions in the article: left alone
+        ),
+        gazetteer,
+    )
+    assert out["a:Bank"] == ("Bank of England", "ORG", None)
+    assert out["b:Commission"] == ("Commission", "ORG", None)

@@ -107,7 +107,7 @@ def test_a_failing_consumer_stops_the_model_workers_instead_of_hanging():
 
 
 def test_a_missing_model_is_a_clear_error():
-    with pytest.raises(RuntimeError, match="not installed"):
+    with pytest.raises(RuntimeError, match="neither an installed package nor a model folder"):
         load_pipeline("no_such_model_xyz")
 
 
@@ -125,3 +125,15 @@ def test_a_name_after_a_title_keeps_its_first_word(text, name, expected):
 
     start = text.index(name)
     assert text[titled_name_start(text, start) : start + len(name)] == expected
+
+
+def test_number_words_and_the_wire_sign_off_are_not_names(nlp):
+    body = (
+        "Revs 12.1 mln vs 5.9 mln\n\nNine mths\n\nShr 98 cts vs 62 cts\n\n"
+        "Reuters reported the figures on Tuesday. REUTER"
+    )
+    out = annotate_articles(articles(("a", "Acme Inc results", body)), nlp, n_process=1)
+    rows = out.entity_mentions.select("mention_text", "start_char").rows()
+    assert ("Nine", body.index("Nine")) not in rows
+    assert ("REUTER", body.rindex("REUTER")) not in rows
+    assert ("Reuters", body.index("Reuters")) in rows  # the agency named in the text is a name

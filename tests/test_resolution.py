@@ -56,3 +56,37 @@ def test_resolution_follows_the_folder(tmp_path):
     (articles / "a.txt").unlink()
     assert build_warehouse(articles, db).success
     assert query(db, "select canonical_name from entities where canonical_name like '%Trump%'") == [("Trump",)]
+
+
+def test_an_entity_is_named_as_article_bodies_write_it(tmp_path):
+    """Headline capitals never name an entity that bodies write otherwise; acronyms keep their capitals."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    write(articles, "a.txt", "WORLD BANK RAISES FORECAST\nThe World Bank raised its forecast, OPEC said on Monday.\n")
+    write(articles, "b.txt", "OPEC meets\nOPEC ministers met in Vienna, where the World Bank has an office.\n")
+    write(articles, "c.txt", "OPEC OUTPUT UP\nOpec output rose in March, oil ministers in OPEC said.\n")
+    db = tmp_path / "w.duckdb"
+    assert build_warehouse(articles, db).success
+    names = {name for (name,) in query(db, "select canonical_name from entities where entity_type = 'ORG'")}
+    assert {"World Bank", "OPEC"} <= names
+    assert not {"WORLD BANK", "Opec"} & names
+
+
+def test_an_acronym_joins_the_name_an_article_writes_beside_it(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    write(
+        articles,
+        "a.txt",
+        "Farm talks\nThe European Community (EC) will cut farm subsidies, EC ministers said in Brussels.\n",
+    )
+    write(articles, "b.txt", "Farm deal\nThe EC and the United States reached a deal on farm trade on Monday.\n")
+    db = tmp_path / "w.duckdb"
+    assert build_warehouse(articles, db).success
+    rows = query(
+        db,
+        """select a.source_path, m.mention_text, m.canonical_name from entity_mentions m
+        join articles a using (article_id) where m.entity_type = 'ORG' order by 1, m.start_char""",
+    )
+    assert ("b.txt", "EC", "European Community") in rows
+    assert {name for _, _, name in rows} == {"European Community"}

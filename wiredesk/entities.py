@@ -42,14 +42,16 @@ ENTITY_MENTION_SCHEMA = {
 }
 
 
-def clean_name(expr: pl.Expr) -> pl.Expr:
-    """A mention as a name: no leading 'the', no possessive, no surrounding quotes, single spaces."""
-    return (
-        expr.str.replace_all(r"\s+", " ")
-        .str.replace(r"^(?i:the) ", "")
-        .str.replace(r"['’]s?$", "")
-        .str.strip_chars(" \"'“”‘’()[],.;:")
-    )
+def clean_name(expr: pl.Expr, label: pl.Expr | None = None) -> pl.Expr:
+    """A mention as a name: no leading 'the', no possessive, no surrounding quotes, single spaces.
+
+    With `label`, an organisation keeps a final "'s": the model leaves a possessive out of a name, so one it
+    took in is the name's own ("Moody's", "McDonald's")."""
+    spaced = expr.str.replace_all(r"\s+", " ").str.replace(r"^(?i:the) ", "")
+    unpossessed = spaced.str.replace(r"['’]s?$", "")
+    if label is not None:
+        unpossessed = pl.when((label == "ORG") & spaced.str.contains(r"\w['’]s$")).then(spaced).otherwise(unpossessed)
+    return unpossessed.str.strip_chars(" \"'“”‘’()[],.;:")
 
 
 def _person_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
@@ -67,6 +69,33 @@ def _person_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
         ]
     ).unique()
     return parts.filter(pl.len().over("article_id", "short") == 1)
+
+
+def _organisation_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
+    """ "the Bank" after "Bank of England", "the Commission" after "Federal Energy Regulatory Commission": a
+    one-word organisation takes the one longer organisation name in its article that starts or ends with it."""
+    full_names = (
+        mentions.filter((pl.col("label") == "ORG") & pl.col("canonical_name").str.contains(" "))
+        .select("article_id", full="canonical_name")
+        .unique()
+        .with_columns(words=pl.col("full").str.split(" "))
+    )
+    parts = pl.concat(
+        [
+            full_names.select("article_id", "full", short=pl.col("words").list.first()),
+            full_names.select("article_id", "full", short=pl.col("words").list.last()),
+        ]
+    ).unique()
+    parts = parts.filter(pl.len().over("article_id", "short") == 1).rename({"full": "organisation"})
+    return (
+        mentions.join(parts, left_on=["article_id", "canonical_name"], right_on=["article_id", "short"], how="left")
+        .with_columns(
+            canonical_name=pl.when((pl.col("label") == "ORG") & pl.col("organisation").is_not_null())
+            .then("organisation")
+            .otherwise("canonical_name")
+        )
+        .drop("organisation")
+    )
 
 
 def _entity_id(entity_type: pl.Expr, canonical: pl.Expr) -> pl.Expr:
@@ -116,7 +145,8 @@ def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
 
 def _mixed_case_names(mentions: pl.DataFrame) -> pl.DataFrame:
     """An ALL-CAPS name from a headline ("MIYAZAWA") takes the form the same article writes it in ("Miyazawa"),
-    so that it joins that name's entity and type; an acronym the article only writes in capitals stays."""
+    so that it joins that name's entity and type; an acronym the article only writes in capitals stays, and so
+    does a body's own ALL-CAPS form ("OPEC" beside "Opec")."""
     lowered = pl.col("clean").str.to_lowercase()
     mixed = (
         mentions.filter(pl.col("clean") != pl.col("clean").str.to_uppercase())
@@ -130,7 +160,7 @@ def _mixed_case_names(mentions: pl.DataFrame) -> pl.DataFrame:
         mentions.with_columns(key=lowered)
         .join(mixed, on=["article_id", "key"], how="left")
         .with_columns(
-            clean=pl.when(pl.col("clean") == pl.col("clean").str.to_uppercase())
+            clean=pl.when((pl.col("field") == "title") & (pl.col("clean") == pl.col("clean").str.to_uppercase()))
             .then(pl.coalesce("mixed_form", "clean"))
             .otherwise("clean")
         )
@@ -141,7 +171,9 @@ def _mixed_case_names(mentions: pl.DataFrame) -> pl.DataFrame:
 def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """Raw NER mentions (nlp.RAW_ENTITY_MENTION_SCHEMA) → entity mentions (ENTITY_MENTION_SCHEMA)."""
     mentions = _mixed_case_names(
-        raw_mentions.with_columns(clean=clean_name(pl.col("mention_text"))).filter(pl.col("clean") != "")
+        raw_mentions.with_columns(clean=clean_name(pl.col("mention_text"), pl.col("ner_label"))).filter(
+            pl.col("clean") != ""
+        )
     )
     short_forms = _person_short_forms(mentions)
     places = _link_places(mentions.select("ner_label", "clean").unique(), gazetteer)
@@ -169,6 +201,7 @@ def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) ->
             },
         )
     )
+    mentions = _organisation_short_forms(mentions)
     # One type per name within an article: the most frequent label, ties broken by LABEL_PRIORITY.
     priority = pl.col("label").replace_strict(
         LABEL_PRIORITY, list(range(len(LABEL_PRIORITY))), default=len(LABEL_PRIORITY)

@@ -167,6 +167,24 @@ def _annotations(articles: list, sentences: list, mentions: list) -> Annotations
 _DETERMINER = re.compile(r"(?:the|The|THE)\s+")
 
 
+# "Nine mths", "Two pct of its stock": a number word at the head of a line is no name.
+# fmt: off
+_NUMBER_WORDS = frozenset([
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty",
+    "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+])
+# fmt: on
+# The agency's sign-off that closes wire copy ("... 234 mln in the year ago period. REUTER").
+_SIGN_OFF = re.compile(r"(?i:reuters?)\W*")
+
+
+def _is_sign_off(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is the sign-off: the last word of the article, nothing but punctuation after."""
+    return len(text) - end < 8 and _SIGN_OFF.fullmatch(text[start:].rstrip()) is not None
+
+
 def _collect(doc: Doc, article_id: str, title: str, body: str, sentences: list, mentions: list) -> None:
     """Append the doc's sentences and entity mentions, with texts cut from the original (not truecased) text."""
     original = article_text(title, body)
@@ -189,6 +207,8 @@ def _collect(doc: Doc, article_id: str, title: str, body: str, sentences: list, 
         if ent.start_char < title_length < ent.end_char or ent.start_char < body_offset <= ent.end_char:
             continue  # spans the title/body join: not a real mention
         if any(start < ent.end_char and ent.start_char < end for start, end in dateline):
+            continue
+        if ent.text.lower() in _NUMBER_WORDS or _is_sign_off(original, ent.start_char, ent.end_char):
             continue
         start = ent.start_char
         determiner = _DETERMINER.match(original, start, ent.end_char)

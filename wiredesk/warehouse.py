@@ -227,19 +227,22 @@ def _publish_in_transaction(con: duckdb.DuckDBPyConnection, run_id: str) -> dict
         """
         insert into entities by name
         with forms as (
-            select entity_id, canonical_name, count(*) as uses
+            select entity_id, canonical_name, count(*) filter (where field = 'body') as body_uses, count(*) as uses
             from entity_mentions
             group by entity_id, canonical_name
         ),
-        -- An entity's name is its most used spelling, a mixed-case one before ALL CAPS ("World Bank", not a
-        -- headline's "WORLD BANK"), ties broken alphabetically: the same whatever order articles came in.
+        -- An entity's name is the spelling article bodies use most ("OPEC", "World Bank": not a headline's
+        -- "WORLD BANK"), then a mixed-case one before ALL CAPS, then alphabetical: the same whatever order the
+        -- articles came in.
         names as (
             select
                 entity_id,
                 first(
                     canonical_name
-                    order by (canonical_name = upper(canonical_name) and canonical_name <> lower(canonical_name)),
-                        uses desc, canonical_name
+                    order by body_uses desc,
+                        (canonical_name = upper(canonical_name) and canonical_name <> lower(canonical_name)),
+                        uses desc,
+                        canonical_name
                 ) as canonical_name
             from forms
             group by entity_id
