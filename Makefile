@@ -12,7 +12,7 @@ export GX_ANALYTICS_ENABLED := False
 export WIREDESK_SEEDS_DIR ?= seeds
 export WIREDESK_DB ?= data/wiredesk.duckdb
 
-.PHONY: install run test ui lint format sql eval bench train-ner clean
+.PHONY: install run test ui lint format sql eval bench train-ner train-topics clean
 
 install: $(STAMP)
 
@@ -54,6 +54,10 @@ eval: install
 # Rebuilds models/wiredesk_news_ner from CoNLL-2003's training split (about 15 min on 2 cores).
 train-ner: install
 	$(BIN)/python -m devtools.train_ner $(EVAL_DIR)/conll2003-train.jsonl $(TRAIN_ARGS)
+
+# Rebuilds models/primary_commodity from Reuters-21578's TOPICS (builds the warehouse first; about 2 min).
+train-topics: install
+	$(BIN)/python -m devtools.train_topics $(EVAL_REUTERS) $(TRAIN_ARGS)
 
 BENCH_SOURCE ?= $(EVAL_DIR)
 BENCH_ARTICLES ?= 20000

@@ -20,6 +20,7 @@ from wiredesk.ingest import REJECTED_SCHEMA, read_articles_folder
 from wiredesk.nlp import SENTENCE_SCHEMA, iter_annotations, processes_for
 from wiredesk.normalise import normalise_articles, split_duplicates
 from wiredesk.report import markdown_table
+from wiredesk.topics import load_model as load_topic_model
 from wiredesk.validation import start_warm_up
 from wiredesk.warehouse import STAGING, current_batch, existing_article_ids, start_batch, write_table
 
@@ -150,6 +151,7 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
             "trade_action": pl.String,
             "price_or_quantity": pl.String,
             "countries": pl.List(pl.String),
+            "topic_score": pl.Float64,
         },
     }
     counts = dict.fromkeys(outputs, 0)
@@ -161,6 +163,7 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
         total = con.execute(f"select count(*) from {STAGING}.articles").fetchall()[0][0]
         if total:
             gazetteer, matcher, pipeline = load_gazetteer(), default_matcher(), nlp.pipeline()
+            topic_model = load_topic_model()
             rows = _staged_rows(con.cursor(), nlp.chunk_size)
             done, started = 0, datetime.now(UTC)
             processes = processes_for(total, nlp.n_process)
@@ -168,7 +171,7 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
             stream = closing(iter_annotations(rows, pipeline, processes, nlp.batch_size, nlp.chunk_size))
             with stream as chunks:
                 for annotations in chunks:
-                    extracted = extract(annotations, gazetteer, matcher)
+                    extracted = extract(annotations, gazetteer, matcher, topic_model)
                     for table in outputs:
                         frame = getattr(extracted, table)
                         write_table(con, f"{STAGING}.{table}", frame, append=True)

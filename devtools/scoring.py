@@ -17,48 +17,9 @@ from pathlib import Path
 from wiredesk.gazetteer import Gazetteer
 from wiredesk.nlp import article_text
 from wiredesk.normalise import PARAGRAPH_SEPARATOR
+from wiredesk.topics import REUTERS_COMMODITY_TOPICS, SCORED_COMMODITIES, scored_commodity
 
-# Reuters-21578 TOPICS codes for the 25 commodities scored, as names the scorer compares.
-REUTERS_COMMODITY_TOPICS = {
-    "copper": "copper",
-    "gold": "gold",
-    "silver": "silver",
-    "zinc": "zinc",
-    "lead": "lead",
-    "tin": "tin",
-    "nickel": "nickel",
-    "alum": "aluminium",
-    "iron-steel": "iron/steel",
-    "soybean": "soybeans",
-    "wheat": "wheat",
-    "corn": "corn",
-    "rice": "rice",
-    "crude": "crude oil",
-    "nat-gas": "natural gas",
-    "gas": "gasoline",
-    "coffee": "coffee",
-    "cocoa": "cocoa",
-    "sugar": "sugar",
-    "cotton": "cotton",
-    "rubber": "rubber",
-    "palm-oil": "palm oil",
-    "livestock": "livestock",
-    "orange": "orange juice",
-    "tea": "tea",
-}
-SCORED_COMMODITIES = frozenset(REUTERS_COMMODITY_TOPICS.values())
-
-
-def scored_commodity(commodity: str, commodity_group: str) -> str | None:
-    """Our catalogue's commodity as one of the 25 scored names, or None when it is not scored."""
-    if commodity_group == "livestock":
-        return "livestock"
-    if commodity in ("steel", "iron ore"):
-        return "iron/steel"
-    if commodity in ("alumina", "bauxite"):  # Reuters' "alum" covers the aluminium chain
-        return "aluminium"
-    return commodity if commodity in SCORED_COMMODITIES else None
-
+__all__ = ["REUTERS_COMMODITY_TOPICS", "SCORED_COMMODITIES", "scored_commodity"]
 
 # OntoNotes labels (spaCy) as CoNLL types; the commodity-news corpus's types likewise.
 ONTONOTES_TO_CONLL = {

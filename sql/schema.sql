@@ -89,7 +89,9 @@ create table if not exists commodity_mentions (
     direction varchar,                  -- up, down or flat, as the sentence says near the mention
     trade_action varchar,               -- export control, tariff, purchase, ban, quota, sanction, ...
     countries varchar[] not null,       -- ISO codes of the places and nationalities named in the sentence
-    price_or_quantity varchar           -- the nearest price or quantity in the sentence ("$1,116.10/oz")
+    price_or_quantity varchar,          -- the nearest price or quantity in the sentence ("$1,116.10/oz")
+    topic_score double                  -- the article's classifier score for this commodity, the same on each of
+                                        -- its mentions (>= 0.5: the article is about it); null where untrained
 );
 
 create table if not exists rejected_articles (
@@ -132,5 +134,10 @@ create table if not exists article_commodities (
     first_sentence_index integer not null,
     share double not null,              -- this commodity's share of the article's commodity mentions
     relevance double not null,          -- 0..1 from title, lead, share and position
-    is_primary boolean not null         -- the article is about this commodity, not a passing mention
+    is_primary boolean not null,        -- the article is about this commodity, not a passing mention
+    topic_score double                  -- the trained classifier's score behind is_primary (>= 0.5: primary)
 );
+
+-- Warehouses made before the primary-commodity classifier: the new columns, empty for their old rows.
+alter table commodity_mentions add column if not exists topic_score double;
+alter table article_commodities add column if not exists topic_score double;

@@ -194,7 +194,11 @@ def test_what_an_article_is_about_lead_company_news_and_grain_stories(tmp_path):
         "The damage could take weeks to assess.\n\nTraders also watched sugar in London."
     )
     (seeds / "frost.txt").write_text(f"Brazil frost hits growers\n\n{body}\n")
-    (seeds / "results.txt").write_text(f"Growers Inc net profit falls\n\n{body}\n")
+    (seeds / "results.txt").write_text(
+        "Growers Inc net profit falls\n\nGrowers Inc said net profit fell to 4.5 mln dlrs in the year from 6.1 mln "
+        "dlrs.\n\nShr 12 cts vs 18 cts. Sales 91.2 mln dlrs vs 95.0 mln.\n\nThe company, which also trades coffee "
+        "and sugar, said frost had damaged trees on some estates.\n"
+    )
     (seeds / "grains.txt").write_text(
         "US wheat exports climb\n\nWheat export sales rose to 500,000 tonnes last week, the USDA said.\n\n"
         "Shipments to Egypt led the gains.\n\nCorn sales were steady.\n\nTraders also watched sugar.\n"

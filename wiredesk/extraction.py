@@ -18,6 +18,7 @@ from wiredesk.entities import (
 )
 from wiredesk.gazetteer import Gazetteer
 from wiredesk.nlp import Annotations
+from wiredesk.topics import TopicModel, topic_scores
 from wiredesk.wirecopy import is_all_caps
 
 
@@ -176,7 +177,9 @@ def flag_inside_names(
     )
 
 
-def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher) -> Extracted:
+def extract(
+    annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher, topic_model: TopicModel
+) -> Extracted:
     raw_entity_mentions = propagate_mentions(
         split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer)),
         annotations.articles,
@@ -188,10 +191,14 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
         entity_mentions,
         annotations.articles,
     )
+    articles = annotations.articles.join(
+        annotations.sentences.group_by("article_id").agg(sentence_count=pl.len()), on="article_id", how="left"
+    )
+    commodity_mentions = attach_sentences(commodity_mentions, annotations.sentences)
+    scores = topic_scores(commodity_mentions, articles, topic_model)
+    commodity_mentions = commodity_mentions.join(scores, on=["article_id", "commodity"], how="left")
     return Extracted(
         sentences=annotations.sentences,
         entity_mentions=entity_mentions,
-        commodity_mentions=add_context(
-            attach_sentences(commodity_mentions, annotations.sentences), annotations.sentences, entity_mentions
-        ),
+        commodity_mentions=add_context(commodity_mentions, annotations.sentences, entity_mentions),
     )

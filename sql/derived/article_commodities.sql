@@ -1,6 +1,7 @@
 -- article_commodities: each commodity an article names, how prominently, and whether it is what the
--- article is about (is_primary) rather than a passing mention. Mentions inside a proper name
--- ("Bethlehem Steel Corp") are counted but give no prominence.
+-- article is about (is_primary) rather than a passing mention: the trained classifier's score (topic_score,
+-- wiredesk/topics.py) for the 25 commodities it was trained on, the rules below for the others. Mentions inside a
+-- proper name ("Bethlehem Steel Corp") are counted but give no prominence.
 insert into article_commodities by name
 with per_article as (
     select
@@ -11,7 +12,8 @@ with per_article as (
         count(*) filter (where not in_name) as free_count,
         coalesce(bool_or(field = 'title' and not in_name), false) as in_title,
         coalesce(bool_or(sentence_index between 1 and 2 and not in_name), false) as in_lead,
-        min(sentence_index) as first_sentence_index
+        min(sentence_index) as first_sentence_index,
+        max(topic_score) as topic_score
     from commodity_mentions
     group by article_id, commodity
 ),
@@ -60,12 +62,16 @@ about as (
 final as (
     select
         * exclude (free_count, is_most_named, company_headline, is_main),
-        -- a grain market story covers every grain it names: wheat's story that quotes corn is corn's too
-        is_main
-        or (
-            commodity_group = 'grains'
-            and free_count >= 1
-            and bool_or(is_main and commodity_group = 'grains') over (partition by article_id)
+        -- the trained classifier decides for the commodities it knows (make eval gives its cross-validated
+        -- figure); the rules for the rest. A grain market story covers every grain it names.
+        coalesce(
+            topic_score >= 0.5,
+            is_main
+            or (
+                commodity_group = 'grains'
+                and free_count >= 1
+                and bool_or(is_main and commodity_group = 'grains') over (partition by article_id)
+            )
         ) as is_primary
     from about
 )

@@ -1,0 +1,175 @@
+"""`make train-topics EVAL_DIR=../shared/eval`: train the primary-commodity classifier on Reuters-21578 TOPICS.
+
+The pipeline builds a warehouse from the Reuters training split (in a temporary folder), so the classifier learns
+from exactly the mentions the pipeline finds. Each (article, commodity) pair whose commodity is one of the 25
+that TOPICS labels is one example: positive when the editors tagged the story with it. The model is an
+L2-regularised logistic regression over hashed features (`wiredesk/topics.py`), fitted with SciPy's L-BFGS.
+
+`cross_validate` is what `make eval` reports: five folds grouped by the day a story was filed, so that a story
+and its same-day updates never sit on both sides; every article is scored by a model that never saw it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import polars as pl
+from scipy.optimize import minimize
+from scipy.sparse import csr_matrix
+
+from devtools.scoring import REUTERS_COMMODITY_TOPICS, Score, read_jsonl, score_sets, scored_commodity
+from wiredesk.topics import HASH_BITS, MODEL_DIR, TopicModel, candidate_features, hashed_features, save_model
+
+L2 = 1.0
+FOLDS = 5
+THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Examples:
+    candidates: pl.DataFrame  # candidate_features rows plus external_id, day, scored, label
+    matrix: csr_matrix
+    gold: dict[str, set[str]]  # external id -> scored commodities the editors tagged
+
+
+def reuters_examples(con: duckdb.DuckDBPyConnection, reuters: Path) -> Examples:
+    """The Reuters articles of a warehouse as labelled candidate rows."""
+    topics = {
+        f"reuters-{r['doc_id']}": {REUTERS_COMMODITY_TOPICS[t] for t in r["topics"] if t in REUTERS_COMMODITY_TOPICS}
+        for r in read_jsonl(reuters)
+    }
+    articles = con.sql(
+        """select article_id, external_id, title, body, sentence_count, published_at::date::varchar as day
+        from articles where source = 'Reuters-21578'"""
+    ).pl()
+    mentions = con.sql(
+        """select article_id, commodity, commodity_group, field, in_name, sentence_index
+        from commodity_mentions where article_id in (select article_id from articles where source = 'Reuters-21578')"""
+    ).pl()
+    candidates = (
+        candidate_features(mentions, articles)
+        .join(articles.select("article_id", "external_id", "day"), on="article_id")
+        .with_columns(
+            scored=pl.struct("commodity", "commodity_group").map_elements(
+                lambda r: scored_commodity(r["commodity"], r["commodity_group"]), return_dtype=pl.String
+            )
+        )
+        .filter(pl.col("scored").is_not_null())
+    )
+    labels = [scored in topics.get(doc, set()) for doc, scored in candidates.select("external_id", "scored").rows()]
+    candidates = candidates.with_columns(label=pl.Series(labels, dtype=pl.Boolean))
+    gold = {doc: topics.get(doc, set()) for doc in articles["external_id"]}
+    return Examples(candidates, feature_matrix(candidates), gold)
+
+
+def feature_matrix(candidates: pl.DataFrame) -> csr_matrix:
+    indices, values = hashed_features(candidates)
+    indptr = np.concatenate([[0], np.cumsum([len(i) for i in indices])])
+    return csr_matrix(
+        (np.concatenate(values), np.concatenate(indices), indptr), shape=(candidates.height, 1 << HASH_BITS)
+    )
+
+
+def fit(matrix: csr_matrix, labels: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression: (weights, bias)."""
+    y = labels.astype(np.float64)
+    n_features = matrix.shape[1]
+
+    def loss_and_gradient(params: np.ndarray) -> tuple[float, np.ndarray]:
+        weights, bias = params[:-1], params[-1]
+        z = matrix @ weights + bias
+        p = 1 / (1 + np.exp(-z))
+        loss = np.sum(np.logaddexp(0, z) - y * z) + 0.5 * l2 * weights @ weights
+        error = p - y
+        return loss, np.concatenate([matrix.T @ error + l2 * weights, [error.sum()]])
+
+    result = minimize(
+        loss_and_gradient, np.zeros(n_features + 1), jac=True, method="L-BFGS-B", options={"maxiter": 500}
+    )
+    return result.x[:-1].astype(np.float32), float(result.x[-1])
+
+
+def predicted_sets(candidates: pl.DataFrame, probabilities: np.ndarray, threshold: float) -> dict[str, set[str]]:
+    chosen: dict[str, set[str]] = {}
+    for (doc, scored), p in zip(candidates.select("external_id", "scored").rows(), probabilities, strict=True):
+        if p >= threshold:
+            chosen.setdefault(doc, set()).add(scored)
+    return chosen
+
+
+def fold_of(day: str | None) -> int:
+    return zlib.crc32((day or "").encode()) % FOLDS
+
+
+def cross_validate(examples: Examples) -> tuple[Score, Score]:
+    """(classifier, candidates ceiling): micro F1 over the 25 commodities of out-of-fold predictions."""
+    folds = np.array([fold_of(day) for day in examples.candidates["day"]])
+    labels = examples.candidates["label"].to_numpy()
+    out_of_fold = np.zeros(examples.candidates.height)
+    for fold in range(FOLDS):
+        train, test = folds != fold, folds == fold
+        weights, bias = fit(examples.matrix[train], labels[train])
+        out_of_fold[test] = 1 / (1 + np.exp(-(examples.matrix[test] @ weights + bias)))
+    classifier = score_sets(examples.gold, predicted_sets(examples.candidates, out_of_fold, THRESHOLD))
+    ceiling = score_sets(examples.gold, predicted_sets(examples.candidates, labels.astype(float), THRESHOLD))
+    return classifier, ceiling
+
+
+def train_and_save(examples: Examples, output: Path, reuters: Path) -> TopicModel:
+    weights, bias = fit(examples.matrix, examples.candidates["label"].to_numpy())
+    model = TopicModel(weights=weights, bias=bias, threshold=THRESHOLD)
+    classifier, _ = cross_validate(examples)
+    save_model(
+        model,
+        output,
+        {
+            "trained_on": f"{reuters.name}: Reuters-21578 ModApte training split, TOPICS labels (research use)",
+            "examples": examples.candidates.height,
+            "commodities": sorted(set(REUTERS_COMMODITY_TOPICS.values())),
+            "l2": L2,
+            "grouped_cv_micro_f1": round(classifier.f1, 4),
+        },
+    )
+    return model
+
+
+def main(argv: list[str] | None = None) -> int:
+    from devtools.evaluate import build
+
+    parser = argparse.ArgumentParser(prog="make train-topics", description=__doc__)
+    parser.add_argument("reuters", type=Path, help="reuters21578-train.jsonl from the evaluation folder")
+    parser.add_argument("--output", type=Path, default=MODEL_DIR)
+    parser.add_argument("--warehouse", type=Path, default=None, help="reuse a warehouse built from the file")
+    args = parser.parse_args(argv)
+    if not args.reuters.is_file():
+        print(f"no such file: {args.reuters} (pass EVAL_DIR=<the evaluation data folder>)", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="wiredesk-topics-") as scratch:
+        db_path = args.warehouse
+        if db_path is None:
+            from devtools.scoring import reuters_articles
+
+            folder, db_path = Path(scratch) / "articles", Path(scratch) / "reuters.duckdb"
+            folder.mkdir()
+            with (folder / "reuters.jsonl").open("w", encoding="utf-8") as out:
+                import json
+
+                for article in reuters_articles(args.reuters):
+                    out.write(json.dumps(article) + "\n")
+            build(folder, db_path)
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            examples = reuters_examples(con, args.reuters)
+        model = train_and_save(examples, args.output, args.reuters)
+    print(f"trained on {examples.candidates.height} candidates; threshold {model.threshold}; model in {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
