@@ -187,3 +187,20 @@ def test_commodity_bodies_and_headline_guesses_do_not_hide_the_commodity():
         ("short", "body", "Gold", True),  # a company suffix follows
         ("short", "title", "GOLD", True),  # the headline's short form of "Pegasus Gold Inc"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zinc and lead prices rose on the LME.", ["zinc", "lead"]),
+        ("Refined lead output fell 3 pct.", ["lead"]),
+        ("Saudi Arabia and Russia lead push for deeper output cuts as prices slide.", []),
+        ("Katie Ledecky won gold in the 800 metres freestyle.", []),
+        ("Her ninth Olympic gold came in the relay final.", []),
+        ("Gold rose to $2,380 an ounce as investors sought safety.", ["gold"]),
+    ],
+)
+def test_lead_as_a_verb_and_medals_are_not_commodities(text, expected):
+    from wiredesk.commodities import default_matcher, find_in_text
+
+    assert [commodity for commodity, *_ in find_in_text(text, default_matcher())] == expected

@@ -188,14 +188,18 @@ def test_gazetteer_cache_is_reused_and_rebuilt_when_unreadable(tmp_path, monkeyp
     module.load_gazetteer.cache_clear()
     try:
         built = module.load_gazetteer()
-        (cache,) = tmp_path.glob("gazetteer-*.pickle")
+        (cache,) = tmp_path.glob("gazetteer-*.json")
         module.load_gazetteer.cache_clear()
         assert module.load_gazetteer() == built  # read back from the file
-        cache.write_bytes(b"not a pickle")
+        cache.write_bytes(b"not json")
         module.load_gazetteer.cache_clear()
         assert module.load_gazetteer().place("Kuala Lumpur").country_code == "MY"
-        assert cache.read_bytes() != b"not a pickle"  # rewritten whole
+        assert cache.read_bytes() != b"not json"  # rewritten whole
         assert [p.name for p in tmp_path.iterdir()] == [cache.name]  # no temporary files left behind
+        # A cache holding a pickle is never unpickled: it is unreadable as JSON and rebuilt.
+        cache.write_bytes(b"\x80\x04\x95")
+        module.load_gazetteer.cache_clear()
+        assert module.load_gazetteer() == built
     finally:
         module.load_gazetteer.cache_clear()
 

@@ -159,6 +159,20 @@ _PETROLEUM_CONTEXT = re.compile(
 )
 _BARE_CRUDE_OIL = frozenset({"oil", "crude"})
 
+# Gold, silver and bronze in a sentence about a race or a match, with no word of a market, are medals: "won
+# gold", "her ninth Olympic gold".
+_MEDALS = frozenset({"gold", "silver", "bronze"})
+_SPORTS_CONTEXT = re.compile(
+    r"\b(won|wins?|winning|took|takes|medals?|medallists?|olympics?|champions?|championships?|races?|metres|"
+    r"meters|freestyle|backstroke|breaststroke|butterfly|relay|marathon|sprint|finals?|podium|tournament|games|"
+    r"world cup|athletes?|swimmers?|runners?|skaters?)\b",
+    re.IGNORECASE,
+)
+# "Lead" is a verb far more often than a metal: as a metal its market word stands right beside it ("lead
+# prices", "tonnes of lead", "zinc and lead"), not somewhere in the sentence ("Saudi Arabia and Russia lead push
+# for deeper oil output cuts").
+_NEAR_CONTEXT_SYNONYMS = frozenset({"lead"})  # the market word within two words either side
+
 
 def _sentence_around(text: str, start: int, end: int, sentence_spans) -> str:
     for s_start, s_end in sentence_spans or ():
@@ -181,8 +195,17 @@ def find_in_text(text: str, matcher: CommodityMatcher, sentence_spans: list[tupl
             context = _sentence_around(text, start, end, sentence_spans)
             if _VEGETABLE_OIL_CONTEXT.search(context) and not _PETROLEUM_CONTEXT.search(context):
                 continue
+        if synonym in _MEDALS:
+            context = context or _sentence_around(text, start, end, sentence_spans)
+            if _SPORTS_CONTEXT.search(context) and not _MARKET_CONTEXT.search(context):
+                continue
         if synonym in matcher.needs_context:
             context = context or _sentence_around(text, start, end, sentence_spans)
+            if synonym in _NEAR_CONTEXT_SYNONYMS:
+                before, after = text[max(start - 40, 0) : start].split()[-2:], text[end : end + 40].split()[:2]
+                near = " ".join(before + ["|"] + after)
+                if not (_MARKET_CONTEXT.search(near) or matcher.pattern.search(near)):
+                    continue
             if not _MARKET_CONTEXT.search(context):
                 continue
             if synonym == "gas" and "gasoline" in matcher.group_of and _GASOLINE_CONTEXT.search(context):

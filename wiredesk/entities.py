@@ -72,18 +72,35 @@ def _person_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
 
 
 def _organisation_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
-    """ "the Bank" after "Bank of England", "the Commission" after "Federal Energy Regulatory Commission": a
-    one-word organisation takes the one longer organisation name in its article that starts or ends with it."""
+    """ "the Bank" after "Bank of England", "the Commission" after "Federal Energy Regulatory Commission", "the
+    Fed" after "Federal Reserve": a one-word organisation takes the one longer organisation name in its article
+    that starts or ends with it."""
     full_names = (
         mentions.filter((pl.col("label") == "ORG") & pl.col("canonical_name").str.contains(" "))
         .select("article_id", full="canonical_name")
         .unique()
         .with_columns(words=pl.col("full").str.split(" "))
     )
+    # "the Fed" after "Federal Reserve": a clipped first word (three letters or more) counts as the word.
+    singles = (
+        mentions.filter((pl.col("label") == "ORG") & ~pl.col("canonical_name").str.contains(" "))
+        .select("article_id", short="canonical_name")
+        .unique()
+    )
+    clipped = (
+        singles.join(full_names, on="article_id")
+        .filter(
+            (pl.col("short").str.len_chars() >= 3)
+            & pl.col("words").list.first().str.starts_with(pl.col("short"))
+            & (pl.col("words").list.first() != pl.col("short"))
+        )
+        .select("article_id", "full", "short")
+    )
     parts = pl.concat(
         [
             full_names.select("article_id", "full", short=pl.col("words").list.first()),
             full_names.select("article_id", "full", short=pl.col("words").list.last()),
+            clipped,
         ]
     ).unique()
     parts = parts.filter(pl.len().over("article_id", "short") == 1).rename({"full": "organisation"})
@@ -264,7 +281,7 @@ def split_place_compounds(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) -> p
 
 def _replace_rows(raw_mentions: pl.DataFrame, replaced: list[tuple], new_rows: list[dict]) -> pl.DataFrame:
     """`raw_mentions` without the rows keyed (article_id, field, start_char) in `replaced`, plus `new_rows`."""
-    if not new_rows:
+    if not replaced:
         return raw_mentions
     gone = pl.DataFrame(replaced, schema=["article_id", "field", "start_char"], orient="row").cast(
         {"start_char": raw_mentions.schema["start_char"]}
@@ -312,6 +329,59 @@ def split_paired_people(raw_mentions: pl.DataFrame) -> pl.DataFrame:
                 }
             )
     return _replace_rows(raw_mentions, replaced, split_rows)
+
+
+# "Prince Abdulaziz" + "bin Salman": the particles of Arabic, Dutch, German, Spanish and French names.
+_NAME_PARTICLE = re.compile(r"^(?:bin|bint|ibn|al|el|van|von|der|den|de|da|di|du|la|le|del|dos)\b")
+
+
+def join_name_particles(raw_mentions: pl.DataFrame) -> pl.DataFrame:
+    """Two person spans one space apart, the second opening with a particle ("bin Salman"), are one name."""
+    people = raw_mentions.filter(pl.col("ner_label") == "PERSON").sort("article_id", "field", "start_char")
+    if people.height < 2:
+        return raw_mentions
+    rows = people.rows(named=True)
+    replaced, merged = [], []
+    for first, second in zip(rows, rows[1:], strict=False):
+        if (
+            (first["article_id"], first["field"]) == (second["article_id"], second["field"])
+            and second["start_char"] == first["end_char"] + 1
+            and _NAME_PARTICLE.match(second["mention_text"])
+            and not any(key == (first["article_id"], first["field"], first["start_char"]) for key in replaced)
+        ):
+            replaced += [(r["article_id"], r["field"], r["start_char"]) for r in (first, second)]
+            merged.append(
+                {
+                    **first,
+                    "end_char": second["end_char"],
+                    "mention_text": f"{first['mention_text']} {second['mention_text']}",
+                }
+            )
+    return _replace_rows(raw_mentions, replaced, merged)
+
+
+def drop_ordinary_words(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """A one-word name that opens a headline or a sentence ("Frost hits Brazil coffee belt") is no name when
+    the same article writes the word in lower case ("a frost damaged trees") and never capitalised mid-sentence."""
+    single = raw_mentions.filter(
+        pl.col("mention_text").str.contains(r"^[A-Z][a-z]+$") & (pl.col("ner_label") != "NORP")
+    )
+    if single.is_empty():
+        return raw_mentions
+    openers = single.join(
+        sentences.select("article_id", "field", start_char="start_char"), on=["article_id", "field", "start_char"]
+    )
+    texts = dict(articles.select("article_id", pl.concat_str("title", pl.lit("\n"), "body")).iter_rows())
+    drop = []
+    for article_id, field, start, word in openers.select(
+        "article_id", "field", "start_char", "mention_text"
+    ).iter_rows():
+        text = texts.get(article_id, "")
+        lower = re.search(rf"\b{re.escape(word.lower())}\b", text)
+        named = re.search(rf"[a-z,;] {re.escape(word)}\b", text)
+        if lower and not named:
+            drop.append((article_id, field, start))
+    return _replace_rows(raw_mentions, drop, [])
 
 
 # "SOCCER - ARSENAL": a headline's section slug joined to the name after it by a spaced dash.

@@ -10,6 +10,8 @@ import polars as pl
 from wiredesk.commodities import CommodityMatcher, find_commodity_mentions
 from wiredesk.context import add_context
 from wiredesk.entities import (
+    drop_ordinary_words,
+    join_name_particles,
     propagate_mentions,
     resolve_entity_mentions,
     split_paired_people,
@@ -57,8 +59,8 @@ _LEGAL_FORMS = (
 
 # "Paloma Petroleum Ltd", "Magma Copper Co": a company name, whether or not the model tagged it.
 _COMPANY_SUFFIX = re.compile(
-    rf"^(?:\s+(?:[A-Z][\w&.'-]*|and|&|of))*?\s+(?i:{_LEGAL_FORMS}|Berhad|Group|Holdings?|Industries|Resources|Mines|"
-    r"Mining)\b"
+    rf"^(?:\s+(?:[A-Z][\w&.'-]*|and|&|of))*?\s+(?=[A-Z])(?i:{_LEGAL_FORMS}|Berhad|Group|Holdings?|Industries|"
+    r"Resources|Mines|Mining)\b"  # a capitalised suffix: "Magma Copper Co", not "copper mining"
 )
 
 
@@ -180,8 +182,11 @@ def flag_inside_names(
 def extract(
     annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher, topic_model: TopicModel
 ) -> Extracted:
+    repaired = join_name_particles(
+        split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer))
+    )
     raw_entity_mentions = propagate_mentions(
-        split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer)),
+        drop_ordinary_words(repaired, annotations.articles, annotations.sentences),
         annotations.articles,
         annotations.sentences,
     )
