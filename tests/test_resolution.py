@@ -7,6 +7,17 @@ def write(folder, name, text):
     (folder / name).write_text(text)
 
 
+def build_from(tmp_path, **stories: str):
+    """A warehouse built from the stories given as file name (dots as underscores) → text."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for name, text in stories.items():
+        write(articles, name.replace("_", "."), text)
+    db = tmp_path / "w.duckdb"
+    assert build_warehouse(articles, db).success
+    return db
+
+
 def test_a_surname_alone_joins_the_one_full_name_in_the_warehouse(tmp_path):
     articles = tmp_path / "articles"
     articles.mkdir()
@@ -60,29 +71,23 @@ def test_resolution_follows_the_folder(tmp_path):
 
 def test_an_entity_is_named_as_article_bodies_write_it(tmp_path):
     """Headline capitals never name an entity that bodies write otherwise; acronyms keep their capitals."""
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    write(articles, "a.txt", "WORLD BANK RAISES FORECAST\nThe World Bank raised its forecast, OPEC said on Monday.\n")
-    write(articles, "b.txt", "OPEC meets\nOPEC ministers met in Vienna, where the World Bank has an office.\n")
-    write(articles, "c.txt", "OPEC OUTPUT UP\nOpec output rose in March, oil ministers in OPEC said.\n")
-    db = tmp_path / "w.duckdb"
-    assert build_warehouse(articles, db).success
+    db = build_from(
+        tmp_path,
+        a_txt="WORLD BANK RAISES FORECAST\nThe World Bank raised its forecast, OPEC said on Monday.\n",
+        b_txt="OPEC meets\nOPEC ministers met in Vienna, where the World Bank has an office.\n",
+        c_txt="OPEC OUTPUT UP\nOpec output rose in March, oil ministers in OPEC said.\n",
+    )
     names = {name for (name,) in query(db, "select canonical_name from entities where entity_type = 'ORG'")}
     assert {"World Bank", "OPEC"} <= names
     assert not {"WORLD BANK", "Opec"} & names
 
 
 def test_an_acronym_joins_the_name_an_article_writes_beside_it(tmp_path):
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    write(
-        articles,
-        "a.txt",
-        "Farm talks\nThe European Community (EC) will cut farm subsidies, EC ministers said in Brussels.\n",
+    db = build_from(
+        tmp_path,
+        a_txt="Farm talks\nThe European Community (EC) will cut farm subsidies, EC ministers said in Brussels.\n",
+        b_txt="Farm deal\nThe EC and the United States reached a deal on farm trade on Monday.\n",
     )
-    write(articles, "b.txt", "Farm deal\nThe EC and the United States reached a deal on farm trade on Monday.\n")
-    db = tmp_path / "w.duckdb"
-    assert build_warehouse(articles, db).success
     rows = query(
         db,
         """select a.source_path, m.mention_text, m.canonical_name from entity_mentions m
