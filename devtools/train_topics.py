@@ -12,6 +12,7 @@ and its same-day updates never sit on both sides; every article is scored by a m
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import zlib
@@ -24,7 +25,14 @@ import polars as pl
 from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 
-from devtools.scoring import REUTERS_COMMODITY_TOPICS, Score, read_jsonl, score_sets, scored_commodity
+from devtools.scoring import (
+    REUTERS_COMMODITY_TOPICS,
+    Score,
+    read_jsonl,
+    reuters_articles,
+    score_sets,
+    scored_commodity,
+)
 from wiredesk.topics import HASH_BITS, MODEL_DIR, TopicModel, candidate_features, hashed_features, save_model
 
 L2 = 1.0
@@ -140,9 +148,20 @@ def train_and_save(examples: Examples, output: Path, reuters: Path) -> TopicMode
     return model
 
 
-def main(argv: list[str] | None = None) -> int:
-    from devtools.evaluate import build
+def build_reuters_warehouse(reuters: Path, scratch: Path) -> Path:
+    """A warehouse of the Reuters file built by the real pipeline, as `make eval` builds it."""
+    from devtools.evaluate import build  # the evaluation imports this module: import here, not at the top
 
+    folder, db_path = scratch / "articles", scratch / "reuters.duckdb"
+    folder.mkdir()
+    with (folder / "reuters.jsonl").open("w", encoding="utf-8") as out:
+        for article in reuters_articles(reuters):
+            out.write(json.dumps(article) + "\n")
+    build(folder, db_path)
+    return db_path
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make train-topics", description=__doc__)
     parser.add_argument("reuters", type=Path, help="reuters21578-train.jsonl from the evaluation folder")
     parser.add_argument("--output", type=Path, default=MODEL_DIR)
@@ -152,18 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no such file: {args.reuters} (pass EVAL_DIR=<the evaluation data folder>)", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="wiredesk-topics-") as scratch:
-        db_path = args.warehouse
-        if db_path is None:
-            from devtools.scoring import reuters_articles
-
-            folder, db_path = Path(scratch) / "articles", Path(scratch) / "reuters.duckdb"
-            folder.mkdir()
-            with (folder / "reuters.jsonl").open("w", encoding="utf-8") as out:
-                import json
-
-                for article in reuters_articles(args.reuters):
-                    out.write(json.dumps(article) + "\n")
-            build(folder, db_path)
+        db_path = args.warehouse or build_reuters_warehouse(args.reuters, Path(scratch))
         with duckdb.connect(str(db_path), read_only=True) as con:
             examples = reuters_examples(con, args.reuters)
         model = train_and_save(examples, args.output, args.reuters)

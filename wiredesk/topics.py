@@ -96,9 +96,8 @@ def _bucket(name: str) -> int:
 
 
 def lead_words(title: str, body: str) -> list[str]:
-    """The distinct lower-case words of the headline and the body's opening."""
-    words = _WORD.findall(title.lower()) + _WORD.findall(body.lower())[:_LEAD_WORDS]
-    return sorted(set(words))
+    """The lower-case words of the headline and the body's opening, in order."""
+    return _WORD.findall(title.lower()) + _WORD.findall(body.lower())[:_LEAD_WORDS]
 
 
 def candidate_features(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
@@ -151,10 +150,16 @@ def hashed_features(candidates: pl.DataFrame) -> tuple[list[np.ndarray], list[np
             if row[flag]:
                 named[flag] = 1.0
                 named[f"c={commodity}|{flag}"] = 1.0
-        for word in lead_words(row["title"], row["body"]):
+        named[f"c={commodity}|mentions={min(row['mentions'], 6)}"] = 1.0
+        words = lead_words(row["title"], row["body"])
+        for word in set(words):
             named[f"w={word}"] = 1.0
             named[f"c={commodity}|w={word}"] = 1.0
             named[f"g={group}|w={word}"] = 1.0
+        for word in set(_WORD.findall(row["title"].lower())):
+            named[f"c={commodity}|title={word}"] = 1.0  # a headline word says more than the same word below
+        for first, second in set(zip(words, words[1:], strict=False)):
+            named[f"g={group}|pair={first}_{second}"] = 1.0  # "export tender", "output cut"
         buckets: dict[int, float] = {}
         for name, value in named.items():
             bucket = _bucket(name)
