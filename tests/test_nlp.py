@@ -137,3 +137,44 @@ def test_number_words_and_the_wire_sign_off_are_not_names(nlp):
     assert ("Nine", body.index("Nine")) not in rows
     assert ("REUTER", body.rindex("REUTER")) not in rows
     assert ("Reuters", body.index("Reuters")) in rows  # the agency named in the text is a name
+
+
+def test_pieces_cover_the_text_and_cut_at_paragraph_breaks():
+    from wiredesk.nlp import pieces
+
+    text = "\n\n".join(["word " * 30] * 10) + ("x" * 250)  # ten 150-char paragraphs, then one unbroken run
+    spans = pieces(text, limit=400)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(end == next_start for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False))
+    assert all(end - start <= 400 for start, end in spans)
+    assert all(text.startswith("\n\n", end) for _, end in spans[:2])  # cut where a paragraph ends
+    assert pieces("short") == [(0, 5)]
+
+
+def test_an_article_over_a_million_characters_is_annotated_whole(nlp):
+    from wiredesk.nlp import PIECE_CHARS
+
+    filler = "The committee met again and the discussion went on for a long time without any decision. " * 60
+    paragraphs = [filler.strip()] * (1_300_000 // len(filler))
+    body = "\n\n".join([*paragraphs, "Reuters reported that Angela Merkel spoke in Berlin on Friday."])
+    assert len(body) > 1_000_000 and len(body) > 10 * PIECE_CHARS
+    out = annotate_articles(articles(("long", "A long transcript", body)), nlp, n_process=1)
+    rows = out.entity_mentions.filter(pl.col("start_char") > 1_000_000)
+    found = {row["mention_text"] for row in rows.iter_rows(named=True)}
+    assert {"Angela Merkel", "Berlin"} <= found
+    for row in rows.iter_rows(named=True):
+        assert body[row["start_char"] : row["end_char"]] == row["mention_text"]
+    indexes = out.sentences.sort("sentence_index")["sentence_index"].to_list()
+    assert indexes == list(range(len(indexes)))  # one numbering across the pieces
+    last = out.sentences.sort("sentence_index").row(-1, named=True)
+    assert body[last["start_char"] : last["end_char"]] == last["sentence_text"]
+
+
+def test_no_sentence_runs_past_the_token_cap(nlp):
+    from wiredesk.nlp import MAX_SENTENCE_TOKENS
+
+    body = "Crude oil prices rose as " + "oil " * 1000 + "traders watched.\n\nA short paragraph."
+    out = annotate_articles(articles(("a", "Oil", body)), nlp, n_process=1)
+    lengths = [len(nlp.make_doc(text)) for text in out.sentences["sentence_text"]]
+    assert max(lengths) <= MAX_SENTENCE_TOKENS
+    assert out.sentences["sentence_text"].to_list()[-1] == "A short paragraph."

