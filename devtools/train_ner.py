@@ -96,7 +96,8 @@ def held_out_score(nlp: Language, examples: list[Example]) -> Score:
 
 def train(
     train_file: Path, output: Path, epochs: int, seed: int, dropout: float, batch_size: int, limit: int | None = None
-) -> Score:
+) -> Score | None:
+    """Fine-tune, keeping the epoch that scores best on the held-out stories; returns its score."""
     spacy.util.fix_random_seed(seed)
     base = load_pipeline(BASE_MODEL)  # the small model as the pipeline runs it: its types label the gold spans
     nlp = spacy.load(BASE_MODEL, exclude=UNUSED_COMPONENTS)
@@ -112,7 +113,7 @@ def train(
 
     optimizer = nlp.resume_training()
     rng = random.Random(seed)
-    best: tuple[float, int] = (-1.0, -1)
+    best: tuple[float, int, Score | None] = (-1.0, -1, None)
     for epoch in range(1, epochs + 1):
         rng.shuffle(training)
         losses: dict[str, float] = {}
@@ -126,11 +127,11 @@ def train(
             flush=True,
         )
         if score.f1 > best[0]:
-            best = (score.f1, epoch)
+            best = (score.f1, epoch, score)
             with nlp.use_params(optimizer.averages):
                 save(nlp, output, train_file, epoch, score)
     print(f"best held-out F1 {best[0]:.3f} at epoch {best[1]}; model in {output}", flush=True)
-    return score
+    return best[2]
 
 
 def save(nlp: Language, output: Path, train_file: Path, epoch: int, score: Score) -> None:

@@ -71,3 +71,20 @@ def test_a_training_example_is_the_text_the_model_sees_with_gold_names():
     assert [ent.label_ for ent in example.reference.ents if ent.text == "Celtic"] == ["ORG", "ORG"]
     # Paragraph boundaries are set as the pipeline sets them.
     assert sum(1 for token in example.predicted if token.is_sent_start) >= 3
+
+
+def test_training_writes_a_model_that_loads_and_keeps_only_the_base_strings(tmp_path):
+    from devtools.train_ner import train
+
+    invented = "Zqxwvbnm"  # a word only this training text has
+    records = [{**record(), "doc_id": i, "body": f"{BODY}\n{invented} Ltd said nothing ."} for i in range(20)]
+    train_file = tmp_path / "train.jsonl"
+    train_file.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    output = tmp_path / "model"
+    score = train(train_file, output, epochs=2, seed=0, dropout=0.1, batch_size=4)
+    assert score is not None and score.f1 > 0.5  # two held-out copies of a story it trained on
+    assert json.loads((output / "TRAINED_ON.json").read_text())["train_file"] == "train.jsonl"
+    model = load_pipeline(str(output))
+    assert "ner" in model.pipe_names
+    shipped = json.loads((output / "vocab" / "strings.json").read_text(encoding="utf-8"))
+    assert invented not in shipped  # the training text's words are not stored
