@@ -138,7 +138,7 @@ def train_and_save(examples: Examples, output: Path, reuters: Path) -> TopicMode
         model,
         output,
         {
-            "trained_on": f"{reuters.name}: Reuters-21578 ModApte training split, TOPICS labels (research use)",
+            "trained_on": "Reuters-21578 ModApte training split, TOPICS labels (research use)",
             "examples": examples.candidates.height,
             "commodities": sorted(set(REUTERS_COMMODITY_TOPICS.values())),
             "l2": L2,
@@ -163,7 +163,7 @@ def build_reuters_warehouse(reuters: Path, scratch: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make train-topics", description=__doc__)
-    parser.add_argument("reuters", type=Path, help="reuters21578-train.jsonl from the evaluation folder")
+    parser.add_argument("reuters", type=Path, help="the Reuters-21578 training split (JSONL) in the evaluation folder")
     parser.add_argument("--output", type=Path, default=MODEL_DIR)
     parser.add_argument("--warehouse", type=Path, default=None, help="reuse a warehouse built from the file")
     args = parser.parse_args(argv)

@@ -83,7 +83,7 @@ def test_training_writes_a_model_that_loads_and_keeps_only_the_base_strings(tmp_
     output = tmp_path / "model"
     score = train(train_file, output, epochs=2, seed=0, dropout=0.1, batch_size=4)
     assert score is not None and score.f1 > 0.5  # two held-out copies of a story it trained on
-    assert json.loads((output / "TRAINED_ON.json").read_text())["train_file"] == "train.jsonl"
+    assert json.loads((output / "TRAINED_ON.json").read_text())["epoch"] in (1, 2)
     model = load_pipeline(str(output))
     assert "ner" in model.pipe_names
     shipped = json.loads((output / "vocab" / "strings.json").read_text(encoding="utf-8"))
