@@ -54,33 +54,39 @@ def clean_name(expr: pl.Expr, label: pl.Expr | None = None) -> pl.Expr:
     return unpossessed.str.strip_chars(" \"'“”‘’()[],.;:")
 
 
-def _person_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
-    """(article_id, short, full): a first or last word that belongs to one full person name in the article."""
-    full_names = (
-        mentions.filter((pl.col("ner_label") == "PERSON") & pl.col("clean").str.contains(" "))
-        .select("article_id", full="clean")
+def _full_names(mentions: pl.DataFrame, label_column: str, label: str, name_column: str) -> pl.DataFrame:
+    """(article_id, full, words): the distinct names of more than one word with that label in each article."""
+    return (
+        mentions.filter((pl.col(label_column) == label) & pl.col(name_column).str.contains(" "))
+        .select("article_id", full=name_column)
         .unique()
         .with_columns(words=pl.col("full").str.split(" "))
     )
+
+
+def _unique_short_forms(full_names: pl.DataFrame, *extra: pl.DataFrame) -> pl.DataFrame:
+    """(article_id, full, short): a name's first or last word (or an `extra` short form) that belongs to only
+    one full name in its article."""
     parts = pl.concat(
         [
             full_names.select("article_id", "full", short=pl.col("words").list.first()),
             full_names.select("article_id", "full", short=pl.col("words").list.last()),
+            *extra,
         ]
     ).unique()
     return parts.filter(pl.len().over("article_id", "short") == 1)
+
+
+def _person_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
+    """(article_id, short, full): a first or last word that belongs to one full person name in the article."""
+    return _unique_short_forms(_full_names(mentions, "ner_label", "PERSON", "clean"))
 
 
 def _organisation_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
     """ "the Bank" after "Bank of England", "the Commission" after "Federal Energy Regulatory Commission", "the
     Fed" after "Federal Reserve": a one-word organisation takes the one longer organisation name in its article
     that starts or ends with it."""
-    full_names = (
-        mentions.filter((pl.col("label") == "ORG") & pl.col("canonical_name").str.contains(" "))
-        .select("article_id", full="canonical_name")
-        .unique()
-        .with_columns(words=pl.col("full").str.split(" "))
-    )
+    full_names = _full_names(mentions, "label", "ORG", "canonical_name")
     # "the Fed" after "Federal Reserve": a clipped first word (three letters or more) counts as the word.
     singles = (
         mentions.filter((pl.col("label") == "ORG") & ~pl.col("canonical_name").str.contains(" "))
@@ -96,14 +102,7 @@ def _organisation_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
         )
         .select("article_id", "full", "short")
     )
-    parts = pl.concat(
-        [
-            full_names.select("article_id", "full", short=pl.col("words").list.first()),
-            full_names.select("article_id", "full", short=pl.col("words").list.last()),
-            clipped,
-        ]
-    ).unique()
-    parts = parts.filter(pl.len().over("article_id", "short") == 1).rename({"full": "organisation"})
+    parts = _unique_short_forms(full_names, clipped).rename({"full": "organisation"})
     return (
         mentions.join(parts, left_on=["article_id", "canonical_name"], right_on=["article_id", "short"], how="left")
         .with_columns(
