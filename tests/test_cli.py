@@ -1,7 +1,14 @@
 """The command-line helpers: row counts and the read-only SQL shell."""
 
 import io
+import os
+import shutil
+import subprocess
+import sys
 
+import dagster as dg
+
+from tests.conftest import REPO, SEEDS, query
 from wiredesk.cli import counts, sql_shell
 
 
@@ -34,3 +41,34 @@ def test_sql_shell_one_query(seed_warehouse):
 def test_sql_shell_on_a_missing_file_is_a_clear_error(tmp_path, capsys):
     assert sql_shell(str(tmp_path / "none.duckdb"), "select 1") == 1
     assert "cannot open the warehouse" in capsys.readouterr().err
+
+
+def test_the_run_command_works_without_the_makefile_and_tags_its_run(tmp_path):
+    """`python -m pipelines.run` from a bare shell: no DAGSTER_HOME; the run says which folder and warehouse."""
+    articles, home, db = tmp_path / "articles", tmp_path / "home", tmp_path / "w.duckdb"
+    shutil.copytree(SEEDS, articles)
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env.update(PYTHONPATH=str(REPO), WIREDESK_SEEDS_DIR=str(articles), WIREDESK_DB=str(db))
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert query(db, "select count(*) from articles") == [(1,)]
+    # The run went to the project's own instance; pointed at a fresh one, the tags are there to read back.
+    env["DAGSTER_HOME"] = str(home)
+    home.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    os.environ["DAGSTER_HOME"], previous = str(home), os.environ.get("DAGSTER_HOME")
+    try:
+        with dg.DagsterInstance.get() as instance:
+            (run,) = instance.get_runs()
+    finally:
+        if previous is None:
+            del os.environ["DAGSTER_HOME"]
+        else:
+            os.environ["DAGSTER_HOME"] = previous
+    assert run.tags["wiredesk/articles_folder"] == str(articles.resolve())
+    assert run.tags["wiredesk/warehouse"] == str(db.resolve())
