@@ -12,7 +12,7 @@ export GX_ANALYTICS_ENABLED := False
 export WIREDESK_SEEDS_DIR ?= seeds
 export WIREDESK_DB ?= data/wiredesk.duckdb
 
-.PHONY: install run test ui lint format sql eval bench train-ner train-topics clean
+.PHONY: install run test ui lint format sql eval bench train-ner train-topics reset clean
 
 install: $(STAMP)
 
@@ -41,8 +41,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-clean:
-	rm -rf $(VENV) data $(filter-out $(DAGSTER_HOME)/dagster.yaml,$(wildcard $(DAGSTER_HOME)/*)) .pytest_cache .ruff_cache .hypothesis
+# The warehouse, its reports and the run history; the installed .venv stays.
+reset:
+	rm -rf data $(filter-out $(DAGSTER_HOME)/dagster.yaml,$(wildcard $(DAGSTER_HOME)/*))
+
+clean: reset
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
 EVAL_DIR ?= ../shared/eval
 EVAL_REUTERS ?= $(EVAL_DIR)/reuters21578-train.jsonl

@@ -12,13 +12,15 @@ from assets.warehouse import WAREHOUSE_KEYS
 from pipelines.resources import Warehouse
 from wiredesk.commodities import load_catalogue
 from wiredesk.report import markdown_table, validation_report_html
+from wiredesk.settings import reports_dir
 from wiredesk.validation import ValidationReport, validate
 from wiredesk.warehouse import current_batch, read_staged, read_staged_mentions_checked
 
 
-def write_html_report(report: ValidationReport, database: str, batch_id: str) -> Path:
-    """The suite's results as HTML under data/reports/<run id>/ (the role of GX Data Docs), beside the warehouse."""
-    folder = Path(database).resolve().parent / "reports" / batch_id
+def write_html_report(report: ValidationReport, batch_id: str) -> Path:
+    """The suite's results as HTML under <reports folder>/<run id>/ (the role of GX Data Docs): the project's
+    data/reports unless WIREDESK_REPORTS_DIR says otherwise, never beside whatever file WIREDESK_DB names."""
+    folder = reports_dir() / batch_id
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{report.suite}.html"
     path.write_text(validation_report_html([report], batch_id), encoding="utf-8")
@@ -61,7 +63,7 @@ def check_result(report: ValidationReport, html_report: Path | None = None) -> d
 def audit(frame: pl.DataFrame, suite: str, warehouse: Warehouse, batch_id: str) -> dg.AssetCheckResult:
     """Run a suite on the staged rows; the result for the UI, with the HTML report written and linked."""
     report = validate(frame, suite)
-    return check_result(report, write_html_report(report, warehouse.database, batch_id))
+    return check_result(report, write_html_report(report, batch_id))
 
 
 @dg.asset_check(asset=STAGED_ARTICLES, blocking=True, name="great_expectations")

@@ -1,5 +1,6 @@
 """Shared fixtures: real DuckDB files under tmp_path, the real spaCy model, real Dagster runs."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,18 @@ def build_warehouse(seeds_dir: Path, db_path: Path, **overrides) -> dg.ExecuteIn
 def query(db_path: Path, sql: str, params=None) -> list[tuple]:
     with duckdb.connect(str(db_path), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reports_in_a_temporary_folder(tmp_path_factory):
+    """Validation reports of test runs go to a temporary folder, not the project's data/reports."""
+    previous = os.environ.get("WIREDESK_REPORTS_DIR")
+    os.environ["WIREDESK_REPORTS_DIR"] = str(tmp_path_factory.mktemp("reports"))
+    yield Path(os.environ["WIREDESK_REPORTS_DIR"])
+    if previous is None:
+        del os.environ["WIREDESK_REPORTS_DIR"]
+    else:
+        os.environ["WIREDESK_REPORTS_DIR"] = previous
 
 
 @pytest.fixture

@@ -172,3 +172,13 @@ def test_validation_reports_counts_and_samples():
     assert (failure.column, failure.unexpected_count) == ("slice_matches", 1)
     assert failure.failing_rows[0]["start_char"] == 3
     assert "1 of" in report.summary()
+
+
+def test_validation_reports_go_to_the_reports_folder_not_beside_the_warehouse(
+    tmp_path, seeds_copy, reports_in_a_temporary_folder
+):
+    result = build_warehouse(seeds_copy, tmp_path / "w.duckdb")
+    assert result.success
+    assert not (tmp_path / "reports").exists()
+    written = sorted(p.name for p in (reports_in_a_temporary_folder / result.run_id).glob("*.html"))
+    assert written == ["articles.html", "commodity_mentions.html", "entity_mentions.html"]

@@ -12,6 +12,12 @@ DEFAULT_DB = "data/wiredesk.duckdb"
 # spaCy package name or model folder can stand in through WIREDESK_SPACY_MODEL.
 DEFAULT_MODEL = str(Path(__file__).resolve().parents[1] / "models" / "wiredesk_news_ner")
 DEFAULT_MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+DEFAULT_REPORTS_DIR = Path(__file__).resolve().parents[1] / "data" / "reports"
+
+
+def reports_dir() -> Path:
+    """Where validation reports go: WIREDESK_REPORTS_DIR, else the project's data/reports."""
+    return Path(os.environ.get("WIREDESK_REPORTS_DIR") or DEFAULT_REPORTS_DIR)
 
 
 @dataclass(frozen=True)
