@@ -195,6 +195,7 @@ def test_a_text_header_gives_the_date_source_and_url(tmp_path):
     write(tmp_path, "b.txt", f"---\ndate: 2025-10-28\nurl: https://example.com/b\n---\nGold slips\n{BODY}\n")
     write(tmp_path, "c.txt", f"Date: not a date\nSoy rallies\n{BODY}\n")
     write(tmp_path, "d.txt", f"Date of the summit unknown\n{BODY}\n")
+    write(tmp_path, "e.txt", f"Date: 2025-10-29\nSource: Wire\nURL: https://example.com/e\n---\nOil steadies\n{BODY}\n")
     articles, rejected = read(tmp_path)
     assert rejected == {}
     rows = {row["source_path"]: row for row in articles.to_dicts()}
@@ -206,6 +207,8 @@ def test_a_text_header_gives_the_date_source_and_url(tmp_path):
     assert "dropped_unparseable_published_at" in rows["c.txt"]["repairs"]
     # no colon after "Date": a title, not a header
     assert (rows["d.txt"]["title"], rows["d.txt"]["published_at"]) == ("Date of the summit unknown", None)
+    # a `---` that closes header lines no fence opened still ends the header: it is not the title
+    assert (rows["e.txt"]["title"], rows["e.txt"]["url"]) == ("Oil steadies", "https://example.com/e")
 
 
 def test_a_wire_dateline_dates_a_text_article_only_with_a_year(tmp_path):

@@ -138,7 +138,8 @@ _HEADER_KEYS = {"date": "published_at", "published": "published_at", "published_
 
 def split_header(text: str) -> tuple[dict[str, str], str]:
     """Take an optional header off a plain-text article: `Date:`, `Source:` or `URL:` lines before the title,
-    with or without `---` front-matter fences. Returns ({published_at, source, url}, the rest)."""
+    with or without `---` front-matter fences (a closing `---` alone ends the header too). Returns
+    ({published_at, source, url}, the rest)."""
     lines = text.split("\n")
     start = 0
     while start < len(lines) and not lines[start].strip():
@@ -153,10 +154,11 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
         key = match.group(1).lower()
         header[_HEADER_KEYS.get(key, key)] = match.group(2)
         position += 1
+    closed = position < len(lines) and lines[position].strip() == "---"
     if fenced:
-        if position < len(lines) and lines[position].strip() == "---" and header:
-            return header, "\n".join(lines[position + 1 :])
-        return {}, text
+        return (header, "\n".join(lines[position + 1 :])) if closed and header else ({}, text)
+    if header and closed:  # header lines closed by a `---` that opened nothing: the fence still ends the header
+        position += 1
     return (header, "\n".join(lines[position:])) if header else ({}, text)
 
 
