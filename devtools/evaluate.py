@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from itertools import islice
 from pathlib import Path
 
 import dagster as dg
@@ -29,7 +30,6 @@ from devtools.scoring import (
     COMMODITY_NEWS_SOURCE,
     COMMODITY_NEWS_TO_CONLL,
     ONTONOTES_TO_CONLL,
-    REUTERS_COMMODITY_TOPICS,
     AnnotatedStory,
     commodity_news_articles,
     gold_spans_in_body,
@@ -40,7 +40,6 @@ from devtools.scoring import (
     reuters_place_codes,
     score_sets,
     score_spans,
-    scored_commodity,
     story_articles,
     story_gold,
 )
@@ -49,6 +48,7 @@ from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.nlp import BASE_MODEL, load_pipeline
 from wiredesk.settings import Settings
+from wiredesk.topics import reuters_topics, scored_commodity
 
 ANNOTATED_STORIES = Path(__file__).resolve().parents[1] / "tests" / "data" / "annotated_stories.txt"
 
@@ -96,15 +96,12 @@ def grouped(rows) -> dict[str, set]:
 
 def evaluate_reuters(con, reuters: Path, limit: int | None) -> list[str]:
     gazetteer = load_gazetteer()
-    gold_places, gold_topics, unmapped = {}, {}, set()
-    for count, record in enumerate(read_jsonl(reuters)):
-        if limit is not None and count >= limit:
-            break
-        doc = f"reuters-{record['doc_id']}"
+    records = list(islice(read_jsonl(reuters), limit))
+    gold_topics, gold_places, unmapped = reuters_topics(records), {}, set()
+    for record in records:
         codes, missing = reuters_place_codes(record["places"], gazetteer)
         unmapped |= missing
-        gold_places[doc] = codes
-        gold_topics[doc] = {REUTERS_COMMODITY_TOPICS[t] for t in record["topics"] if t in REUTERS_COMMODITY_TOPICS}
+        gold_places[f"reuters-{record['doc_id']}"] = codes
     loaded = {
         doc for (doc,) in con.execute("select external_id from articles where source = 'Reuters-21578'").fetchall()
     }
@@ -130,19 +127,23 @@ def evaluate_reuters(con, reuters: Path, limit: int | None) -> list[str]:
 
     in_sample = score_sets(gold_topics, commodity_rows("and c.is_primary"))
     # The classifier was trained on this file: its figure is the grouped cross-validation's, never the warehouse's.
-    examples = reuters_examples(con, reuters)
-    if examples.candidates.height < 100:
-        return [f"Reuters-21578 train: {len(loaded)} articles, too few to score"]
-    cross_validated, ceiling = cross_validate(examples)
+    examples = reuters_examples(con, gold_topics)
+    if examples.candidates.height >= 100:
+        cross_validated, ceiling = cross_validate(examples)
+        primary = (
+            f"  primary commodity (TOPICS, 25 commodities), grouped 5-fold CV: {cross_validated}\n"
+            f"    (in-sample, the shipped classifier on its own training stories, not a claim: {in_sample};"
+            f" ceiling with every candidate judged right: F1 {ceiling.f1:.3f})"
+        )
+    else:
+        primary = f"  primary commodity: too few candidates to cross-validate ({examples.candidates.height})"
     mentioned = commodity_rows("")
     recall_hits = sum(len(topics & mentioned.get(doc, set())) for doc, topics in gold_topics.items())
     recall_total = sum(len(topics) for topics in gold_topics.values())
     return [
         f"Reuters-21578 train: {len(loaded)} articles",
         f"  document countries (editors' PLACES, {len(labelled)} labelled docs): {countries}",
-        f"  primary commodity (TOPICS, 25 commodities), grouped 5-fold CV: {cross_validated}",
-        f"    (in-sample, the shipped classifier on its own training stories, not a claim: {in_sample};"
-        f" ceiling with every candidate judged right: F1 {ceiling.f1:.3f})",
+        primary,
         f"  labelled commodities found among all mentions: {recall_hits}/{recall_total} = "
         f"{recall_hits / max(recall_total, 1):.3f}",
         f"  PLACES codes with no country: {sorted(unmapped) or 'none'}",

@@ -17,9 +17,6 @@ from pathlib import Path
 from wiredesk.gazetteer import Gazetteer
 from wiredesk.nlp import article_text
 from wiredesk.normalise import PARAGRAPH_SEPARATOR
-from wiredesk.topics import REUTERS_COMMODITY_TOPICS, SCORED_COMMODITIES, scored_commodity
-
-__all__ = ["REUTERS_COMMODITY_TOPICS", "SCORED_COMMODITIES", "scored_commodity"]
 
 # OntoNotes labels (spaCy) as CoNLL types; the commodity-news corpus's types likewise.
 ONTONOTES_TO_CONLL = {

@@ -25,15 +25,18 @@ import polars as pl
 from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 
-from devtools.scoring import (
+from devtools.scoring import Score, read_jsonl, reuters_articles, score_sets
+from wiredesk.topics import (
+    HASH_BITS,
+    MODEL_DIR,
     REUTERS_COMMODITY_TOPICS,
-    Score,
-    read_jsonl,
-    reuters_articles,
-    score_sets,
-    scored_commodity,
+    TopicModel,
+    candidate_features,
+    hashed_features,
+    reuters_topics,
+    save_model,
+    with_scored_name,
 )
-from wiredesk.topics import HASH_BITS, MODEL_DIR, TopicModel, candidate_features, hashed_features, save_model
 
 L2 = 1.0
 FOLDS = 5
@@ -47,12 +50,8 @@ class Examples:
     gold: dict[str, set[str]]  # external id -> scored commodities the editors tagged
 
 
-def reuters_examples(con: duckdb.DuckDBPyConnection, reuters: Path) -> Examples:
-    """The Reuters articles of a warehouse as labelled candidate rows."""
-    topics = {
-        f"reuters-{r['doc_id']}": {REUTERS_COMMODITY_TOPICS[t] for t in r["topics"] if t in REUTERS_COMMODITY_TOPICS}
-        for r in read_jsonl(reuters)
-    }
+def reuters_examples(con: duckdb.DuckDBPyConnection, topics: dict[str, set[str]]) -> Examples:
+    """The Reuters articles of a warehouse as labelled candidate rows; `topics` from `reuters_topics`."""
     articles = con.sql(
         """select article_id, external_id, title, body, sentence_count, published_at::date::varchar as day
         from articles where source = 'Reuters-21578'"""
@@ -62,13 +61,8 @@ def reuters_examples(con: duckdb.DuckDBPyConnection, reuters: Path) -> Examples:
         from commodity_mentions where article_id in (select article_id from articles where source = 'Reuters-21578')"""
     ).pl()
     candidates = (
-        candidate_features(mentions, articles)
+        with_scored_name(candidate_features(mentions, articles))
         .join(articles.select("article_id", "external_id", "day"), on="article_id")
-        .with_columns(
-            scored=pl.struct("commodity", "commodity_group").map_elements(
-                lambda r: scored_commodity(r["commodity"], r["commodity_group"]), return_dtype=pl.String
-            )
-        )
         .filter(pl.col("scored").is_not_null())
     )
     labels = [scored in topics.get(doc, set()) for doc, scored in candidates.select("external_id", "scored").rows()]
@@ -173,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="wiredesk-topics-") as scratch:
         db_path = args.warehouse or build_reuters_warehouse(args.reuters, Path(scratch))
         with duckdb.connect(str(db_path), read_only=True) as con:
-            examples = reuters_examples(con, args.reuters)
+            examples = reuters_examples(con, reuters_topics(read_jsonl(args.reuters)))
         model = train_and_save(examples, args.output, args.reuters)
     print(f"trained on {examples.candidates.height} candidates; threshold {model.threshold}; model in {args.output}")
     return 0

@@ -14,10 +14,10 @@ from devtools.scoring import (
     reuters_place_codes,
     score_sets,
     score_spans,
-    scored_commodity,
 )
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.normalise import normalise_body
+from wiredesk.topics import scored_commodity
 
 
 def test_score_arithmetic():

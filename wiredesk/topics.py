@@ -169,17 +169,30 @@ def hashed_features(candidates: pl.DataFrame) -> tuple[list[np.ndarray], list[np
     return indices, values
 
 
+def with_scored_name(candidates: pl.DataFrame) -> pl.DataFrame:
+    """Add `scored`: the candidate's commodity as one of the 25 the classifier knows, or null."""
+    return candidates.with_columns(
+        scored=pl.struct("commodity", "commodity_group").map_elements(
+            lambda r: scored_commodity(r["commodity"], r["commodity_group"]), return_dtype=pl.String
+        )
+    )
+
+
+def reuters_topics(records) -> dict[str, set[str]]:
+    """Reuters-21578 records (dicts with doc_id and topics) → external id → the scored commodities tagged."""
+    return {
+        f"reuters-{r['doc_id']}": {REUTERS_COMMODITY_TOPICS[t] for t in r["topics"] if t in REUTERS_COMMODITY_TOPICS}
+        for r in records
+    }
+
+
 def topic_scores(mentions: pl.DataFrame, articles: pl.DataFrame, model: TopicModel) -> pl.DataFrame:
     """(article_id, commodity, topic_score): the calibrated probability that the article is about it, for the
     commodities the model was trained on (the others have no score; the rules decide for them)."""
     schema = {"article_id": pl.String, "commodity": pl.String, "topic_score": pl.Float64}
     if mentions.is_empty():
         return pl.DataFrame(schema=schema)
-    candidates = candidate_features(mentions, articles).filter(
-        pl.struct("commodity", "commodity_group").map_elements(
-            lambda r: scored_commodity(r["commodity"], r["commodity_group"]) is not None, return_dtype=pl.Boolean
-        )
-    )
+    candidates = with_scored_name(candidate_features(mentions, articles)).filter(pl.col("scored").is_not_null())
     if candidates.is_empty():
         return pl.DataFrame(schema=schema)
     scores = model.score(*hashed_features(candidates))
