@@ -97,6 +97,12 @@ def test_oil_among_vegetable_oils_is_not_crude(matcher):
     ) == [("sunflower oil", "sunflowerseed oil")]
     assert found("India's castor oil exports fell.", matcher) == [("vegetable oils", "castor oil")]
     assert found("Imports of fats and oils rose to 2.16 mln tonnes on a fat/oil basis.", matcher) == []
+    # "crude" as the adjective of another commodity is that commodity
+    assert found("CUBA CRUDE SUGAR HARVEST FAR BEHIND SCHEDULE", matcher) == [("sugar", "SUGAR")]
+    assert found("Crude rubber stocks fell while crude prices rose.", matcher) == [
+        ("rubber", "rubber"),
+        ("crude oil", "crude"),
+    ]
     # the same words beside the petroleum trade are crude oil again
     assert found("Oil exports from the palm-fringed state rose to two mln barrels a day.", matcher) == [
         ("crude oil", "Oil")

@@ -141,6 +141,9 @@ def test_entity_ids_are_stable_across_calls(gazetteer):
         ("Hong Kong", "HK"),
         ("Shanghai", "CN"),
         ("Ontario", "CA"),
+        ("IND.", "US"),  # a dateline's Indiana, not India's code
+        ("Ind.", "US"),
+        ("IND", "IN"),
     ],
 )
 def test_gazetteer_places(gazetteer, name, code):
@@ -354,3 +357,17 @@ def test_a_one_word_organisation_joins_the_longer_name_in_its_article(gazetteer)
     )
     assert out["a:Bank"] == ("Bank of England", "ORG", None)
     assert out["b:Commission"] == ("Commission", "ORG", None)
+
+
+def test_a_place_qualified_by_its_region_takes_that_country(gazetteer):
+    body = "SAN MATEO, Calif., March 13 - Sales to Brazil, Argentina and Paris, Texas rose; Santiago, Chile too."
+    names = ["SAN MATEO", "Calif.", "Brazil", "Argentina", "Paris", "Texas", "Santiago", "Chile"]
+    out = resolve_entity_mentions(raw_rows(*[("body", body.index(name), name, "GPE") for name in names]), gazetteer)
+    countries = dict(zip(out["mention_text"], out["country_code"], strict=True))
+    # Qualified by a US state: not the Philippines' San Mateo, not France's Paris.
+    assert countries["SAN MATEO"] == "US"
+    assert countries["Paris"] == "US"
+    # A list of countries is not a qualifier, and an agreeing qualifier changes nothing.
+    assert (countries["Brazil"], countries["Argentina"], countries["Santiago"]) == ("BR", "AR", "CL")
+    paris = out.filter(pl.col("mention_text") == "Paris")
+    assert paris["latitude"].is_null().all()  # the namesake's coordinates are not this town's

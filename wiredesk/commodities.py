@@ -174,6 +174,10 @@ _SPORTS_CONTEXT = re.compile(
 _NEAR_CONTEXT_SYNONYMS = frozenset({"lead"})  # the market word within two words either side
 
 
+def _leading_space(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
 def _sentence_around(text: str, start: int, end: int, sentence_spans) -> str:
     for s_start, s_end in sentence_spans or ():
         if s_start <= start < s_end:
@@ -191,6 +195,8 @@ def find_in_text(text: str, matcher: CommodityMatcher, sentence_spans: list[tupl
         synonym = _canonical(match.group())
         commodity = matcher.commodity_of[synonym]
         context = None
+        if synonym == "crude" and matcher.pattern.match(text, end + _leading_space(text[end : end + 5])):
+            continue  # an adjective of the next commodity: "crude sugar", "crude rubber"
         if synonym in _BARE_CRUDE_OIL and commodity == "crude oil":
             context = _sentence_around(text, start, end, sentence_spans)
             if _VEGETABLE_OIL_CONTEXT.search(context) and not _PETROLEUM_CONTEXT.search(context):

@@ -159,6 +159,27 @@ def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     )
 
 
+def _qualified_places(mentions: pl.DataFrame) -> pl.DataFrame:
+    """A place followed by ", <region or country>" is in that region's country: "SAN MATEO, Calif." is in the US
+    (not the Philippines' San Mateo), "Windsor, Ontario" in Canada. The coordinates of the namesake go too."""
+    following = pl.col("place_kind").shift(-1).over("article_id", "field", order_by="start_char")
+    gap = (pl.col("start_char").shift(-1) - pl.col("end_char")).over("article_id", "field", order_by="start_char")
+    qualifier_country = pl.col("country_code").shift(-1).over("article_id", "field", order_by="start_char")
+    qualified = (
+        (pl.col("label") == "GPE")
+        & (pl.col("place_kind").is_null() | (pl.col("place_kind") == "city"))  # "Brazil, Argentina" is a list
+        & (gap == 2)
+        & following.is_in(["region", "country"])
+        & qualifier_country.is_not_null()
+        & (pl.col("country_code").is_null() | (pl.col("country_code") != qualifier_country))
+    )
+    return mentions.with_columns(
+        country_code=pl.when(qualified).then(qualifier_country).otherwise("country_code"),
+        latitude=pl.when(qualified).then(None).otherwise("latitude"),
+        longitude=pl.when(qualified).then(None).otherwise("longitude"),
+    )
+
+
 def _mixed_case_names(mentions: pl.DataFrame) -> pl.DataFrame:
     """An ALL-CAPS name from a headline ("MIYAZAWA") takes the form the same article writes it in ("Miyazawa"),
     so that it joins that name's entity and type; an acronym the article only writes in capitals stays, and so
@@ -217,7 +238,7 @@ def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) ->
             },
         )
     )
-    mentions = _organisation_short_forms(mentions)
+    mentions = _organisation_short_forms(_qualified_places(mentions))
     # One type per name within an article: the most frequent label, ties broken by LABEL_PRIORITY.
     priority = pl.col("label").replace_strict(
         LABEL_PRIORITY, list(range(len(LABEL_PRIORITY))), default=len(LABEL_PRIORITY)

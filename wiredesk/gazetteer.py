@@ -177,6 +177,9 @@ class Gazetteer:
         `other_names=False` leaves out big cities' former and foreign names ("Kiev"), for text the model did not
         call a place."""
         stripped = name.strip()
+        # "IND." in "ELKHART, IND." is Indiana, not India's code: a dotted state abbreviation comes first.
+        if stripped.endswith(".") and (state := self.abbreviations.get(fold(stripped))):
+            return state
         code = stripped.replace(".", "").upper()
         if stripped.replace(".", "").isupper() and code in self.codes:
             return self.codes[code]
