@@ -69,7 +69,7 @@ def audit(frame: pl.DataFrame, suite: str, warehouse: Warehouse, batch_id: str) 
 @dg.asset_check(asset=STAGED_ARTICLES, blocking=True, name="great_expectations")
 def staged_articles_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Staged articles: ids and paths unique and present, content hash well formed, non-empty text."""
-    with warehouse.connect() as con:
+    with warehouse.staging() as con:
         articles, batch = read_staged(con, "articles"), current_batch(con)
     return audit(articles, "articles", warehouse, batch)
 
@@ -77,7 +77,7 @@ def staged_articles_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
 @dg.asset_check(asset=STAGED_ENTITY_MENTIONS, blocking=True, name="great_expectations")
 def staged_entity_mentions_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Staged entity mentions: allowed types, offsets inside the field that slice back to the mention."""
-    with warehouse.connect() as con:
+    with warehouse.staging() as con:
         frame, batch = read_staged_mentions_checked(con, "entity_mentions"), current_batch(con)
     return audit(frame, "entity_mentions", warehouse, batch)
 
@@ -86,7 +86,7 @@ def staged_entity_mentions_expectations(warehouse: Warehouse) -> dg.AssetCheckRe
 def staged_commodity_mentions_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Staged commodity mentions: commodities from the catalogue, offsets that slice back, a sentence each."""
     catalogue = load_catalogue().select("commodity", "commodity_group")
-    with warehouse.connect() as con:
+    with warehouse.staging() as con:
         frame, batch = read_staged_mentions_checked(con, "commodity_mentions"), current_batch(con)
     frame = frame.join(
         catalogue.with_columns(in_catalogue=pl.lit(True)), on=["commodity", "commodity_group"], how="left"

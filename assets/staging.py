@@ -88,8 +88,9 @@ def staged_articles(
     )
 
     with warehouse.connect() as con:
-        start_batch(con, context.run_id)
         known = existing_article_ids(con)
+    with warehouse.staging() as con:
+        start_batch(con, context.run_id)
         new = unique.filter(~pl.col("article_id").is_in(list(known))).with_columns(
             ingested_at=pl.lit(datetime.now(UTC))
         )
@@ -156,7 +157,7 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
     }
     counts = dict.fromkeys(outputs, 0)
     previews: dict[str, pl.DataFrame] = {}
-    with warehouse.connect() as con:
+    with warehouse.staging() as con:
         current_batch(con)  # fails with a clear message when nothing is staged
         for table, schema in outputs.items():
             write_table(con, f"{STAGING}.{table}", pl.DataFrame(schema=schema))

@@ -1,5 +1,7 @@
 """The analyst tables: published from staging in one transaction, after the blocking checks have passed."""
 
+from pathlib import Path
+
 import dagster as dg
 
 from assets.staging import (
@@ -11,7 +13,7 @@ from assets.staging import (
 from pipelines.resources import Warehouse
 from wiredesk.commodities import load_catalogue
 from wiredesk.report import bar_chart_markdown, markdown_table
-from wiredesk.warehouse import ANALYST_TABLES, publish
+from wiredesk.warehouse import ANALYST_TABLES, STAGING, attach_staging, publish, remove_staging
 
 TABLE_DESCRIPTIONS = {
     "articles": "One row per distinct article in the folder: normalised title and body, word count, content hash.",
@@ -59,7 +61,10 @@ CHARTS = {
 def publish_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Publish the audited staging batch into the analyst tables in a single DuckDB transaction."""
     with warehouse.connect() as con:
+        attach_staging(con, Path(warehouse.database), read_only=True)
         changes = publish(con, context.run_id, load_catalogue())
+        con.execute(f"detach {STAGING}")
+        remove_staging(Path(warehouse.database))
         context.log.info(f"published: {changes}")
         for table, key in WAREHOUSE_KEYS.items():
             count = con.execute(f"select count(*) from {table}").fetchall()[0][0]

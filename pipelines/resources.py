@@ -6,11 +6,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 from spacy.language import Language
 
 from wiredesk.nlp import load_pipeline
+from wiredesk.runlock import RunLock, WarehouseBusy, acquire_run_lock
 from wiredesk.settings import DEFAULT_MAX_ARTICLE_BYTES, DEFAULT_MODEL
-from wiredesk.warehouse import apply_schema
+from wiredesk.warehouse import apply_schema, attach_staging
 
 
 class ArticlesFolder(dg.ConfigurableResource):
@@ -25,11 +27,28 @@ class ArticlesFolder(dg.ConfigurableResource):
 
 
 class Warehouse(DuckDBResource):
-    """The DuckDB warehouse file. Swapping this resource is how the assets move to another engine."""
+    """The DuckDB warehouse file and its staging file. Swapping this resource is how the assets move to another
+    engine.
+
+    A run holds the warehouse's run lock from its first step to its last (the job runs in one process, so the
+    resource is set up once per run): a second run over the same warehouse fails at once, naming the first."""
+
+    _run_lock: RunLock | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        try:
+            self._run_lock = acquire_run_lock(Path(self.database), context.run_id or "a run")
+        except WarehouseBusy as err:
+            raise dg.Failure(description=str(err)) from err
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._run_lock is not None:
+            self._run_lock.release()
 
     @contextmanager
     def connect(self):
-        """A read-write connection with the schema applied; waits (with backoff) while another writer holds it."""
+        """A read-write connection to the warehouse with the schema applied; waits (with backoff, about a
+        minute and a half) while another process has the file open."""
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
         try:
             with self.get_connection() as con:
@@ -38,11 +57,20 @@ class Warehouse(DuckDBResource):
         except duckdb.IOException as err:
             if "lock" in str(err).lower():
                 raise dg.Failure(
-                    description=f"the warehouse {self.database} is held by another process (another run, or an "
-                    "open read-write SQL session); wait for it to finish and run again",
+                    description=f"the warehouse {self.database} is open in another process (a SQL session, "
+                    "read-only or not, or a notebook): close it and run again; nothing was published",
                     metadata={"error": str(err)},
                 ) from err
             raise
+
+    @contextmanager
+    def staging(self):
+        """A connection with the run's staging file attached as `staging` (the warehouse itself is not opened,
+        so readers are not locked out while a run extracts)."""
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        with duckdb.connect() as con:
+            attach_staging(con, Path(self.database))
+            yield con
 
 
 class NlpModel(dg.ConfigurableResource):

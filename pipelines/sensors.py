@@ -6,16 +6,22 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.resources import ArticlesFolder
-from wiredesk.ingest import list_article_files
+from wiredesk.ingest import list_article_files, source_path_of
 
 
 def folder_fingerprint(folder: Path) -> str:
-    """A hash of every file's path, size and modification time: it changes when any file does."""
+    """A hash of every entry's path (and a file's size and modification time): it changes when any file does."""
     digest = hashlib.sha256()
     if folder.is_dir():
-        for path in list_article_files(folder):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(folder).as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        listing = list_article_files(folder)
+        for path in listing.files:
+            try:
+                stat = path.stat()
+            except OSError:  # gone since it was listed: the next tick sees the change
+                continue
+            digest.update(f"{source_path_of(path, folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        for path, refusal in listing.refused:
+            digest.update(f"{source_path_of(path, folder)}\0{refusal.reason}\n".encode())
     return digest.hexdigest()
 
 

@@ -19,11 +19,12 @@ from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 from pipelines.resources import ArticlesFolder, NlpModel, Warehouse
 from tests.conftest import SEEDS, build_warehouse, query
 from wiredesk.validation import validate
+from wiredesk.warehouse import attach_staging, staging_path
 
 
 @pytest.fixture
 def staged(tmp_path):
-    """A warehouse file whose staging schema holds the seed batch (not yet published)."""
+    """A warehouse file whose staging file holds the seed batch (not yet published)."""
     db_path = tmp_path / "w.duckdb"
     resources = {
         "warehouse": Warehouse(database=str(db_path)),
@@ -36,6 +37,8 @@ def staged(tmp_path):
 
 def run_sql(db_path, sql):
     with duckdb.connect(str(db_path)) as con:
+        if staging_path(db_path).exists():
+            attach_staging(con, db_path)
         con.execute(sql)
 
 

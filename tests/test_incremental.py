@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import REPO, build_warehouse, query
+from wiredesk.warehouse import staging_path
 
 ARTICLE_STATE = "select article_id, source_path, content_hash, ingested_at from articles order by 1"
 MENTION_STATE = """select article_id, entity_id, field, start_char, end_char from entity_mentions
@@ -174,10 +175,11 @@ def test_a_run_killed_midway_leaves_the_warehouse_as_it_was(tmp_path, seeds_copy
     assert process.returncode == -signal.SIGKILL
 
     assert snapshot(db) == before  # the analyst tables are exactly as before the killed run
+    assert staging_path(db).exists()  # the killed run's half batch, never published
 
     assert build_warehouse(seeds_copy, db).success
     assert query(db, "select count(*) from articles") == [(301,)]
-    assert query(db, "select count(*) from information_schema.tables where table_schema = 'staging'") == [(0,)]
+    assert not staging_path(db).exists()
 
 
 ANALYST_TABLES_WITHOUT_CLOCKS = {

@@ -1,6 +1,7 @@
 """Reading the articles folder: decoding, repairs, parsing and every kind of rejection."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,107 @@ def test_a_wire_dateline_dates_a_text_article_only_with_a_year(tmp_path):
     assert "published_at_from_dateline" in rows["2025/copper.txt"]["repairs"]
     assert rows["undated.txt"]["published_at"] is None  # a month and day but no year: never guessed
     assert rows["2025/headed.txt"]["published_at"].isoformat() == "2025-11-25T00:00:00+00:00"  # the header wins
+
+
+# --- the folder is a boundary ------------------------------------------------------------------------------
+
+
+def test_links_leaving_the_folder_pipes_and_loops_are_refused_with_a_reason(tmp_path):
+    folder = tmp_path / "articles"
+    write(folder, "good.txt", f"Copper climbs\n{BODY}\n")
+    outside = write(tmp_path, "secret.txt", "Not yours\nThe body of a file outside the folder.\n")
+    (folder / "passwd.txt").symlink_to(outside)
+    (folder / "inside.txt").symlink_to(folder / "good.txt")  # inside the folder: read, then a duplicate
+    (folder / "nowhere.txt").symlink_to(folder / "missing.txt")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "elsewhere").symlink_to(tmp_path)
+    os.mkfifo(folder / "pipe.txt")
+    articles, rejected = read(folder)
+    assert sorted(articles["source_path"]) == ["good.txt", "inside.txt"]
+    assert {path: row["reason"] for path, row in rejected.items()} == {
+        "passwd.txt": "outside_folder",
+        "elsewhere": "outside_folder",
+        "nowhere.txt": "not_a_file",
+        "loop.txt": "not_a_file",
+        "pipe.txt": "not_a_file",
+    }
+    assert "FIFO" in rejected["pipe.txt"]["detail"]
+    assert "Not yours" not in articles["title"].to_list()
+
+
+def test_an_unreadable_subfolder_is_refused_not_skipped(tmp_path, monkeypatch):
+    write(tmp_path, "good.txt", f"Copper climbs\n{BODY}\n")
+    locked = tmp_path / "locked"
+    write(locked, "a.txt", f"Hidden\n{BODY}\n")
+    locked.chmod(0)
+    if os.geteuid() == 0:  # root lists any folder whatever its mode: make the listing fail as it would for a user
+        real_scandir = os.scandir
+
+        def scandir(path):
+            if Path(path) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_scandir(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    try:
+        articles, rejected = read(tmp_path)
+    finally:
+        locked.chmod(0o755)
+    assert articles["source_path"].to_list() == ["good.txt"]
+    assert rejected["locked"]["reason"] == "unreadable"
+    assert "Permission denied" in rejected["locked"]["detail"]
+
+
+def test_a_file_name_that_is_not_utf8_loads_under_an_escaped_path(tmp_path):
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text(f"Cafe prices\n{BODY}\n")
+    articles, rejected = read(tmp_path)
+    assert rejected == {}
+    assert articles["source_path"].to_list() == ["caf\\xe9.txt"]
+
+
+# --- every parse step is guarded ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"title": "T", "body": "B", "x": ' + "[" * 100_000 + "]" * 100_000 + "}", "malformed_json"),
+        ('{"id": ' + "9" * 5000 + ', "title": "T", "body": "B"}', "invalid_id"),
+        ('{"id": {"nested": 1}, "title": "T", "body": "B"}', "invalid_id"),
+        ('{"title": "T", "body": "B", "n": 1e999999}', None),  # Python reads it as inf: harmless outside an id
+    ],
+)
+def test_hostile_json_is_a_rejection_never_an_exception(line, reason):
+    if reason is None:
+        assert parse_jsonl_record(line)["title"] == "T"
+        return
+    with pytest.raises(RejectedInput) as caught:
+        parse_jsonl_record(line)
+    assert caught.value.reason == reason
+
+
+def test_a_lone_surrogate_is_replaced_and_the_repair_noted(tmp_path):
+    write(tmp_path, "a.jsonl", '{"title": "Copper \\ud800 climbs", "body": "Prices rose."}\n')
+    articles, rejected = read(tmp_path)
+    assert rejected == {}
+    row = articles.row(0, named=True)
+    assert row["title"] == "Copper \ufffd climbs"
+    assert row["repairs"] == ["replaced_lone_surrogates"]
+
+
+@pytest.mark.parametrize(
+    ("value", "repair"),
+    [
+        ("9999-12-31T23:59:59-05:00", "dropped_out_of_range_published_at"),
+        ("0001-01-01T00:00:00+05:00", "dropped_out_of_range_published_at"),
+        ("1066-10-14", "dropped_out_of_range_published_at"),
+        ("not a date", "dropped_unparseable_published_at"),
+    ],
+)
+def test_dates_no_story_can_carry_are_dropped_with_a_repair(tmp_path, value, repair):
+    write(tmp_path, "a.jsonl", json.dumps({"title": "T", "body": "B", "published_at": value}) + "\n")
+    write(tmp_path, "b.txt", f"Date: {value}\n---\nCopper climbs\n{BODY}\n")
+    articles, rejected = read(tmp_path)
+    assert rejected == {}
+    assert articles["published_at"].to_list() == [None, None]
+    assert articles["repairs"].to_list() == [[repair], [repair]]

@@ -6,6 +6,7 @@ import dagster as dg
 import pytest
 
 from tests.conftest import SEED_FILE, build_warehouse, query
+from wiredesk.warehouse import staging_path
 
 
 def test_the_seed_article_is_loaded_once_with_its_source_path(seed_warehouse):
@@ -124,8 +125,9 @@ def test_each_run_is_recorded(seed_warehouse):
     assert rows == [(1, 1, 0)]
 
 
-def test_staging_is_emptied_after_publish(seed_warehouse):
-    assert query(seed_warehouse, "select count(*) from information_schema.tables where table_schema = 'staging'") == [
+def test_the_staging_file_is_removed_after_publish(seed_warehouse):
+    assert not staging_path(seed_warehouse).exists()
+    assert query(seed_warehouse, "select count(*) from information_schema.schemata where schema_name = 'staging'") == [
         (0,)
     ]
 

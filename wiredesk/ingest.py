@@ -7,9 +7,11 @@ so nothing in the folder is silently dropped.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import ftfy
@@ -176,39 +178,77 @@ def parse_text_article(text: str) -> tuple[str, str]:
     return title, body
 
 
+class DateOutOfRange(ValueError):
+    """A well-formed date no news story can carry (year 1 or 9999)."""
+
+
+# News older than the telegraph or dated more than a year ahead is a typo or a placeholder, not a filing date.
+EARLIEST_PUBLISHED = datetime(1800, 1, 1, tzinfo=UTC)
+LATEST_PUBLISHED_AHEAD = timedelta(days=366)
+
+
 def parse_published_at(value: object) -> datetime | None:
-    """An ISO-8601 date or timestamp as UTC; None when absent. Naive times are taken as UTC."""
+    """An ISO-8601 date or timestamp as UTC; None when absent. Naive times are taken as UTC.
+
+    Raises ValueError when the value is not a date and DateOutOfRange when it is one no story can carry."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise ValueError(f"published_at must be a string, got {type(value).__name__}")
-    parsed = datetime.fromisoformat(value.strip())
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError as err:  # "9999-12-31T23:59:59-05:00" is past the last representable instant in UTC
+        raise DateOutOfRange(f"{value!r} is outside the calendar in UTC") from err
+    if not EARLIEST_PUBLISHED <= parsed <= datetime.now(UTC) + LATEST_PUBLISHED_AHEAD:
+        raise DateOutOfRange(f"{value!r} is not a plausible publication date")
+    return parsed
+
+
+def published_at_or_repair(value: object, repairs: list[str]) -> datetime | None:
+    """`parse_published_at`, with a date it cannot use dropped and the repair noted instead of an error."""
+    try:
+        return parse_published_at(value)
+    except DateOutOfRange:
+        repairs.append("dropped_out_of_range_published_at")
+    except ValueError:
+        repairs.append("dropped_unparseable_published_at")
+    return None
+
+
+# Longer ids are not ids: a key an analyst joins on fits on a line.
+MAX_ID_CHARS = 200
+# A lone UTF-16 surrogate ("\\ud800" in JSON) is not a character: no file or database can store it.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _integer_text(digits: str) -> int | str:
+    # Python refuses to convert integers over 4,300 digits; such a number is kept as its text (and then refused
+    # as an id by length), never an exception out of the parser.
+    return int(digits) if len(digits) <= 100 else digits
 
 
 def parse_jsonl_record(line: str) -> dict:
     """One JSON Lines record as an article dict (title, body, external_id, published_at, source, url)."""
     try:
-        record = json.loads(line)
+        record = json.loads(line, parse_int=_integer_text)
     except json.JSONDecodeError as err:
         raise RejectedInput("malformed_json", f"not valid JSON: {err.msg} at column {err.colno}") from err
+    except RecursionError as err:
+        raise RejectedInput("malformed_json", "nested too deeply to be an article record") from err
+    except ValueError as err:  # a float or number the parser cannot represent
+        raise RejectedInput("malformed_json", f"not valid JSON: {err}") from err
     if not isinstance(record, dict):
         raise RejectedInput("malformed_json", f"a JSON {type(record).__name__}, not an object")
+    repairs: list[str] = []
+    record = {key: _without_lone_surrogates(value, repairs) for key, value in record.items()}
     for field in ("title", "body"):
         value = record.get(field)
         if not isinstance(value, str) or not value.strip():
             raise RejectedInput(f"missing_{field}", f"the record has no non-empty string '{field}'")
-    repairs = []
-    try:
-        published_at = parse_published_at(record.get("published_at"))
-    except ValueError:
-        published_at = None
-        repairs.append("dropped_unparseable_published_at")
-    external_id = record.get("id")
+    published_at = published_at_or_repair(record.get("published_at"), repairs)
     return {
-        "external_id": None if external_id is None else str(external_id),
+        "external_id": _external_id(record.get("id")),
         "title": record["title"].strip(),
         "body": record["body"].strip(),
         "published_at": published_at,
@@ -218,17 +258,108 @@ def parse_jsonl_record(line: str) -> dict:
     }
 
 
+def _without_lone_surrogates(value: object, repairs: list[str]) -> object:
+    if isinstance(value, str) and _LONE_SURROGATE.search(value):
+        if "replaced_lone_surrogates" not in repairs:
+            repairs.append("replaced_lone_surrogates")
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def _external_id(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise RejectedInput("invalid_id", f"'id' is a JSON {type(value).__name__}, not a string or number")
+    text = str(value)
+    if len(text) > MAX_ID_CHARS:
+        raise RejectedInput("invalid_id", f"'id' is {len(text)} characters long; the limit is {MAX_ID_CHARS}")
+    return text
+
+
 def _optional_str(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def list_article_files(folder: Path) -> list[Path]:
-    """Every file under `folder`, sorted, skipping hidden files and folders (editor and OS litter)."""
-    return sorted(
-        path
-        for path in folder.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    )
+@dataclass(frozen=True)
+class FolderListing:
+    files: list[Path]  # regular files to read, in path order
+    refused: list[tuple[Path, RejectedInput]]  # entries that are not files inside the folder, with the reason
+
+
+def source_path_of(path: Path, folder: Path) -> str:
+    """The path relative to the folder, as text any table can hold: bytes of a file name that are not UTF-8
+    are written as `\\xNN` escapes instead of failing the run."""
+    relative = os.fsencode(path.relative_to(folder).as_posix())
+    return relative.decode("utf-8", errors="backslashreplace")
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def list_article_files(folder: Path) -> FolderListing:
+    """Every regular file under `folder`, and every entry that cannot be one with its reason.
+
+    The folder is a boundary: a symbolic link is followed only to a file inside it (a link to `/etc/passwd` is
+    refused as `outside_folder`); links that loop or lead nowhere, pipes, sockets and devices are `not_a_file`;
+    a subfolder that cannot be listed is `unreadable`. Hidden files and folders (editor and OS litter) are
+    skipped. Nothing is opened here, so a FIFO cannot block the run."""
+    root = folder.resolve()
+    files: list[Path] = []
+    refused: list[tuple[Path, RejectedInput]] = []
+
+    def visit(directory: Path) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: os.fsencode(entry.name))
+        except OSError as err:
+            refused.append((directory, RejectedInput("unreadable", f"could not list the folder: {err.strerror}")))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    try:
+                        target = path.resolve(strict=True)
+                    except FileNotFoundError:
+                        refused.append((path, RejectedInput("not_a_file", "a symbolic link to nothing")))
+                        continue
+                    except (RuntimeError, OSError):  # ELOOP ("Symlink loop" before Python 3.13)
+                        refused.append((path, RejectedInput("not_a_file", "a symbolic link that loops")))
+                        continue
+                    if not target.is_relative_to(root):
+                        refused.append(
+                            (path, RejectedInput("outside_folder", "a symbolic link to a path outside the folder"))
+                        )
+                        continue
+                    if target.is_dir():
+                        refused.append(
+                            (path, RejectedInput("not_a_file", "a link to a folder: its files are read where they are"))
+                        )
+                        continue
+                if entry.is_dir(follow_symlinks=False):
+                    visit(path)
+                    continue
+                mode = entry.stat(follow_symlinks=True).st_mode
+            except OSError as err:
+                refused.append((path, RejectedInput("unreadable", f"could not inspect the entry: {err.strerror}")))
+                continue
+            if stat.S_ISREG(mode):
+                files.append(path)
+            else:
+                refused.append((path, RejectedInput("not_a_file", _kind_of(mode))))
+
+    visit(folder)
+    files.sort(key=lambda path: os.fsencode(path))
+    return FolderListing(files, refused)
 
 
 def read_articles_folder(folder: Path, max_bytes: int) -> IngestResult:
@@ -250,9 +381,16 @@ def read_articles_folder(folder: Path, max_bytes: int) -> IngestResult:
             }
         )
 
-    for path in list_article_files(folder):
-        source_path = path.relative_to(folder).as_posix()
-        size = path.stat().st_size
+    listing = list_article_files(folder)
+    for path, err in listing.refused:
+        reject(source_path_of(path, folder), err, None)
+    for path in listing.files:
+        source_path = source_path_of(path, folder)
+        try:
+            size = path.stat().st_size
+        except OSError as err:
+            reject(source_path, RejectedInput("unreadable", f"could not inspect the file: {err.strerror}"), None)
+            continue
         suffix = path.suffix.lower()
         if suffix not in ARTICLE_SUFFIXES:
             reject(source_path, RejectedInput("unsupported_type", f"'{suffix}' is not .txt or .jsonl"), size)
@@ -283,11 +421,7 @@ def _read_text_file(path: Path, source_path: str, size: int, max_bytes: int) -> 
     text, repairs = decode_text(data)
     header, text = split_header(text)
     title, body = parse_text_article(text)
-    try:
-        published_at = parse_published_at(header.get("published_at"))
-    except ValueError:
-        published_at = None
-        repairs.append("dropped_unparseable_published_at")
+    published_at = published_at_or_repair(header.get("published_at"), repairs)
     if published_at is None and (dated := dateline_date(body, source_path)) is not None:
         published_at = datetime(dated.year, dated.month, dated.day, tzinfo=UTC)
         repairs.append("published_at_from_dateline")

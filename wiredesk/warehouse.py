@@ -1,13 +1,16 @@
 """The DuckDB warehouse: schema, staging, and the one-transaction publish (write-audit-publish).
 
-A run writes only to the `staging` schema. Asset checks audit the staged rows; only then does `publish` move
-them into the analyst tables in a single transaction. A run killed at any moment before the commit leaves
-the analyst tables exactly as they were; the next run replaces whatever it left in staging.
+A run writes its batch to a staging file beside the warehouse (`<name>.staging.duckdb`, attached as
+`staging`), never to the warehouse itself. Asset checks audit the staged rows; only then does `publish` move
+them into the analyst tables in a single transaction and delete the staging file. A run killed at any moment
+before the commit leaves the analyst tables exactly as they were; the next run replaces what it staged.
+Because the long part of a run (NER) never opens the warehouse, analysts can read it meanwhile.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +21,7 @@ import polars as pl
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 STAGING = "staging"
 
+# The staging database's name in SQL: `staging.articles` is the staged articles table.
 # Staged by each run; `folder_articles` lists every loadable article in the folder, `articles` only new ones.
 STAGING_TABLES = (
     "batch",
@@ -45,7 +49,25 @@ ANALYST_TABLES = (
 
 
 class StagingMismatch(RuntimeError):
-    """Staging holds tables from different batches: the run that staged them did not finish."""
+    """Staging does not hold this run's complete batch: another run staged it, or it is unfinished."""
+
+
+def staging_path(db_path: Path) -> Path:
+    """The staging file of a warehouse file: `data/wiredesk.duckdb` → `data/wiredesk.staging.duckdb`."""
+    return db_path.with_name(f"{db_path.stem}.staging.duckdb")
+
+
+def attach_staging(con: duckdb.DuckDBPyConnection, db_path: Path, *, read_only: bool = False) -> None:
+    """Attach the warehouse's staging file to `con` as the `staging` database."""
+    quoted = str(staging_path(db_path)).replace("'", "''")
+    con.execute(f"attach '{quoted}' as {STAGING}{' (read_only)' if read_only else ''}")
+
+
+def remove_staging(db_path: Path) -> None:
+    """Delete the staging file (and its write-ahead log) once its batch is published."""
+    staged = staging_path(db_path)
+    for path in (staged, staged.with_name(staged.name + ".wal")):
+        path.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +75,9 @@ def _schema_scripts() -> tuple[tuple[str, ...], str]:
     scripts = (
         (SQL_DIR / "schema.sql").read_text(),
         *(view.read_text() for view in sorted((SQL_DIR / "views").glob("*.sql"))),
-        f"create schema if not exists {STAGING}",
+        # Warehouses from before the staging file kept their batch in a schema of this name, which would
+        # hide the attached staging database.
+        f"drop schema if exists main.{STAGING} cascade",
     )
     return scripts, hashlib.sha256("\n".join(scripts).encode()).hexdigest()
 
@@ -80,6 +104,21 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def open_reader(db_path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse. A run holds the file for writing only for moments (its first
+    step, and the publish transaction); an open that meets one of those retries for up to `wait_seconds`."""
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(db_path), read_only=True)
+        except duckdb.IOException as err:
+            if "lock" not in str(err).lower() or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 1.0)
+
+
 def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, append: bool = False) -> None:
     """Write a Polars frame to `table` through Arrow (no row-by-row inserts)."""
     con.register("wiredesk_frame", frame.to_arrow())
@@ -94,7 +133,6 @@ def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
 
 def start_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
     """Empty staging and open a new batch: whatever a killed run left there is discarded."""
-    apply_schema(con)
     for table in STAGING_TABLES:
         con.execute(f"drop table if exists {STAGING}.{table}")
     con.execute(
@@ -104,11 +142,7 @@ def start_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
 
 
 def current_batch(con: duckdb.DuckDBPyConnection) -> str:
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = 'batch'",
-        [STAGING],
-    ).fetchall()[0]
-    if not found or not found[0]:
+    if "batch" not in staged_tables(con):
         raise StagingMismatch("nothing is staged: materialise staging/articles first")
     return con.execute(f"select batch_id from {STAGING}.batch").fetchall()[0][0]
 
@@ -142,16 +176,19 @@ def read_staged_mentions_checked(con: duckdb.DuckDBPyConnection, table: str) -> 
 
 
 def staged_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute("select table_name from information_schema.tables where table_schema = ?", [STAGING]).fetchall()
+    rows = con.execute("select table_name from duckdb_tables() where database_name = ?", [STAGING]).fetchall()
     return {row[0] for row in rows}
 
 
 def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl.DataFrame) -> dict[str, int]:
-    """Move the staged batch into the analyst tables in one transaction; returns what changed."""
+    """Move the staged batch (attached as `staging`) into the analyst tables in one transaction; returns what
+    changed. The batch must be `run_id`'s own: a run never publishes what another staged."""
     missing = set(STAGING_TABLES) - staged_tables(con)
     if missing:
         raise StagingMismatch(f"staging is incomplete (missing {sorted(missing)}): rerun the whole job")
-    current_batch(con)
+    staged_by = current_batch(con)
+    if staged_by != run_id:
+        raise StagingMismatch(f"the staged batch belongs to run {staged_by}, not to this run {run_id}: rerun the job")
     con.register("catalogue", commodity_catalogue.to_arrow())
     con.execute("begin transaction")
     try:
@@ -171,8 +208,6 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl
             ) as m using (commodity)
             """
         )
-        for table in STAGING_TABLES:
-            con.execute(f"drop table if exists {STAGING}.{table}")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -281,7 +316,3 @@ def _publish_in_transaction(con: duckdb.DuckDBPyConnection, run_id: str) -> dict
         [run_id, datetime.now(UTC), *counts.values()],
     )
     return counts
-
-
-def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {table: con.execute(f"select count(*) from {table}").fetchall()[0][0] for table in ANALYST_TABLES}
