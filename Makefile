@@ -31,7 +31,7 @@ test: install
 	$(BIN)/python -m pytest
 
 ui: install
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(BIN)/python -m pipelines.ui
 
 lint: install
 	$(BIN)/ruff check .
@@ -69,4 +69,4 @@ bench: install
 	$(BIN)/python -m devtools.bench $(BENCH_SOURCE) --articles $(BENCH_ARTICLES) $(BENCH_ARGS)
 
 sql: install
-	$(BIN)/python -m wiredesk.cli sql
+	$(BIN)/python -m wiredesk.cli sql $(if $(MODE),--mode $(MODE)) $(if $(Q),-c "$(Q)")

@@ -14,15 +14,22 @@ import polars as pl
 from pipelines.resources import ArticlesFolder, NlpModel, Warehouse
 from wiredesk.commodities import COMMODITY_MENTION_SCHEMA, default_matcher
 from wiredesk.entities import ENTITY_MENTION_SCHEMA
-from wiredesk.extraction import extract
+from wiredesk.extraction import ExtractionFailure, extract_articles
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.ingest import REJECTED_SCHEMA, read_articles_folder
-from wiredesk.nlp import SENTENCE_SCHEMA, iter_annotations, processes_for
+from wiredesk.nlp import SENTENCE_SCHEMA, processes_for
 from wiredesk.normalise import normalise_articles, split_duplicates
 from wiredesk.report import markdown_table
 from wiredesk.topics import load_model as load_topic_model
 from wiredesk.validation import start_warm_up
-from wiredesk.warehouse import STAGING, current_batch, existing_article_ids, start_batch, write_table
+from wiredesk.warehouse import (
+    STAGING,
+    current_batch,
+    existing_article_ids,
+    reject_failed_extractions,
+    start_batch,
+    write_table,
+)
 
 STAGED_ARTICLES = dg.AssetKey([STAGING, "articles"])
 STAGED_SENTENCES = dg.AssetKey([STAGING, "sentences"])
@@ -156,6 +163,7 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
         },
     }
     counts = dict.fromkeys(outputs, 0)
+    failures: list[ExtractionFailure] = []
     previews: dict[str, pl.DataFrame] = {}
     with warehouse.staging() as con:
         current_batch(con)  # fails with a clear message when nothing is staged
@@ -163,29 +171,40 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
             write_table(con, f"{STAGING}.{table}", pl.DataFrame(schema=schema))
         total = con.execute(f"select count(*) from {STAGING}.articles").fetchall()[0][0]
         if total:
-            gazetteer, matcher, pipeline = load_gazetteer(), default_matcher(), nlp.pipeline()
-            topic_model = load_topic_model()
             rows = _staged_rows(con.cursor(), nlp.chunk_size)
+            results = extract_articles(
+                rows,
+                nlp.pipeline(),
+                load_gazetteer(),
+                default_matcher(),
+                load_topic_model(),
+                n_process=processes_for(total, nlp.n_process),
+                batch_size=nlp.batch_size,
+                chunk_size=nlp.chunk_size,
+            )
             done, started = 0, datetime.now(UTC)
-            processes = processes_for(total, nlp.n_process)
             # closing(): an error below stops the model's worker processes instead of leaving the run hanging
-            stream = closing(iter_annotations(rows, pipeline, processes, nlp.batch_size, nlp.chunk_size))
-            with stream as chunks:
-                for annotations in chunks:
-                    extracted = extract(annotations, gazetteer, matcher, topic_model)
-                    for table in outputs:
-                        frame = getattr(extracted, table)
-                        write_table(con, f"{STAGING}.{table}", frame, append=True)
-                        counts[table] += frame.height
-                        previews.setdefault(table, frame.head(5))
-                    done += annotations.articles.height
+            with closing(results) as chunks:
+                for result in chunks:
+                    for extracted in result.extracted:
+                        for table in outputs:
+                            frame = getattr(extracted, table)
+                            write_table(con, f"{STAGING}.{table}", frame, append=True)
+                            counts[table] += frame.height
+                            previews.setdefault(table, frame.head(5))
+                    failures += result.failures
+                    done += result.articles
                     rate = done / max((datetime.now(UTC) - started).total_seconds(), 1e-6)
                     context.log.info(f"extracted {done}/{total} articles ({rate:.0f} articles/s)")
+            reject_failed_extractions(con, failures)
+            for failure in failures:
+                context.log.warning(f"extraction failed for article {failure.article_id}: {failure.error}")
     for table, key in zip(outputs, (STAGED_SENTENCES, STAGED_ENTITY_MENTIONS, STAGED_COMMODITY_MENTIONS), strict=True):
         yield dg.MaterializeResult(
             asset_key=key,
             metadata={
                 "dagster/row_count": counts[table],
+                "extraction_failed": len(failures),
                 "preview": dg.MetadataValue.md(markdown_table(previews.get(table, pl.DataFrame()))),
             },
         )

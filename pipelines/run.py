@@ -10,13 +10,10 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.definitions import defs
-from wiredesk.settings import Settings
+from wiredesk.settings import DEFAULT_DAGSTER_HOME, Settings
 
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
-
-# The project's own Dagster instance (run history, the UI's), unless DAGSTER_HOME names another.
-DEFAULT_DAGSTER_HOME = Path(__file__).resolve().parents[1] / "dagster_home"
 
 
 def main() -> int:

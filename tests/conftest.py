@@ -28,6 +28,22 @@ def build_warehouse(seeds_dir: Path, db_path: Path, **overrides) -> dg.ExecuteIn
     return dg.materialize([*ALL_ASSETS, *ALL_CHECKS], resources=resources, **overrides)
 
 
+def job_env(seeds: Path, db: Path, home: Path) -> dict:
+    """The environment of a pipeline run in a child process: its own Dagster instance, one model process and
+    small chunks (so that a test can catch it mid-extraction)."""
+    home.mkdir(exist_ok=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "DAGSTER_HOME": str(home),
+        "WIREDESK_SEEDS_DIR": str(seeds),
+        "WIREDESK_DB": str(db),
+        "WIREDESK_NLP_CHUNK_SIZE": "20",
+        "WIREDESK_NLP_PROCESSES": "1",
+    }
+
+
 def query(db_path: Path, sql: str, params=None) -> list[tuple]:
     with duckdb.connect(str(db_path), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()

@@ -1,6 +1,8 @@
 """The command-line helpers: row counts and the read-only SQL shell."""
 
+import csv
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -72,3 +74,42 @@ def test_the_run_command_works_without_the_makefile_and_tags_its_run(tmp_path):
             os.environ["DAGSTER_HOME"] = previous
     assert run.tags["wiredesk/articles_folder"] == str(articles.resolve())
     assert run.tags["wiredesk/warehouse"] == str(db.resolve())
+
+
+def test_sql_output_modes_write_every_column_and_row(seed_warehouse):
+    sql = "select article_id, title, repairs, word_count from articles"
+    expected = query(seed_warehouse, sql)
+
+    out = io.StringIO()
+    assert sql_shell(str(seed_warehouse), sql, out=out, mode="csv") == 0
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == ["article_id", "title", "repairs", "word_count"]
+    assert [(r[0], r[1], json.loads(r[2]), int(r[3])) for r in rows[1:]] == expected
+
+    out = io.StringIO()
+    assert sql_shell(str(seed_warehouse), sql, out=out, mode="json") == 0
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [tuple(r.values()) for r in records] == expected
+
+    out = io.StringIO()
+    assert sql_shell(str(seed_warehouse), sql, out=out, mode="line") == 0
+    assert f"article_id = {expected[0][0]}" in out.getvalue()
+    assert f"word_count = {expected[0][3]}" in out.getvalue()
+
+
+def test_sql_box_mode_shows_every_column_of_a_wide_table(seed_warehouse):
+    columns = [name for (name,) in query(seed_warehouse, "select column_name from (describe articles)")]
+    assert len(columns) > 10
+    out = io.StringIO()
+    assert sql_shell(str(seed_warehouse), "select * from articles", out=out) == 0
+    header = out.getvalue().splitlines()[1]
+    assert [cell.strip() for cell in header.strip("│").split("┆")] == columns
+    assert out.getvalue().rstrip().endswith("1 row")
+
+
+def test_sql_shell_switches_mode(seed_warehouse):
+    stdin = io.StringIO(".mode csv\nselect 'Copper' as commodity, 2 as n;\n.mode yaml\n")
+    out = io.StringIO()
+    assert sql_shell(str(seed_warehouse), None, stdin=stdin, out=out) == 0
+    assert out.getvalue().startswith("commodity,n\nCopper,2\n")
+    assert "modes: box, csv, json, line (now csv)" in out.getvalue()

@@ -1,6 +1,5 @@
 """Mirror semantics: idempotent reruns, edits, deletes, renames, duplicates, bad files, and a killed run."""
 
-import os
 import shutil
 import signal
 import subprocess
@@ -8,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import REPO, build_warehouse, query
+from tests.conftest import REPO, build_warehouse, job_env, query
 from wiredesk.warehouse import staging_path
 
 ARTICLE_STATE = "select article_id, source_path, content_hash, ingested_at from articles order by 1"
@@ -124,20 +123,6 @@ def test_the_bad_input_folder_loads_the_good_once_and_lists_the_bad(tmp_path, se
     assert snapshot(db)[3] == first[3]
 
 
-def _job_env(seeds: Path, db: Path, home: Path) -> dict:
-    home.mkdir(exist_ok=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    return {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "DAGSTER_HOME": str(home),
-        "WIREDESK_SEEDS_DIR": str(seeds),
-        "WIREDESK_DB": str(db),
-        "WIREDESK_NLP_CHUNK_SIZE": "20",
-        "WIREDESK_NLP_PROCESSES": "1",
-    }
-
-
 def test_a_run_killed_midway_leaves_the_warehouse_as_it_was(tmp_path, seeds_copy):
     db = tmp_path / "w.duckdb"
     assert build_warehouse(seeds_copy, db).success
@@ -149,7 +134,7 @@ def test_a_run_killed_midway_leaves_the_warehouse_as_it_was(tmp_path, seeds_copy
             f"extra_{i:03}.txt",
             f"Copper report {i}\nCopper rose {i} points in Santiago, Chile.\n",
         )
-    env = _job_env(seeds_copy, db, tmp_path / "dagster_home")
+    env = job_env(seeds_copy, db, tmp_path / "dagster_home")
     command = [
         sys.executable,
         "-m",

@@ -177,7 +177,7 @@ def test_any_bytes_either_load_or_are_rejected_with_a_reason(tmp_path_factory, d
         assert row["title"].strip() and row["body"].strip()
         assert "\x00" not in row["title"] + row["body"]
     else:
-        assert rejected["x.txt"]["reason"] in {"empty", "binary", "undecodable", "title_only"}
+        assert rejected["x.txt"]["reason"] in {"empty", "binary", "undecodable", "title_only", "no_title"}
 
 
 @settings(max_examples=200, deadline=None)
@@ -328,3 +328,19 @@ def test_dates_no_story_can_carry_are_dropped_with_a_repair(tmp_path, value, rep
     assert rejected == {}
     assert articles["published_at"].to_list() == [None, None]
     assert articles["repairs"].to_list() == [[repair], [repair]]
+
+
+def test_a_fence_that_never_closes_ends_at_the_last_header_field(tmp_path):
+    write(tmp_path, "a.txt", f"---\nDate: 2025-01-02\nSource: Wire\nCopper climbs\n{BODY}\n")
+    articles, rejected = read(tmp_path)
+    assert rejected == {}
+    row = articles.row(0, named=True)
+    assert (row["title"], row["source"], row["repairs"]) == ("Copper climbs", "Wire", ["unclosed_front_matter"])
+    assert row["published_at"].isoformat() == "2025-01-02T00:00:00+00:00"
+
+
+@pytest.mark.parametrize("first_line", ["---", "***", "- - -", "...."])
+def test_a_first_line_without_a_letter_or_digit_is_no_headline(tmp_path, first_line):
+    write(tmp_path, "a.txt", f"{first_line}\n{BODY}\n")
+    _, rejected = read(tmp_path)
+    assert rejected["a.txt"]["reason"] == "no_title"

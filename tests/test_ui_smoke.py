@@ -1,8 +1,10 @@
 """A real smoke test: start the Dagster webserver on loopback, launch a run through its GraphQL API,
 wait for it, and read the warehouse it wrote."""
 
+import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -130,3 +132,59 @@ def test_a_run_launched_through_graphql_builds_the_warehouse(webserver):
     assert status == "SUCCESS"
     assert query(db_path, "select count(*) from articles") == [(1,)]
     assert ("Donald Trump",) in query(db_path, "select canonical_name from entities where entity_type = 'PERSON'")
+
+
+def wait_for_server(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        assert process.poll() is None, log.read_text()[-3000:]
+        try:
+            with urllib.request.urlopen(f"{url}/server_info", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "the UI did not start"
+        time.sleep(1)
+
+
+def test_the_ui_stops_within_seconds_on_sigterm_even_started_in_the_background(tmp_path):
+    """`make ui` started from a script (`&`) inherits SIGINT ignored, and `dagster dev` maps SIGTERM to SIGINT's
+    handler: before pipelines.ui restored SIGINT, `kill` left the UI running for good."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(tmp_path / "home"),
+        "WIREDESK_UI_PORT": str(port),
+        "WIREDESK_SEEDS_DIR": str(SEEDS),
+        "WIREDESK_DB": str(tmp_path / "w.duckdb"),
+        "PYTHONPATH": str(REPO),
+    }
+    log = tmp_path / "ui.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.ui"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, to see that every child is gone after
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # as a shell's `&` leaves it
+        )
+    try:
+        wait_for_server(f"http://127.0.0.1:{port}", process, log)
+        process.send_signal(signal.SIGTERM)
+        stopped = time.monotonic()
+        process.wait(timeout=30)
+        while time.monotonic() - stopped < 20:  # the webserver, daemon and code servers go too
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.5)
+        else:
+            left = subprocess.run(["ps", "-o", "pid,args", "-g", str(process.pid)], capture_output=True, text=True)
+            pytest.fail(f"still running 20 s after SIGTERM:\n{left.stdout[:2000]}")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)

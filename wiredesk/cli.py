@@ -1,20 +1,28 @@
 """Command-line helpers: `counts` prints the row count of each warehouse table; `sql` is a read-only SQL
-shell on the warehouse (`make sql`), or runs one query with `-c`."""
+shell on the warehouse (`make sql`), or runs one query with `-c`, in box, csv, json or line mode."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import sys
+from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from wiredesk.settings import Settings
-from wiredesk.warehouse import ANALYST_TABLES
+from wiredesk.warehouse import ANALYST_TABLES, open_reader
+
+MODES = ("box", "csv", "json", "line")
+_FETCH_ROWS = 10_000  # rows read at a time by the streaming modes
+_BOX_ROWS = 100  # a box shows this many rows; csv, json and line write them all
 
 
 def counts(db_path: str) -> int:
     try:
-        con = duckdb.connect(db_path, read_only=True)
+        con = open_reader(Path(db_path))
     except duckdb.IOException as err:
         print(f"cannot open the warehouse {db_path}: {err}", file=sys.stderr)
         return 1
@@ -27,30 +35,74 @@ def counts(db_path: str) -> int:
     return 0
 
 
-def run_query(con: duckdb.DuckDBPyConnection, sql: str, out=sys.stdout) -> None:
-    relation = con.sql(sql)
-    if relation is not None:
-        out.write(f"{relation}\n")
+def _cell(value: object) -> object:
+    """A value as CSV and line mode write it: lists and structs as JSON, the rest as themselves."""
+    return json.dumps(value, default=str, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
-def sql_shell(db_path: str, command: str | None, stdin=sys.stdin, out=sys.stdout) -> int:
-    """A read-only SQL shell: statements end with `;`; `.tables` lists tables and views; `.quit` leaves."""
+def run_query(con: duckdb.DuckDBPyConnection, sql: str, out=sys.stdout, mode: str = "box") -> None:
+    """Run `sql` and write its result: `box`, a table with every column (the first 100 rows); `csv` with a
+    header; `json`, one object a line; `line`, one `column = value` a line and a blank line between rows."""
+    cursor = con.execute(sql)
+    if cursor.description is None:
+        return
+    columns = [column[0] for column in cursor.description]
+    if mode == "box":
+        rows = cursor.fetchmany(_BOX_ROWS + 1)
+        try:
+            frame = pl.DataFrame(rows[:_BOX_ROWS], schema=columns, orient="row", infer_schema_length=None)
+        except (TypeError, ValueError, pl.exceptions.PolarsError):  # a type Polars cannot hold: show it as text
+            shown = [[None if value is None else str(value) for value in row] for row in rows[:_BOX_ROWS]]
+            frame = pl.DataFrame(shown, schema=columns, orient="row")
+        with pl.Config(
+            tbl_hide_column_data_types=True,
+            tbl_cols=-1,
+            tbl_rows=-1,
+            fmt_str_lengths=60,
+            tbl_width_chars=10_000,
+            tbl_hide_dataframe_shape=True,
+        ):
+            out.write(f"{frame}\n")
+        more = " (first 100 shown; --mode csv writes all)" if len(rows) > _BOX_ROWS else ""
+        shown = min(len(rows), _BOX_ROWS)
+        out.write(f"{shown} row{'' if shown == 1 else 's'}{more}\n")
+        return
+    writer = csv.writer(out, lineterminator="\n") if mode == "csv" else None
+    if writer:
+        writer.writerow(columns)
+    while rows := cursor.fetchmany(_FETCH_ROWS):
+        for row in rows:
+            if writer:
+                writer.writerow([_cell(value) for value in row])
+            elif mode == "json":
+                out.write(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False) + "\n")
+            else:
+                width = max(map(len, columns))
+                out.write("".join(f"{c:>{width}} = {_cell(v)}\n" for c, v in zip(columns, row, strict=True)) + "\n")
+
+
+def sql_shell(db_path: str, command: str | None, stdin=sys.stdin, out=sys.stdout, mode: str = "box") -> int:
+    """A read-only SQL shell: statements end with `;`; `.tables` lists tables and views; `.mode csv` (box, csv,
+    json, line) switches the output; `.quit` leaves."""
     try:
-        con = duckdb.connect(db_path, read_only=True)
+        con = open_reader(Path(db_path))
     except duckdb.Error as err:
         print(f"cannot open the warehouse {db_path} read-only: {err}", file=sys.stderr)
         return 1
     with con:
         if command is not None:
             try:
-                run_query(con, command, out)
+                run_query(con, command, out, mode)
             except duckdb.Error as err:
                 print(f"error: {err}", file=sys.stderr)
                 return 1
             return 0
         interactive = stdin.isatty()
         if interactive:
-            out.write(f"wiredesk warehouse {db_path} (read-only). End statements with ';', .tables, .quit\n")
+            out.write(
+                f"wiredesk warehouse {db_path} (read-only). End statements with ';'; .tables, .mode csv|json|line|box, "
+                ".quit\n"
+            )
         buffer = ""
         while True:
             if interactive:
@@ -68,12 +120,20 @@ def sql_shell(db_path: str, command: str | None, stdin=sys.stdin, out=sys.stdout
                     "select table_name, table_type from information_schema.tables "
                     "where table_schema = 'main' order by 2, 1",
                     out,
+                    mode,
                 )
+                continue
+            if not buffer and stripped.startswith(".mode"):
+                wanted = stripped.removeprefix(".mode").strip()
+                if wanted in MODES:
+                    mode = wanted
+                else:
+                    out.write(f"modes: {', '.join(MODES)} (now {mode})\n")
                 continue
             buffer += line
             if stripped.endswith(";"):
                 try:
-                    run_query(con, buffer, out)
+                    run_query(con, buffer, out, mode)
                 except duckdb.Error as err:
                     out.write(f"error: {err}\n")
                 buffer = ""
@@ -88,9 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     sql_parser = commands.add_parser("sql", help="read-only SQL shell on the warehouse")
     sql_parser.add_argument("--db", default=str(Settings.from_env().db_path))
     sql_parser.add_argument("-c", dest="query", help="run one query and exit")
+    sql_parser.add_argument("--mode", choices=MODES, default="box", help="output: box (default), csv, json, line")
     args = parser.parse_args(argv)
     if args.command == "sql":
-        return sql_shell(args.db, args.query)
+        return sql_shell(args.db, args.query, mode=args.mode)
     return counts(args.db)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
 
 import polars as pl
+from spacy.language import Language
 
 from wiredesk.commodities import CommodityMatcher, find_commodity_mentions
 from wiredesk.context import add_context
@@ -19,7 +22,7 @@ from wiredesk.entities import (
     tidy_spans,
 )
 from wiredesk.gazetteer import Gazetteer
-from wiredesk.nlp import Annotations
+from wiredesk.nlp import Annotations, iter_annotations
 from wiredesk.topics import TopicModel, topic_scores
 from wiredesk.wirecopy import is_all_caps
 
@@ -207,3 +210,91 @@ def extract(
         entity_mentions=entity_mentions,
         commodity_mentions=add_context(commodity_mentions, annotations.sentences, entity_mentions),
     )
+
+
+@dataclass(frozen=True)
+class ExtractionFailure:
+    article_id: str
+    error: str  # the exception's type and message: what `rejected_articles.detail` shows
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    extracted: list[Extracted]
+    articles: int  # articles this result accounts for, extracted or failed
+    failures: list[ExtractionFailure] = field(default_factory=list)
+
+
+# An error message is evidence, not a log: long enough to find the cause, short enough for a table cell.
+_MAX_ERROR_CHARS = 500
+
+
+def _describe(err: BaseException) -> str:
+    return f"{type(err).__name__}: {err}"[:_MAX_ERROR_CHARS]
+
+
+def _only(annotations: Annotations, article_id: str) -> Annotations:
+    keep = pl.col("article_id") == article_id
+    return Annotations(
+        articles=annotations.articles.filter(keep),
+        sentences=annotations.sentences.filter(keep),
+        entity_mentions=annotations.entity_mentions.filter(keep),
+    )
+
+
+def _extract_isolated(
+    annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher, topic_model: TopicModel
+) -> ChunkResult:
+    """`extract` for a chunk; when it fails, again article by article, so only the article at fault fails."""
+    count = annotations.articles.height
+    try:
+        return ChunkResult([extract(annotations, gazetteer, matcher, topic_model)], count)
+    except Exception:  # any error in one article's text must not fail its neighbours
+        pass
+    parts, failures = [], []
+    for article_id in annotations.articles["article_id"]:
+        try:
+            parts.append(extract(_only(annotations, article_id), gazetteer, matcher, topic_model))
+        except Exception as err:
+            failures.append(ExtractionFailure(article_id, _describe(err)))
+    return ChunkResult(parts, count, failures)
+
+
+def extract_articles(
+    rows: Iterable[tuple[str, str, str]],
+    nlp: Language,
+    gazetteer: Gazetteer,
+    matcher: CommodityMatcher,
+    topic_model: TopicModel,
+    *,
+    n_process: int = 2,
+    batch_size: int = 64,
+    chunk_size: int = 1000,
+) -> Iterator[ChunkResult]:
+    """Extract a stream of (article_id, title, body) rows chunk by chunk. One article can fail only itself: an
+    error in extraction is retried article by article, and an error in the model's stream sends the articles
+    not yet done through the model one at a time; whatever still fails is an ExtractionFailure."""
+    source = iter(rows)
+    pending: dict[str, tuple[str, str, str]] = {}  # fed to the model, not yet extracted
+
+    def fed() -> Iterator[tuple[str, str, str]]:
+        for row in source:
+            pending[row[0]] = row
+            yield row
+
+    try:
+        with closing(iter_annotations(fed(), nlp, n_process, batch_size, chunk_size)) as chunks:
+            for annotations in chunks:
+                for article_id in annotations.articles["article_id"]:
+                    pending.pop(article_id, None)
+                yield _extract_isolated(annotations, gazetteer, matcher, topic_model)
+        return
+    except Exception:  # the model failed on some article of the stream: find which below, and go on
+        pass
+    for row in [*pending.values(), *source]:
+        try:
+            (annotations,) = iter_annotations([row], nlp, n_process=1, batch_size=1, chunk_size=1)
+        except Exception as err:
+            yield ChunkResult([], 1, [ExtractionFailure(row[0], _describe(err))])
+            continue
+        yield _extract_isolated(annotations, gazetteer, matcher, topic_model)

@@ -138,10 +138,11 @@ _HEADER_LINE = re.compile(r"^(date|published|published_at|source|url)\s*:\s*(.*\
 _HEADER_KEYS = {"date": "published_at", "published": "published_at", "published_at": "published_at"}
 
 
-def split_header(text: str) -> tuple[dict[str, str], str]:
+def split_header(text: str) -> tuple[dict[str, str], str, list[str]]:
     """Take an optional header off a plain-text article: `Date:`, `Source:` or `URL:` lines before the title,
     with or without `---` front-matter fences (a closing `---` alone ends the header too). Returns
-    ({published_at, source, url}, the rest)."""
+    ({published_at, source, url}, the rest, repairs): an opening fence that never closes is noted as
+    `unclosed_front_matter`, and the header ends at its last field."""
     lines = text.split("\n")
     start = 0
     while start < len(lines) and not lines[start].strip():
@@ -156,12 +157,11 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
         key = match.group(1).lower()
         header[_HEADER_KEYS.get(key, key)] = match.group(2)
         position += 1
+    if not header:
+        return {}, text, []
     closed = position < len(lines) and lines[position].strip() == "---"
-    if fenced:
-        return (header, "\n".join(lines[position + 1 :])) if closed and header else ({}, text)
-    if header and closed:  # header lines closed by a `---` that opened nothing: the fence still ends the header
-        position += 1
-    return (header, "\n".join(lines[position:])) if header else ({}, text)
+    rest = "\n".join(lines[position + 1 if closed else position :])
+    return header, rest, [] if closed or not fenced else ["unclosed_front_matter"]
 
 
 def parse_text_article(text: str) -> tuple[str, str]:
@@ -172,6 +172,8 @@ def parse_text_article(text: str) -> tuple[str, str]:
         raise RejectedInput("empty", "the file holds only whitespace")
     first = non_blank[0]
     title = lines[first].strip()
+    if not any(character.isalnum() for character in title):
+        raise RejectedInput("no_title", f"the first line, {title[:40]!r}, has no letter or digit: no headline")
     body = "\n".join(lines[first + 1 :]).strip()
     if not body:
         raise RejectedInput("title_only", "a title line but no body")
@@ -419,7 +421,8 @@ def _read_text_file(path: Path, source_path: str, size: int, max_bytes: int) -> 
     if not data.strip():
         raise RejectedInput("empty", "the file is empty" if not data else "the file holds only whitespace")
     text, repairs = decode_text(data)
-    header, text = split_header(text)
+    header, text, header_repairs = split_header(text)
+    repairs += header_repairs
     title, body = parse_text_article(text)
     published_at = published_at_or_repair(header.get("published_at"), repairs)
     if published_at is None and (dated := dateline_date(body, source_path)) is not None:

@@ -13,6 +13,8 @@ DEFAULT_DB = "data/wiredesk.duckdb"
 DEFAULT_MODEL = str(Path(__file__).resolve().parents[1] / "models" / "wiredesk_news_ner")
 DEFAULT_MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 DEFAULT_REPORTS_DIR = Path(__file__).resolve().parents[1] / "data" / "reports"
+# The project's own Dagster instance (run history, the UI's), unless DAGSTER_HOME names another.
+DEFAULT_DAGSTER_HOME = Path(__file__).resolve().parents[1] / "dagster_home"
 
 
 def reports_dir() -> Path:

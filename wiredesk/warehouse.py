@@ -147,6 +147,27 @@ def current_batch(con: duckdb.DuckDBPyConnection) -> str:
     return con.execute(f"select batch_id from {STAGING}.batch").fetchall()[0][0]
 
 
+def reject_failed_extractions(con: duckdb.DuckDBPyConnection, failures) -> None:
+    """Move staged articles whose extraction failed (ExtractionFailure rows) to the staged rejections with
+    reason `extraction_failed`: they are not published, and the error says why."""
+    if not failures:
+        return
+    frame = pl.DataFrame(
+        [(f.article_id, f.error) for f in failures], schema={"article_id": pl.String, "detail": pl.String}, orient="row"
+    )
+    con.register("wiredesk_failures", frame.to_arrow())
+    try:
+        con.execute(
+            f"""insert into {STAGING}.rejected_articles by name
+            select a.source_path, 'extraction_failed' as reason, f.detail, a.size_bytes, now() as detected_at
+            from {STAGING}.articles as a join wiredesk_failures as f using (article_id)"""
+        )
+        for table in ("sentences", "entity_mentions", "commodity_mentions", "articles"):
+            con.execute(f"delete from {STAGING}.{table} where article_id in (select article_id from wiredesk_failures)")
+    finally:
+        con.unregister("wiredesk_failures")
+
+
 def existing_article_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("select article_id from articles").fetchall()}
 
