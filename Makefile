@@ -16,11 +16,18 @@ export WIREDESK_DB ?= data/wiredesk.duckdb
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock
+# uv installs the lock in seconds where pip takes minutes; both check every hash. pip is the fallback where no
+# uv wheel fits the platform.
+$(STAMP): requirements.lock requirements-bootstrap.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "wiredesk needs Python 3.11 or newer (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
-	$(BIN)/pip check
+	@echo "installing the locked dependencies into $(VENV) ..."
+	if $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-bootstrap.lock; then \
+		$(BIN)/uv pip install --require-hashes --no-deps --compile-bytecode --python $(BIN)/python -r requirements.lock \
+		&& $(BIN)/uv pip check --python $(BIN)/python; \
+	else \
+		$(BIN)/pip install --disable-pip-version-check --require-hashes --no-deps -r requirements.lock && $(BIN)/pip check; \
+	fi
 	@touch $@
 
 run: install
