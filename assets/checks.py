@@ -7,9 +7,9 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from assets.resources import Warehouse
 from assets.staging import STAGED_ARTICLES, STAGED_COMMODITY_MENTIONS, STAGED_ENTITY_MENTIONS
 from assets.warehouse import WAREHOUSE_KEYS
-from pipelines.resources import Warehouse
 from wiredesk.commodities import load_catalogue
 from wiredesk.report import markdown_table, validation_report_html
 from wiredesk.settings import reports_dir
@@ -100,7 +100,7 @@ _MENTIONS_BROKEN = """
     select count(*) from {table} as m
     left join articles as a using (article_id)
     where a.article_id is null
-       or substring(case when m.field = 'title' then a.title else a.body end,
+       or substring(field_text(m.field, a.title, a.body),
                     m.start_char + 1, m.end_char - m.start_char) is distinct from m.mention_text
 """
 WAREHOUSE_INVARIANTS = {

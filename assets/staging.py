@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import polars as pl
 
-from pipelines.resources import ArticlesFolder, NlpModel, Warehouse
+from assets.resources import ArticlesFolder, NlpModel, Warehouse
 from wiredesk.commodities import COMMODITY_MENTION_SCHEMA, default_matcher
 from wiredesk.entities import ENTITY_MENTION_SCHEMA
 from wiredesk.extraction import ExtractionFailure, extract_articles

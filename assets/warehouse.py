@@ -4,16 +4,17 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.resources import Warehouse
 from assets.staging import (
     STAGED_ARTICLES,
     STAGED_COMMODITY_MENTIONS,
     STAGED_ENTITY_MENTIONS,
     STAGED_SENTENCES,
 )
-from pipelines.resources import Warehouse
 from wiredesk.commodities import load_catalogue
+from wiredesk.publish import publish
 from wiredesk.report import bar_chart_markdown, markdown_table
-from wiredesk.warehouse import ANALYST_TABLES, STAGING, attach_staging, publish, remove_staging
+from wiredesk.warehouse import ANALYST_TABLES, STAGING, attach_staging, remove_staging
 
 TABLE_DESCRIPTIONS = {
     "articles": "One row per distinct article in the folder: normalised title and body, word count, content hash.",

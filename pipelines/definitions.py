@@ -8,9 +8,9 @@ from assets.checks import (
     staged_entity_mentions_expectations,
     warehouse_invariants,
 )
+from assets.resources import ArticlesFolder, NlpModel, Warehouse
 from assets.staging import staged_articles, staged_mentions
 from assets.warehouse import publish_warehouse
-from pipelines.resources import ArticlesFolder, NlpModel, Warehouse
 from pipelines.sensors import build_articles_folder_sensor
 from wiredesk.settings import Settings
 

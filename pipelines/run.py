@@ -15,7 +15,6 @@ from wiredesk.settings import DEFAULT_DAGSTER_HOME, Settings
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
-
 def main() -> int:
     if not os.environ.get("DAGSTER_HOME"):
         os.environ["DAGSTER_HOME"] = str(DEFAULT_DAGSTER_HOME)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.resources import ArticlesFolder
+from assets.resources import ArticlesFolder
 from wiredesk.ingest import list_article_files, source_path_of
 
 

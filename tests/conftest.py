@@ -16,7 +16,7 @@ SEEDS = REPO / "seeds"
 SEED_FILE = "000_bf3e6714cf294e8b.txt"
 
 
-def build_warehouse(seeds_dir: Path, db_path: Path, **overrides) -> dg.ExecuteInProcessResult:
+def materialize_warehouse(seeds_dir: Path, db_path: Path, **overrides) -> dg.ExecuteInProcessResult:
     """Materialise every asset and check over `seeds_dir` into the DuckDB file `db_path`."""
     settings = Settings(
         seeds_dir=seeds_dir,
@@ -73,6 +73,6 @@ def seeds_copy(tmp_path: Path) -> Path:
 def seed_warehouse(tmp_path_factory) -> Path:
     """The warehouse built from the repository's seeds/, once per test session."""
     db_path = tmp_path_factory.mktemp("seed_warehouse") / "wiredesk.duckdb"
-    result = build_warehouse(SEEDS, db_path)
+    result = materialize_warehouse(SEEDS, db_path)
     assert result.success
     return db_path

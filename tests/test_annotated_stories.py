@@ -19,7 +19,7 @@ from devtools.scoring import (
     story_articles,
     story_gold,
 )
-from tests.conftest import build_warehouse
+from tests.conftest import materialize_warehouse
 from wiredesk.nlp import BASE_MODEL, load_pipeline
 
 STORIES_FILE = Path(__file__).parent / "data" / "annotated_stories.txt"
@@ -51,7 +51,7 @@ def test_the_pipeline_finds_names_better_than_the_raw_model(stories, tmp_path):
     folder.mkdir()
     (folder / "stories.jsonl").write_text("".join(json.dumps(a) + "\n" for a in story_articles(stories)))
     db = tmp_path / "w.duckdb"
-    assert build_warehouse(folder, db).success
+    assert materialize_warehouse(folder, db).success
     with duckdb.connect(str(db), read_only=True) as con:
         predicted = predicted_names(con, ANNOTATED_STORIES_SOURCE)
     gold = story_gold(stories)

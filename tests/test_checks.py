@@ -14,10 +14,10 @@ from assets.checks import (
     staged_entity_mentions_expectations,
     warehouse_invariants,
 )
+from assets.resources import ArticlesFolder, NlpModel, Warehouse
 from assets.staging import staged_articles, staged_mentions
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
-from pipelines.resources import ArticlesFolder, NlpModel, Warehouse
-from tests.conftest import SEEDS, build_warehouse, query
+from tests.conftest import SEEDS, materialize_warehouse, query
 from wiredesk.validation import validate
 from wiredesk.warehouse import attach_staging, staging_path
 
@@ -100,7 +100,7 @@ def test_staged_checks_pass_on_good_rows_and_fail_on_bad(staged, check, corrupti
 )
 def test_warehouse_invariants_pass_then_fail(tmp_path, table, corruption):
     db_path = tmp_path / "w.duckdb"
-    assert build_warehouse(SEEDS, db_path).success
+    assert materialize_warehouse(SEEDS, db_path).success
     warehouse = Warehouse(database=str(db_path))
 
     def results():
@@ -116,7 +116,7 @@ def test_warehouse_invariants_pass_then_fail(tmp_path, table, corruption):
 
 def test_a_failed_blocking_check_keeps_the_warehouse_as_it_was(tmp_path, seeds_copy):
     db_path = tmp_path / "w.duckdb"
-    assert build_warehouse(seeds_copy, db_path).success
+    assert materialize_warehouse(seeds_copy, db_path).success
     before = query(db_path, "select article_id from articles")
 
     (seeds_copy / "second.txt").write_text("Gold rallies\nGold rose two percent in London on Monday.\n")
@@ -180,7 +180,7 @@ def test_validation_reports_counts_and_samples():
 def test_validation_reports_go_to_the_reports_folder_not_beside_the_warehouse(
     tmp_path, seeds_copy, reports_in_a_temporary_folder
 ):
-    result = build_warehouse(seeds_copy, tmp_path / "w.duckdb")
+    result = materialize_warehouse(seeds_copy, tmp_path / "w.duckdb")
     assert result.success
     assert not (tmp_path / "reports").exists()
     written = sorted(p.name for p in (reports_in_a_temporary_folder / result.run_id).glob("*.html"))

@@ -136,8 +136,8 @@ def test_mentions_frame_has_offsets_that_slice_back(matcher):
 def flagged_in_names(articles: dict[str, tuple[str, str]], tagged: list[tuple[str, str, str]]) -> list[tuple]:
     """Run `flag_inside_names` over articles {id: (title, body)}, with the model's names given as
     (article id, field, name text); offsets are found in the text."""
+    from wiredesk.company_names import flag_inside_names
     from wiredesk.entities import ENTITY_MENTION_SCHEMA
-    from wiredesk.extraction import flag_inside_names
 
     frame = pl.DataFrame(
         [(article_id, title, body) for article_id, (title, body) in articles.items()],

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import build_warehouse, job_env, query
+from tests.conftest import job_env, materialize_warehouse, query
 from wiredesk.warehouse import open_reader, staging_path
 
 EXTRA_ARTICLES = 300
@@ -22,7 +22,7 @@ SENTENCES_PER_ARTICLE = 40  # long enough that the run extracts for about half a
 def busy_folder(seeds_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
     """A built warehouse, and its folder with enough new articles that a run extracts for several seconds."""
     db = tmp_path / "w.duckdb"
-    assert build_warehouse(seeds_copy, db).success
+    assert materialize_warehouse(seeds_copy, db).success
     for i in range(EXTRA_ARTICLES):
         paragraphs = "\n".join(
             f"Copper rose {i + j} points in Santiago, Chile, as Codelco cut output at mine number {j}, "

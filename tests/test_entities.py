@@ -158,7 +158,7 @@ def test_gazetteer_demonyms(gazetteer, name, code):
 
 
 def test_missed_occurrences_of_an_articles_names_are_added():
-    from wiredesk.entities import propagate_mentions
+    from wiredesk.spans import propagate_mentions
 
     body = "Scott Bessent spoke. Later Bessent confirmed it, and Malaysia agreed. Malaysia hosted."
     articles = pl.DataFrame({"article_id": ["a"], "title": ["Talks"], "body": [body]})
@@ -208,7 +208,7 @@ def test_gazetteer_cache_is_reused_and_rebuilt_when_unreadable(tmp_path, monkeyp
 
 
 def test_country_compounds_split_into_their_countries(gazetteer):
-    from wiredesk.entities import split_place_compounds
+    from wiredesk.spans import split_place_compounds
 
     raw = pl.DataFrame(
         [
@@ -258,7 +258,7 @@ def raw_rows(*rows: tuple[str, int, str, str]) -> pl.DataFrame:
 
 
 def test_two_people_tagged_as_one_name_are_split():
-    from wiredesk.entities import split_paired_people
+    from wiredesk.spans import split_paired_people
 
     body = "Donald Trump met Xi Jinping. Trump and Xi will meet again. Procter and Gamble said."
     raw = raw_rows(
@@ -282,7 +282,7 @@ def test_two_people_tagged_as_one_name_are_split():
 
 
 def test_slugs_and_scores_are_cut_from_names():
-    from wiredesk.entities import tidy_spans
+    from wiredesk.spans import tidy_spans
 
     title = "SOCCER - ARSENAL GO TOP"
     body = "Results: Leeds 0 Tottenham 0, Wimbledon 3 Southampton 1. Channel 4 showed Spain 7-6 in tennis."
@@ -309,7 +309,7 @@ def test_slugs_and_scores_are_cut_from_names():
 
 
 def test_headline_capitals_are_found_from_the_body():
-    from wiredesk.entities import propagate_mentions
+    from wiredesk.spans import propagate_mentions
 
     articles = pl.DataFrame(
         {"article_id": ["a"], "title": ["TRUMP MEETS XI IN BUSAN"], "body": ["Donald Trump met Xi in Busan."]}

@@ -10,7 +10,7 @@ import os
 import random
 from pathlib import Path
 
-from tests.conftest import build_warehouse, query
+from tests.conftest import materialize_warehouse, query
 
 GOOD = "good"  # expected outcome: loaded as an article
 ANY = "any"  # loads or is rejected; either is fine, but it must be one of the two
@@ -152,7 +152,7 @@ def test_a_run_over_a_hostile_folder_succeeds_and_accounts_for_every_file(tmp_pa
     assert len(expected) > 140
     db = tmp_path / "w.duckdb"
 
-    result = build_warehouse(folder, db, raise_on_error=False)
+    result = materialize_warehouse(folder, db, raise_on_error=False)
 
     assert result.success
     loaded = [path for (path,) in query(db, "select source_path from articles")]

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import REPO, build_warehouse, job_env, query
+from tests.conftest import REPO, job_env, materialize_warehouse, query
 from wiredesk.warehouse import staging_path
 
 ARTICLE_STATE = "select article_id, source_path, content_hash, ingested_at from articles order by 1"
@@ -32,9 +32,9 @@ def snapshot(db: Path) -> tuple:
 
 def test_a_rerun_with_no_change_changes_nothing(tmp_path, seeds_copy):
     db = tmp_path / "w.duckdb"
-    assert build_warehouse(seeds_copy, db).success
+    assert materialize_warehouse(seeds_copy, db).success
     first = snapshot(db)
-    assert build_warehouse(seeds_copy, db).success
+    assert materialize_warehouse(seeds_copy, db).success
     assert snapshot(db) == first
     assert query(db, "select articles_added, articles_removed from pipeline_runs order by published_at") == [
         (1, 0),
@@ -45,11 +45,11 @@ def test_a_rerun_with_no_change_changes_nothing(tmp_path, seeds_copy):
 def test_edit_replaces_and_delete_removes_an_article_with_its_mentions(tmp_path, seeds_copy):
     db = tmp_path / "w.duckdb"
     write(seeds_copy, "gold.txt", "Gold rallies\nGold rose in London as Barclays bought bullion.\n")
-    assert build_warehouse(seeds_copy, db).success
+    assert materialize_warehouse(seeds_copy, db).success
     [(old_id,)] = query(db, "select article_id from articles where source_path = 'gold.txt'")
 
     write(seeds_copy, "gold.txt", "Silver rallies\nSilver futures rose in Chicago as JPMorgan bought.\n")
-    assert build_warehouse(seeds_copy, db).success
+    assert materialize_warehouse(seeds_copy, db).success
     rows = query(db, "select article_id, title from articles where source_path = 'gold.txt'")
     assert len(rows) == 1 and rows[0][0] != old_id and rows[0][1] == "Silver rallies"
     for table in ("entity_mentions", "commodity_mentions", "sentences"):
@@ -58,7 +58,7 @@ def test_edit_replaces_and_delete_removes_an_article_with_its_mentions(tmp_path,
     assert query(db, "select count(*) from commodity_mentions where commodity = 'silver'") == [(1,)]
 
     (seeds_copy / "gold.txt").unlink()
-    assert build_warehouse(seeds_copy, db).success
+    assert materialize_warehouse(seeds_copy, db).success
     assert query(db, "select count(*) from articles") == [(1,)]
     for table in ("entity_mentions", "commodity_mentions", "sentences"):
         orphans = query(db, f"select count(*) from {table} where article_id not in (select article_id from articles)")
@@ -68,11 +68,11 @@ def test_edit_replaces_and_delete_removes_an_article_with_its_mentions(tmp_path,
 
 def test_a_rename_keeps_the_article_and_updates_its_path(tmp_path, seeds_copy):
     db = tmp_path / "w.duckdb"
-    assert build_warehouse(seeds_copy, db).success
+    assert materialize_warehouse(seeds_copy, db).success
     [(article_id, ingested_at)] = query(db, "select article_id, ingested_at from articles")
     seed = next(seeds_copy.iterdir())
     seed.rename(seeds_copy / "renamed.txt")
-    assert build_warehouse(seeds_copy, db).success
+    assert materialize_warehouse(seeds_copy, db).success
     assert query(db, "select article_id, source_path, ingested_at from articles") == [
         (article_id, "renamed.txt", ingested_at)
     ]
@@ -95,7 +95,7 @@ def test_the_bad_input_folder_loads_the_good_once_and_lists_the_bad(tmp_path, se
         '{"id": "1", "title": "Cocoa climbs", "body": "Cocoa rose in Abidjan."}\n{"id": "2", "title": \n',
     )
     db = tmp_path / "w.duckdb"
-    assert build_warehouse(seeds_copy, db, max_article_bytes=1024 * 1024).success
+    assert materialize_warehouse(seeds_copy, db, max_article_bytes=1024 * 1024).success
 
     loaded = dict(query(db, "select source_path, repairs from articles"))
     assert sorted(loaded) == sorted([seed.name, "latin1.txt", "bom_crlf.txt", "mojibake.txt", "feed.jsonl:1"])
@@ -118,14 +118,14 @@ def test_the_bad_input_folder_loads_the_good_once_and_lists_the_bad(tmp_path, se
     assert text  # the seed itself is untouched
 
     first = snapshot(db)
-    assert build_warehouse(seeds_copy, db, max_article_bytes=1024 * 1024).success
+    assert materialize_warehouse(seeds_copy, db, max_article_bytes=1024 * 1024).success
     assert snapshot(db)[:3] == first[:3]
     assert snapshot(db)[3] == first[3]
 
 
 def test_a_run_killed_midway_leaves_the_warehouse_as_it_was(tmp_path, seeds_copy):
     db = tmp_path / "w.duckdb"
-    assert build_warehouse(seeds_copy, db).success
+    assert materialize_warehouse(seeds_copy, db).success
     before = snapshot(db)
 
     for i in range(300):
@@ -162,7 +162,7 @@ def test_a_run_killed_midway_leaves_the_warehouse_as_it_was(tmp_path, seeds_copy
     assert snapshot(db) == before  # the analyst tables are exactly as before the killed run
     assert staging_path(db).exists()  # the killed run's half batch, never published
 
-    assert build_warehouse(seeds_copy, db).success
+    assert materialize_warehouse(seeds_copy, db).success
     assert query(db, "select count(*) from articles") == [(301,)]
     assert not staging_path(db).exists()
 
@@ -188,10 +188,10 @@ def test_a_build_is_the_same_made_at_once_or_article_by_article(tmp_path):
     step_by_step.mkdir()
     for story in stories:
         shutil.copy(story, at_once / story.name)
-    assert build_warehouse(at_once, tmp_path / "a.duckdb").success
+    assert materialize_warehouse(at_once, tmp_path / "a.duckdb").success
     for story in reversed(stories):  # the other order too
         shutil.copy(story, step_by_step / story.name)
-        assert build_warehouse(step_by_step, tmp_path / "b.duckdb").success
+        assert materialize_warehouse(step_by_step, tmp_path / "b.duckdb").success
     for table, sql in ANALYST_TABLES_WITHOUT_CLOCKS.items():
         ordered = f"{sql} order by all"
         assert query(tmp_path / "a.duckdb", ordered) == query(tmp_path / "b.duckdb", ordered), table

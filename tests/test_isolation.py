@@ -9,8 +9,8 @@ import pytest
 from spacy.language import Language
 
 import wiredesk.extraction
-from pipelines.resources import NlpModel
-from tests.conftest import build_warehouse, query
+from assets.resources import NlpModel
+from tests.conftest import materialize_warehouse, query
 from wiredesk.nlp import load_pipeline
 
 MODEL_FAILS_ON = "Zorblax"  # in the text, the injected model component raises
@@ -48,7 +48,7 @@ def test_a_failing_article_is_rejected_and_its_neighbours_published(tmp_path, fa
     (folder / "extract.txt").write_text(f"Gold in {EXTRACTION_FAILS_ON}\nGold rose in London on Monday.\n")
     db = tmp_path / "w.duckdb"
 
-    result = build_warehouse(folder, db, raise_on_error=False)
+    result = materialize_warehouse(folder, db, raise_on_error=False)
 
     assert result.success
     assert sorted(row[0] for row in query(db, "select source_path from articles")) == [

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import spacy
 
-from tests.conftest import build_warehouse, query
+from tests.conftest import materialize_warehouse, query
 from wiredesk.nlp import BASE_MODEL, ENTITY_LABELS, UNUSED_COMPONENTS, load_pipeline
 from wiredesk.settings import DEFAULT_MODEL
 
@@ -39,6 +39,6 @@ def test_the_pipeline_finds_organisations_the_small_model_misses(tmp_path):
     folder.mkdir()
     (folder / "story.txt").write_text(STORY, encoding="utf-8")
     db = tmp_path / "w.duckdb"
-    assert build_warehouse(folder, db).success
+    assert materialize_warehouse(folder, db).success
     found = set(query(db, "select canonical_name, entity_type from entities"))
     assert {("Arsenal", "ORG"), ("Tottenham", "ORG"), ("Codelco", "ORG"), ("Chile", "GPE")} <= found

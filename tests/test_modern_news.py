@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import build_warehouse, query
+from tests.conftest import materialize_warehouse, query
 
 STORIES = Path(__file__).parent / "data" / "modern"
 
@@ -18,7 +18,7 @@ def modern(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("modern")
     shutil.copytree(STORIES, folder / "articles")
     db = folder / "w.duckdb"
-    assert build_warehouse(folder / "articles", db).success
+    assert materialize_warehouse(folder / "articles", db).success
     return db
 
 

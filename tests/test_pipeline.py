@@ -5,7 +5,7 @@ import base64
 import dagster as dg
 import pytest
 
-from tests.conftest import SEED_FILE, build_warehouse, query
+from tests.conftest import SEED_FILE, materialize_warehouse, query
 from wiredesk.warehouse import staging_path
 
 
@@ -205,7 +205,7 @@ def test_what_an_article_is_about_lead_company_news_and_grain_stories(tmp_path):
         "US wheat exports climb\n\nWheat export sales rose to 500,000 tonnes last week, the USDA said.\n\n"
         "Shipments to Egypt led the gains.\n\nCorn sales were steady.\n\nTraders also watched sugar.\n"
     )
-    build_warehouse(seeds, tmp_path / "w.duckdb")
+    materialize_warehouse(seeds, tmp_path / "w.duckdb")
     primary = query(
         tmp_path / "w.duckdb",
         """select a.source_path, c.commodity, c.is_primary from article_commodities c join articles a
@@ -254,9 +254,9 @@ def test_seed_commodity_mentions_carry_their_context(seed_warehouse):
 
 
 def test_materialisations_carry_counts_previews_and_charts(tmp_path):
-    from tests.conftest import SEEDS, build_warehouse
+    from tests.conftest import SEEDS, materialize_warehouse
 
-    result = build_warehouse(SEEDS, tmp_path / "w.duckdb")
+    result = materialize_warehouse(SEEDS, tmp_path / "w.duckdb")
     metadata = {
         event.asset_key.to_user_string(): event.materialization.metadata
         for event in result.get_asset_materialization_events()

@@ -1,6 +1,6 @@
 """Corpus-wide entity resolution at publish: short forms across articles, one type per name."""
 
-from tests.conftest import build_warehouse, query
+from tests.conftest import materialize_warehouse, query
 
 
 def write(folder, name, text):
@@ -14,7 +14,7 @@ def build_from(tmp_path, **stories: str):
     for name, text in stories.items():
         write(articles, name.replace("_", "."), text)
     db = tmp_path / "w.duckdb"
-    assert build_warehouse(articles, db).success
+    assert materialize_warehouse(articles, db).success
     return db
 
 
@@ -24,7 +24,7 @@ def test_a_surname_alone_joins_the_one_full_name_in_the_warehouse(tmp_path):
     write(articles, "a.txt", "Summit ends\nPresident Donald Trump met Prime Minister Anthony Albanese in Canberra.\n")
     write(articles, "b.txt", "Tariffs loom\nTrump said on Tuesday that tariffs on steel would rise.\n")
     db = tmp_path / "w.duckdb"
-    assert build_warehouse(articles, db).success
+    assert materialize_warehouse(articles, db).success
     rows = query(
         db,
         """select a.source_path, m.mention_text, e.canonical_name, e.entity_type
@@ -47,7 +47,7 @@ def test_an_ambiguous_surname_is_left_alone(tmp_path):
     write(articles, "b.txt", "Campaign\nJeb Bush spoke to voters in Miami on Friday.\n")
     write(articles, "c.txt", "Speech\nBush said the economy was strong, speaking in Houston.\n")
     db = tmp_path / "w.duckdb"
-    assert build_warehouse(articles, db).success
+    assert materialize_warehouse(articles, db).success
     names = query(
         db,
         """select e.canonical_name from entity_mentions m join entities e using (entity_id)
@@ -63,9 +63,9 @@ def test_resolution_follows_the_folder(tmp_path):
     write(articles, "a.txt", "Summit ends\nPresident Donald Trump met Prime Minister Anthony Albanese in Canberra.\n")
     write(articles, "b.txt", "Tariffs loom\nTrump said on Tuesday that tariffs on steel would rise.\n")
     db = tmp_path / "w.duckdb"
-    assert build_warehouse(articles, db).success
+    assert materialize_warehouse(articles, db).success
     (articles / "a.txt").unlink()
-    assert build_warehouse(articles, db).success
+    assert materialize_warehouse(articles, db).success
     assert query(db, "select canonical_name from entities where canonical_name like '%Trump%'") == [("Trump",)]
 
 

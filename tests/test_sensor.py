@@ -4,8 +4,8 @@ import os
 
 import dagster as dg
 
+from assets.resources import ArticlesFolder
 from pipelines.definitions import build_warehouse as build_warehouse_job
-from pipelines.resources import ArticlesFolder
 from pipelines.sensors import build_articles_folder_sensor
 
 

@@ -13,12 +13,6 @@ import polars as pl
 ARTICLE_ID_LENGTH = 16
 PARAGRAPH_SEPARATOR = "\n\n"
 
-DUPLICATE_SCHEMA = {
-    "source_path": pl.String,
-    "article_id": pl.String,
-    "duplicate_of": pl.String,
-}
-
 
 def _collapse_spaces(expr: pl.Expr) -> pl.Expr:
     # \s in Polars' regex engine is Unicode-aware: no-break and other exotic spaces collapse too.

@@ -1,4 +1,4 @@
-"""The DuckDB warehouse: schema, staging, and the one-transaction publish (write-audit-publish).
+"""The DuckDB warehouse: schema, connections, and the staging file a run writes its batch to.
 
 A run writes its batch to a staging file beside the warehouse (`<name>.staging.duckdb`, attached as
 `staging`), never to the warehouse itself. Asset checks audit the staged rows; only then does `publish` move
@@ -32,8 +32,6 @@ STAGING_TABLES = (
     "entity_mentions",
     "commodity_mentions",
 )
-# Rebuilt from the mention tables at every publish, by the SQL in sql/derived/<table>.sql.
-DERIVED_TABLES = ("entity_aliases", "article_entities", "article_commodities")
 ANALYST_TABLES = (
     "articles",
     "sentences",
@@ -74,12 +72,18 @@ def remove_staging(db_path: Path) -> None:
 def _schema_scripts() -> tuple[tuple[str, ...], str]:
     scripts = (
         (SQL_DIR / "schema.sql").read_text(),
+        (SQL_DIR / "macros.sql").read_text(),
         *(view.read_text() for view in sorted((SQL_DIR / "views").glob("*.sql"))),
         # Warehouses from before the staging file kept their batch in a schema of this name, which would
         # hide the attached staging database.
         f"drop schema if exists main.{STAGING} cascade",
     )
     return scripts, hashlib.sha256("\n".join(scripts).encode()).hexdigest()
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Define the warehouse's SQL macros (sql/macros.sql) in `con`: a staging or scratch connection."""
+    con.execute((SQL_DIR / "macros.sql").read_text())
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -186,7 +190,7 @@ def read_staged_mentions_checked(con: duckdb.DuckDBPyConnection, table: str) -> 
             m.* exclude (mention_text),
             a.article_id is not null as has_article,
             coalesce(
-                substring(case when m.field = 'title' then a.title else a.body end,
+                substring(field_text(m.field, a.title, a.body),
                           m.start_char + 1, m.end_char - m.start_char) = m.mention_text,
                 false
             ) as slice_matches
@@ -199,141 +203,3 @@ def read_staged_mentions_checked(con: duckdb.DuckDBPyConnection, table: str) -> 
 def staged_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute("select table_name from duckdb_tables() where database_name = ?", [STAGING]).fetchall()
     return {row[0] for row in rows}
-
-
-def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl.DataFrame) -> dict[str, int]:
-    """Move the staged batch (attached as `staging`) into the analyst tables in one transaction; returns what
-    changed. The batch must be `run_id`'s own: a run never publishes what another staged."""
-    missing = set(STAGING_TABLES) - staged_tables(con)
-    if missing:
-        raise StagingMismatch(f"staging is incomplete (missing {sorted(missing)}): rerun the whole job")
-    staged_by = current_batch(con)
-    if staged_by != run_id:
-        raise StagingMismatch(f"the staged batch belongs to run {staged_by}, not to this run {run_id}: rerun the job")
-    con.register("catalogue", commodity_catalogue.to_arrow())
-    con.execute("begin transaction")
-    try:
-        counts = _publish_in_transaction(con, run_id)
-        con.execute("delete from commodities")
-        con.execute(
-            """
-            insert into commodities by name
-            select
-                c.*,
-                coalesce(m.mention_count, 0) as mention_count,
-                coalesce(m.article_count, 0) as article_count
-            from catalogue as c
-            left join (
-                select commodity, count(*) as mention_count, count(distinct article_id) as article_count
-                from commodity_mentions group by commodity
-            ) as m using (commodity)
-            """
-        )
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.unregister("catalogue")
-    return counts
-
-
-def _publish_in_transaction(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
-    def scalar(sql: str) -> int:
-        return con.execute(sql).fetchall()[0][0]
-
-    removed = scalar(
-        f"""select count(*) from articles
-        where article_id not in (select article_id from {STAGING}.folder_articles)"""
-    )
-    # Replace, never duplicate: an article staged again (a rerun of a half-finished batch) is deleted first.
-    gone = f"""(select article_id from articles
-                where article_id not in (select article_id from {STAGING}.folder_articles)
-                union all select article_id from {STAGING}.articles)"""
-    for table in ("entity_mentions", "commodity_mentions", "sentences", "articles"):
-        con.execute(f"delete from {table} where article_id in {gone}")
-
-    added = scalar(f"select count(*) from {STAGING}.articles")
-    con.execute(
-        f"""insert into articles by name
-        select a.*, s.sentence_count
-        from {STAGING}.articles as a
-        left join (
-            select article_id, count(*)::integer as sentence_count from {STAGING}.sentences group by 1
-        ) as s using (article_id)"""
-    )
-    for table in ("sentences", "entity_mentions", "commodity_mentions"):
-        con.execute(
-            f"""insert into {table} by name select * from {STAGING}.{table}
-            where article_id in (select article_id from {STAGING}.articles)"""
-        )
-    renamed = scalar(
-        f"""select count(*) from articles as a join {STAGING}.folder_articles as f using (article_id)
-        where a.source_path <> f.source_path"""
-    )
-    con.execute(
-        f"""update articles set source_path = f.source_path
-        from {STAGING}.folder_articles as f
-        where f.article_id = articles.article_id and articles.source_path <> f.source_path"""
-    )
-
-    con.execute((SQL_DIR / "resolve_entities.sql").read_text())
-    con.execute("delete from entities")
-    con.execute(
-        """
-        insert into entities by name
-        with forms as (
-            select entity_id, canonical_name, count(*) filter (where field = 'body') as body_uses, count(*) as uses
-            from entity_mentions
-            group by entity_id, canonical_name
-        ),
-        -- An entity's name is the spelling article bodies use most ("OPEC", "World Bank": not a headline's
-        -- "WORLD BANK"), then a mixed-case one before ALL CAPS, then alphabetical: the same whatever order the
-        -- articles came in.
-        names as (
-            select
-                entity_id,
-                first(
-                    canonical_name
-                    order by body_uses desc,
-                        (canonical_name = upper(canonical_name) and canonical_name <> lower(canonical_name)),
-                        uses desc,
-                        canonical_name
-                ) as canonical_name
-            from forms
-            group by entity_id
-        )
-        select
-            m.entity_id,
-            any_value(n.canonical_name) as canonical_name,
-            min(m.entity_type) as entity_type,
-            max(m.country_code) as country_code,
-            max(m.latitude) as latitude,
-            max(m.longitude) as longitude,
-            count(*) as mention_count,
-            count(distinct m.article_id) as article_count
-        from entity_mentions as m
-        join names as n using (entity_id)
-        group by m.entity_id
-        """
-    )
-    for table in DERIVED_TABLES:
-        con.execute(f"delete from {table}")
-        con.execute((SQL_DIR / "derived" / f"{table}.sql").read_text())
-    con.execute("delete from rejected_articles")
-    con.execute(f"insert into rejected_articles by name select * from {STAGING}.rejected_articles")
-
-    counts = {
-        "articles_total": scalar("select count(*) from articles"),
-        "articles_added": added,
-        "articles_removed": removed,
-        "articles_renamed": renamed,
-        "rejected_total": scalar("select count(*) from rejected_articles"),
-    }
-    con.execute(
-        """insert into pipeline_runs by name
-        select ? as run_id, ? as published_at, ? as articles_total, ? as articles_added,
-               ? as articles_removed, ? as articles_renamed, ? as rejected_total""",
-        [run_id, datetime.now(UTC), *counts.values()],
-    )
-    return counts

@@ -2,7 +2,6 @@
 -- article is about (is_primary) rather than a passing mention: the trained classifier's score (topic_score,
 -- wiredesk/topics.py) for the 25 commodities it was trained on, the rules below for the others. Mentions inside a
 -- proper name ("Bethlehem Steel Corp") are counted but give no prominence.
-insert into article_commodities by name
 with per_article as (
     select
         article_id,
@@ -35,13 +34,8 @@ scored as (
             || 'tender offer|shares?)\b'
         ) as company_headline,
         p.mention_count / t.article_mentions as share,
-        round(
-            0.35 * p.in_title::int
-            + 0.25 * p.in_lead::int
-            + 0.25 * p.free_count / t.top_count
-            + 0.15 * (1 - p.first_sentence_index / greatest(a.sentence_count, 1)),
-            4
-        ) as relevance
+        prominence(p.in_title, p.in_lead, p.free_count, t.top_count, p.first_sentence_index, a.sentence_count)
+            as relevance
     from per_article as p
     join totals as t using (article_id)
     join articles as a using (article_id)

@@ -1,5 +1,4 @@
 -- article_entities: how prominent each entity is in each article (title, lead, frequency, position).
-insert into article_entities by name
 with per_article as (
     select
         article_id,
@@ -21,13 +20,8 @@ totals as (
 final as (
     select
         p.*,
-        round(
-            0.35 * p.in_title::int
-            + 0.25 * p.in_lead::int
-            + 0.25 * p.mention_count / t.top_count
-            + 0.15 * (1 - p.first_sentence_index / greatest(a.sentence_count, 1)),
-            4
-        ) as relevance
+        prominence(p.in_title, p.in_lead, p.mention_count, t.top_count, p.first_sentence_index, a.sentence_count)
+            as relevance
     from per_article as p
     join totals as t using (article_id)
     join articles as a using (article_id)

@@ -1,6 +1,5 @@
 -- entity_aliases: every surface form met for each entity (US, U.S., the United States → United States).
 -- Mention spans leave out a leading "the"; the form with it, where the text has it, is an alias too.
-insert into entity_aliases by name
 with forms as (
     select entity_id, mention_text as alias
     from entity_mentions
@@ -10,7 +9,7 @@ with forms as (
     select
         m.entity_id,
         substring(
-            case when m.field = 'title' then a.title else a.body end,
+            field_text(m.field, a.title, a.body),
             m.start_char - 3,
             m.end_char - m.start_char + 4
         ) as alias
@@ -18,7 +17,7 @@ with forms as (
     join articles as a using (article_id)
     where
         m.start_char >= 4
-        and lower(substring(case when m.field = 'title' then a.title else a.body end, m.start_char - 3, 4)) = 'the '
+        and lower(substring(field_text(m.field, a.title, a.body), m.start_char - 3, 4)) = 'the '
 )
 
 select entity_id, alias, count(*) as mention_count

@@ -12,7 +12,7 @@ from spacy.language import Language
 from wiredesk.nlp import load_pipeline
 from wiredesk.runlock import RunLock, WarehouseBusy, acquire_run_lock
 from wiredesk.settings import DEFAULT_MAX_ARTICLE_BYTES, DEFAULT_MODEL
-from wiredesk.warehouse import apply_schema, attach_staging
+from wiredesk.warehouse import apply_schema, attach_staging, create_macros
 
 
 class ArticlesFolder(dg.ConfigurableResource):
@@ -70,6 +70,7 @@ class Warehouse(DuckDBResource):
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
         with duckdb.connect() as con:
             attach_staging(con, Path(self.database))
+            create_macros(con)
             yield con
 
 

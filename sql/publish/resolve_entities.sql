@@ -5,7 +5,7 @@
 --      name its article calls a person: an organisation is never a surname ("Reuters" is no "Reuters Sanchez");
 --   2. an organisation's acronym ("EC") takes the name whose initials it is that articles write beside it
 --      ("European Community");
---   3. the entity id is a hash of type and name, the same hash the extraction step uses.
+--   3. the entity id is `entity_key(type, name)` (sql/macros.sql), as in the extraction step.
 -- A name keeps the type its article gave it (one type per name within an article): "Chicago" the team in a
 -- results table and Chicago the city are two entities. A corpus-wide vote on one type per name cost 0.008 F1 on
 -- CoNLL-2003 validation with the trained model, which tells the two apart from their context.
@@ -87,8 +87,8 @@ update entity_mentions as m
 set
     canonical_name = r.canonical_name,
     entity_type = r.entity_type,
-    entity_id = left(sha256(r.entity_type || '|' || lower(r.canonical_name)), 16)
+    entity_id = entity_key(r.entity_type, r.canonical_name)
 from resolved_names as r
 where m.rowid = r.mention_row
   and (m.canonical_name <> r.canonical_name or m.entity_type <> r.entity_type
-       or m.entity_id <> left(sha256(r.entity_type || '|' || lower(r.canonical_name)), 16));
+       or m.entity_id <> entity_key(r.entity_type, r.canonical_name));

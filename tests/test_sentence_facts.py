@@ -2,7 +2,7 @@
 
 import pytest
 
-from wiredesk.context import describe
+from wiredesk.sentence_facts import describe
 
 
 def context_of(sentence: str, mention: str, occurrence: int = 0):

@@ -1,0 +1,21 @@
+-- Expressions more than one statement needs, defined once. Created with the schema; usable in ad-hoc SQL too.
+
+-- The id of an entity: 16 hex digits of the hash of its type and lower-cased canonical name, so that an
+-- entity keeps its id from run to run. The extraction step computes ids with this macro too.
+create or replace macro entity_key(entity_type, canonical_name) as
+    left(sha256(entity_type || '|' || lower(canonical_name)), 16);
+
+-- The text a mention's offsets index: the article's title or its body.
+create or replace macro field_text(field, title, body) as
+    case when field = 'title' then title else body end;
+
+-- How prominent a thing is in an article, 0 to 1: named in the headline (0.35), in the lead (0.25), how often
+-- against the article's most-named thing of its kind (0.25), and how early (0.15).
+create or replace macro prominence(in_title, in_lead, times_named, most_times_named, first_sentence_index, sentence_count) as
+    round(
+        0.35 * in_title::int
+        + 0.25 * in_lead::int
+        + 0.25 * times_named / most_times_named
+        + 0.15 * (1 - first_sentence_index / greatest(sentence_count, 1)),
+        4
+    );

@@ -1,0 +1,16 @@
+-- The batch's new articles, with their sentence count, sentences and mentions.
+insert into articles by name
+select a.*, s.sentence_count
+from staging.articles as a
+left join (
+    select article_id, count(*)::integer as sentence_count from staging.sentences group by article_id
+) as s using (article_id);
+
+insert into sentences by name
+select * from staging.sentences where article_id in (select article_id from staging.articles);
+
+insert into entity_mentions by name
+select * from staging.entity_mentions where article_id in (select article_id from staging.articles);
+
+insert into commodity_mentions by name
+select * from staging.commodity_mentions where article_id in (select article_id from staging.articles);

@@ -1,0 +1,144 @@
+"""Is a commodity word part of a company's or an institution's name? "Magma Copper Co", "<Paloma Petroleum>",
+"Gold Fields Ltd" are names; "International Coffee Organization" and "copper mining" still say the commodity.
+
+`flag_inside_names` adds `in_name` to commodity mentions from the article's entity mentions, legal suffixes,
+tickers and the same name met elsewhere in the article.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from wiredesk.wirecopy import is_all_caps
+
+# A commodity word inside a longer name of these types is part of the name: "Magma Copper Co", "Gold Fields".
+NAME_TYPES = ("ORG", "PERSON", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")
+
+
+# The words that end a company's legal name.
+_LEGAL_FORMS = (
+    r"Co|Cos|Corp|Corporation|Company|Inc|Ltd|Limited|Plc|LLC|LP|Cie|SA|S\.A|AG|NV|N\.V|BV|SpA|AB|ASA|Bhd|Pty"
+)
+
+# "Paloma Petroleum Ltd", "Magma Copper Co": a company name, whether or not the model tagged it.
+_COMPANY_SUFFIX = re.compile(
+    rf"^(?:\s+(?:[A-Z][\w&.'-]*|and|&|of))*?\s+(?=[A-Z])(?i:{_LEGAL_FORMS}|Berhad|Group|Holdings?|Industries|"
+    r"Resources|Mines|Mining)\b"  # a capitalised suffix: "Magma Copper Co", not "copper mining"
+)
+
+
+# "GETTY PETROLEUM <GTY>": a name followed by its ticker.
+_TICKER_FOLLOWS = re.compile(r"^(?:\s+[A-Z][\w&.'-]*)*?\s*<[A-Z][A-Z.]*>")
+
+# A commodity's own bodies, markets and pacts are what a story about the commodity names, so a commodity word
+# in their names still counts: "International Coffee Organization", "Copper Study Group", "Kobe Rubber Exchange".
+_INSTITUTION_PATTERN = (
+    r"(?i)\b(Exchange|Organi[sz]ation|Agreement|Accord|Pact|Council|Board|Institute|Study Group|Association|"
+    r"Producers|Growers|Federation|Authority|Commission|Committee|Conference|Industry|Chamber)\b"
+)
+_INSTITUTION = re.compile(_INSTITUTION_PATTERN)
+_NEXT_WORD = re.compile(r"^\s+([A-Za-z][\w&'-]*)")
+
+
+def _company_name_follows(texts: pl.Series, ends: pl.Series) -> pl.Series:
+    flags = []
+    for text, end in zip(texts, ends, strict=True):
+        after = text[end : end + 60]
+        suffix = _COMPANY_SUFFIX.match(after)
+        if suffix and (_INSTITUTION.search(suffix.group()) or _INSTITUTION.match(_next_word(after[suffix.end() :]))):
+            suffix = None  # "Copper Study Group", "Gold Mining Industry"
+        flags.append(bool(suffix or _TICKER_FOLLOWS.match(after)) or text.rfind("<", 0, end) > text.rfind(">", 0, end))
+    return pl.Series(flags, dtype=pl.Boolean)
+
+
+def _next_word(text: str) -> str:
+    word = _NEXT_WORD.match(text)
+    return word.group(1) if word else ""
+
+
+_WORD_BEFORE = re.compile(r"([A-Z][\w&'-]*)\s+$")
+
+
+def _company_name_cores(texts: pl.Series, starts: pl.Series, ends: pl.Series) -> list[str | None]:
+    """The short form a headline uses of a company name found by its suffix or ticker: "Pegasus Gold" from
+    "Pegasus Gold Inc", "Mono Gold" from "<Mono Gold Mines Inc>", "Gold Fields" from "Gold Fields Ltd"."""
+    cores = []
+    for text, start, end in zip(texts, starts, ends, strict=True):
+        if before := _WORD_BEFORE.search(text[max(0, start - 30) : start]):
+            cores.append(f"{before.group(1)} {text[start:end]}")
+        elif after := _next_word(text[end : end + 30]):
+            cores.append(f"{text[start:end]} {after}")
+        else:
+            cores.append(None)
+    return cores
+
+
+_TRAILING_SUFFIX = re.compile(rf"\s+(?i:{_LEGAL_FORMS})\.?$")
+
+
+def _names_elsewhere(mentions: pl.DataFrame, names: pl.DataFrame) -> pl.Series:
+    """True for a mention that sits inside a name found elsewhere in the same article: "Dome Petroleum Ltd" in
+    the body makes "DOME PETROLEUM" in the headline a name too, whatever the case."""
+    cores: dict[str, set[str]] = {}
+    for article_id, name in names.select("article_id", "name_text").iter_rows():
+        core = _TRAILING_SUFFIX.sub("", name.strip()).lower()
+        if " " in core:  # one word ("Petroleum") is no name
+            cores.setdefault(article_id, set()).add(core)
+    result = []
+    for article_id, text, start, end in mentions.select("article_id", "text", "start_char", "end_char").iter_rows():
+        lowered = text.lower() if article_id in cores else ""
+        found = ((core, lowered.find(core, max(0, end - len(core)))) for core in cores.get(article_id, ()))
+        result.append(any(at != -1 and at <= start and end <= at + len(core) for core, at in found))
+    return pl.Series(result, dtype=pl.Boolean)
+
+
+def flag_inside_names(
+    commodity_mentions: pl.DataFrame, entity_mentions: pl.DataFrame, articles: pl.DataFrame
+) -> pl.DataFrame:
+    """Add `in_name`: the mention is part of a longer proper name ("Bethlehem Steel Corp", "<Paloma Petroleum>").
+
+    Such a mention is kept, since the name still says what the story is about, but weighs less in relevance.
+    """
+    # The model's names in an ALL-CAPS headline are guesses ("U.S. SOYBEANS" as ORG); there only a ticker,
+    # a suffix or the same name in the body makes a name.
+    caps_headlines = [
+        article_id for article_id, title in articles.select("article_id", "title").iter_rows() if is_all_caps(title)
+    ]
+    names = entity_mentions.filter(
+        pl.col("entity_type").is_in(NAME_TYPES)
+        & ~pl.col("mention_text").str.contains(_INSTITUTION_PATTERN)
+        & ~((pl.col("field") == "title") & pl.col("article_id").is_in(caps_headlines))
+    ).select("article_id", "field", name_start="start_char", name_end="end_char", name_text="mention_text")
+    inside = commodity_mentions.join(names, on=["article_id", "field"]).filter(
+        (pl.col("name_start") <= pl.col("start_char"))
+        & (pl.col("end_char") <= pl.col("name_end"))
+        & ((pl.col("name_end") - pl.col("name_start")) > (pl.col("end_char") - pl.col("start_char")))
+    )
+    commodity_names = inside.select("article_id", "name_text").unique()
+    inside = inside.select("article_id", "field", "start_char").unique()
+    flagged = commodity_mentions.join(
+        inside.with_columns(in_name=pl.lit(True)), on=["article_id", "field", "start_char"], how="left"
+    )
+    if not flagged.height:
+        return flagged.with_columns(in_name=pl.col("in_name").fill_null(False))
+    # The field's text on each row, so the checks below see the rows in the frame's own order.
+    with_text = flagged.join(articles.select("article_id", "title", "body"), on="article_id", how="left").with_columns(
+        text=pl.when(pl.col("field") == "title").then("title").otherwise("body")
+    )
+    company = _company_name_follows(with_text["text"], with_text["end_char"])
+    in_body_company = with_text.filter(company & (pl.col("field") == "body"))
+    company_names = pl.DataFrame(
+        {
+            "article_id": in_body_company["article_id"].to_list(),
+            "name_text": _company_name_cores(
+                in_body_company["text"], in_body_company["start_char"], in_body_company["end_char"]
+            ),
+        },
+        schema={"article_id": pl.String, "name_text": pl.String},
+    ).drop_nulls()
+    elsewhere = _names_elsewhere(with_text, pl.concat([commodity_names, company_names]))
+    return with_text.with_columns(in_name=pl.col("in_name").fill_null(False) | company | elsewhere).drop(
+        "title", "body", "text"
+    )

@@ -1,0 +1,83 @@
+"""Publish: move a run's audited batch from the staging file into the analyst tables, in one transaction.
+
+The steps are the SQL files of `sql/publish/` (and `sql/derived/`, plain selects that rebuild a table), run in
+the order of PUBLISH_STEPS; Python only checks the batch, counts what changed and records the run.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from wiredesk.warehouse import SQL_DIR, STAGING, STAGING_TABLES, StagingMismatch, current_batch, staged_tables
+
+# Rebuilt from the mention tables at every publish: `select`s in sql/derived/<table>.sql.
+DERIVED_TABLES = ("entity_aliases", "article_entities", "article_commodities")
+PUBLISH_STEPS = (
+    "replace_articles",
+    "add_articles",
+    "follow_renames",
+    "resolve_entities",
+    "entities",
+    *DERIVED_TABLES,
+    "rejected_articles",
+    "commodities",
+)
+
+
+def _run_step(con: duckdb.DuckDBPyConnection, step: str) -> None:
+    if step in DERIVED_TABLES:
+        con.execute(f"delete from {step}")
+        con.execute(f"insert into {step} by name " + (SQL_DIR / "derived" / f"{step}.sql").read_text())
+    else:
+        con.execute((SQL_DIR / "publish" / f"{step}.sql").read_text())
+
+
+def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl.DataFrame) -> dict[str, int]:
+    """Move the staged batch (attached as `staging`) into the analyst tables in one transaction; returns what
+    changed. The batch must be `run_id`'s own: a run never publishes what another staged."""
+    missing = set(STAGING_TABLES) - staged_tables(con)
+    if missing:
+        raise StagingMismatch(f"staging is incomplete (missing {sorted(missing)}): rerun the whole job")
+    staged_by = current_batch(con)
+    if staged_by != run_id:
+        raise StagingMismatch(f"the staged batch belongs to run {staged_by}, not to this run {run_id}: rerun the job")
+
+    def scalar(sql: str) -> int:
+        return con.execute(sql).fetchall()[0][0]
+
+    con.register("catalogue", commodity_catalogue.to_arrow())
+    con.execute("begin transaction")
+    try:
+        removed = scalar(
+            f"select count(*) from articles where article_id not in (select article_id from {STAGING}.folder_articles)"
+        )
+        renamed = scalar(
+            f"""select count(*) from articles as a join {STAGING}.folder_articles as f using (article_id)
+            where a.source_path <> f.source_path"""
+        )
+        added = scalar(f"select count(*) from {STAGING}.articles")
+        for step in PUBLISH_STEPS:
+            _run_step(con, step)
+        counts = {
+            "articles_total": scalar("select count(*) from articles"),
+            "articles_added": added,
+            "articles_removed": removed,
+            "articles_renamed": renamed,
+            "rejected_total": scalar("select count(*) from rejected_articles"),
+        }
+        con.execute(
+            """insert into pipeline_runs by name
+            select ? as run_id, ? as published_at, ? as articles_total, ? as articles_added,
+                   ? as articles_removed, ? as articles_renamed, ? as rejected_total""",
+            [run_id, datetime.now(UTC), *counts.values()],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("catalogue")
+    return counts

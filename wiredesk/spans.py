@@ -1,0 +1,279 @@
+"""Repairs to the model's raw spans before resolution: each fixes one way a news model misreads wire copy.
+
+- `tidy_spans`: slugs, trailing numbers and sports results cut from names ("Reuters - Lagarde" → Lagarde);
+- `split_place_compounds`: "US-China" into its two countries;
+- `split_paired_people`: "Trump and Xi" tagged as one name into two people, when the article names both;
+- `join_name_particles`: "Prince Abdulaziz" + "bin Salman" into one name;
+- `drop_ordinary_words`: a headline's opening word the story writes in lower case ("Frost") is no name;
+- `propagate_mentions`: an article's names found again where the model missed them (headline capitals).
+
+All take and return raw mentions (nlp.RAW_ENTITY_MENTION_SCHEMA).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import polars as pl
+
+from wiredesk.gazetteer import Gazetteer
+from wiredesk.nlp import sentence_position
+from wiredesk.wirecopy import is_all_caps
+
+# Forms shorter than this are too likely to be ordinary words ("He", "US" is handled by the model).
+_MIN_PROPAGATED_LENGTH = 3
+_PROPAGATED_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT")
+
+
+def _country(gazetteer: Gazetteer, text: str) -> bool:
+    place = gazetteer.place(text)
+    return (place is not None and place.kind == "country") or gazetteer.nationality(text) is not None
+
+
+_COMPOUND = re.compile(r"^([A-Z][\w.' ]*?)[-–]([A-Z][\w.' ]*)$")
+
+
+def split_place_compounds(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """Split "U.S.-Russia" or "US-China" (tagged as one name, often of the wrong type) into its two places.
+
+    Only when both halves are countries or nationalities the gazetteer knows; "Coca-Cola" stays whole.
+    """
+    candidates = raw_mentions.filter(pl.col("mention_text").str.contains(_COMPOUND.pattern))
+    if candidates.is_empty():
+        return raw_mentions
+    split_rows, replaced = [], []
+    for row in candidates.iter_rows(named=True):
+        match = _COMPOUND.match(row["mention_text"])
+        parts = [(match.start(i), match.group(i)) for i in (1, 2)] if match else []
+        if not parts or gazetteer.place(row["mention_text"]) or not all(_country(gazetteer, t) for _, t in parts):
+            continue  # "Guinea-Bissau" is one country
+        replaced.append((row["article_id"], row["field"], row["start_char"]))
+        for offset, text in parts:
+            start = row["start_char"] + offset
+            label = "GPE" if gazetteer.place(text) else "NORP"
+            split_rows.append(
+                {**row, "start_char": start, "end_char": start + len(text), "mention_text": text, "ner_label": label}
+            )
+    return _replace_rows(raw_mentions, replaced, split_rows)
+
+
+def _replace_rows(raw_mentions: pl.DataFrame, replaced: list[tuple], new_rows: list[dict]) -> pl.DataFrame:
+    """`raw_mentions` without the rows keyed (article_id, field, start_char) in `replaced`, plus `new_rows`."""
+    if not replaced:
+        return raw_mentions
+    gone = pl.DataFrame(replaced, schema=["article_id", "field", "start_char"], orient="row").cast(
+        {"start_char": raw_mentions.schema["start_char"]}
+    )
+    kept = raw_mentions.join(gone, on=["article_id", "field", "start_char"], how="anti")
+    return pl.concat([kept, pl.DataFrame(new_rows, schema=raw_mentions.schema)]).sort(
+        "article_id", "field", "start_char"
+    )
+
+
+_PAIR = re.compile(r"^(.+?) and (.+)$")
+
+
+def split_paired_people(raw_mentions: pl.DataFrame) -> pl.DataFrame:
+    """Split "Trump and Xi" (tagged as one name, often an ORG) into two people when the article names each
+    of them as a person elsewhere, in full or by the first or last word of a full name.
+
+    "Procter and Gamble" stays whole: neither half is a person the article names.
+    """
+    candidates = raw_mentions.filter(pl.col("mention_text").str.contains(" and ", literal=True))
+    if candidates.is_empty():
+        return raw_mentions
+    people: dict[str, set[str]] = {}
+    for article_id, text in (
+        raw_mentions.filter(pl.col("ner_label") == "PERSON").select("article_id", "mention_text").iter_rows()
+    ):
+        words = text.split()
+        people.setdefault(article_id, set()).update({text, words[0], words[-1]})
+    split_rows, replaced = [], []
+    for row in candidates.iter_rows(named=True):
+        match = _PAIR.match(row["mention_text"])
+        known = people.get(row["article_id"], set())
+        if not match or not all(match.group(i) in known for i in (1, 2)):
+            continue
+        replaced.append((row["article_id"], row["field"], row["start_char"]))
+        for i in (1, 2):
+            start = row["start_char"] + match.start(i)
+            split_rows.append(
+                {
+                    **row,
+                    "start_char": start,
+                    "end_char": start + len(match.group(i)),
+                    "mention_text": match.group(i),
+                    "ner_label": "PERSON",
+                }
+            )
+    return _replace_rows(raw_mentions, replaced, split_rows)
+
+
+# "Prince Abdulaziz" + "bin Salman": the particles of Arabic, Dutch, German, Spanish and French names.
+_NAME_PARTICLE = re.compile(r"^(?:bin|bint|ibn|al|el|van|von|der|den|de|da|di|du|la|le|del|dos)\b")
+
+
+def join_name_particles(raw_mentions: pl.DataFrame) -> pl.DataFrame:
+    """Two person spans one space apart, the second opening with a particle ("bin Salman"), are one name."""
+    people = raw_mentions.filter(pl.col("ner_label") == "PERSON").sort("article_id", "field", "start_char")
+    if people.height < 2:
+        return raw_mentions
+    rows = people.rows(named=True)
+    replaced, merged = [], []
+    for first, second in zip(rows, rows[1:], strict=False):
+        if (
+            (first["article_id"], first["field"]) == (second["article_id"], second["field"])
+            and second["start_char"] == first["end_char"] + 1
+            and _NAME_PARTICLE.match(second["mention_text"])
+            and not any(key == (first["article_id"], first["field"], first["start_char"]) for key in replaced)
+        ):
+            replaced += [(r["article_id"], r["field"], r["start_char"]) for r in (first, second)]
+            merged.append(
+                {
+                    **first,
+                    "end_char": second["end_char"],
+                    "mention_text": f"{first['mention_text']} {second['mention_text']}",
+                }
+            )
+    return _replace_rows(raw_mentions, replaced, merged)
+
+
+def drop_ordinary_words(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """A one-word name that opens a headline or a sentence ("Frost hits Brazil coffee belt") is no name when
+    the same article writes the word in lower case ("a frost damaged trees") and never capitalised mid-sentence."""
+    single = raw_mentions.filter(
+        pl.col("mention_text").str.contains(r"^[A-Z][a-z]+$") & (pl.col("ner_label") != "NORP")
+    )
+    if single.is_empty():
+        return raw_mentions
+    openers = single.join(
+        sentences.select("article_id", "field", start_char="start_char"), on=["article_id", "field", "start_char"]
+    )
+    texts = dict(articles.select("article_id", pl.concat_str("title", pl.lit("\n"), "body")).iter_rows())
+    drop = []
+    for article_id, field, start, word in openers.select(
+        "article_id", "field", "start_char", "mention_text"
+    ).iter_rows():
+        text = texts.get(article_id, "")
+        lower = re.search(rf"\b{re.escape(word.lower())}\b", text)
+        named = re.search(rf"[a-z,;] {re.escape(word)}\b", text)
+        if lower and not named:
+            drop.append((article_id, field, start))
+    return _replace_rows(raw_mentions, drop, [])
+
+
+# "SOCCER - ARSENAL": a headline's section slug joined to the name after it by a spaced dash.
+_SLUG = re.compile(r"^.*\s[-–—]{1,2}\s+")
+# "Leeds 0", "Spain 7-6": a score or number the model took into a name.
+_TRAILING_NUMBER = re.compile(r"(?:\s+\d+(?:[-–/]\d+)*)+$")
+_NUMBERED_NAME_LABELS = ("ORG", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART")  # "Channel 4", "Windows 95"
+# "Wimbledon 3 Southampton 1": a results line, two teams with their scores.
+_RESULT = re.compile(r"^([A-Z][\w.'& -]*?) \d+ ([A-Z][\w.'& -]*?) \d+$")
+
+
+def tidy_spans(raw_mentions: pl.DataFrame) -> pl.DataFrame:
+    """Cut what the model took into a name that is no part of it: a headline slug, a trailing score; a results
+    line ("Wimbledon 3 Southampton 1") becomes its two teams."""
+    rows = []
+    changed = False
+    for row in raw_mentions.iter_rows(named=True):
+        text, start = row["mention_text"], row["start_char"]
+        result = _RESULT.match(text)
+        if result:
+            changed = True
+            for group in (1, 2):
+                team_start = start + result.start(group)
+                rows.append(
+                    {
+                        **row,
+                        "start_char": team_start,
+                        "end_char": team_start + len(result.group(group)),
+                        "mention_text": result.group(group),
+                        "ner_label": "ORG",
+                    }
+                )
+            continue
+        slug = _SLUG.match(text)
+        if slug:
+            text, start = text[slug.end() :], start + slug.end()
+        if row["ner_label"] not in _NUMBERED_NAME_LABELS:
+            number = _TRAILING_NUMBER.search(text)
+            if number and number.start() > 0:
+                text = text[: number.start()]
+        if text != row["mention_text"]:
+            changed = True
+            if not text[:1].isupper():
+                continue  # nothing of a name is left
+            row = {**row, "start_char": start, "end_char": start + len(text), "mention_text": text}
+        rows.append(row)
+    if not changed:
+        return raw_mentions
+    return pl.DataFrame(rows, schema=raw_mentions.schema, orient="row")
+
+
+def _any_of(forms: Iterable[str]) -> re.Pattern[str]:
+    """One of `forms` as a whole word (a hyphen joins words: "Coca" is not in "Coca-Cola")."""
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(form) for form in forms) + r")(?![\w-])")
+
+
+def propagate_mentions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """Add the occurrences of an article's names that the model missed there ("Bessent confirmed").
+
+    A form counts when the model tagged it elsewhere in the same article, or when it is the surname of a
+    full person name there; occurrences are matched case-sensitively at word boundaries.
+    """
+    if raw_mentions.is_empty():
+        return raw_mentions
+    tagged = raw_mentions.filter(
+        pl.col("ner_label").is_in(_PROPAGATED_LABELS)
+        & (pl.col("mention_text").str.len_chars() >= _MIN_PROPAGATED_LENGTH)
+        & pl.col("mention_text").str.contains(r"^[A-Z]")
+    ).select("article_id", form="mention_text", label="ner_label")
+    surnames = raw_mentions.filter(
+        (pl.col("ner_label") == "PERSON") & pl.col("mention_text").str.contains(r"^[A-Z]\S+ (\S+ )*[A-Z]\S{2,}$")
+    ).select("article_id", form=pl.col("mention_text").str.extract(r"(\S+)$"), label=pl.lit("PERSON"))
+    forms = (
+        pl.concat([tagged, surnames])
+        .group_by("article_id", "form")
+        .agg(label=pl.col("label").mode().sort().first())
+        .group_by("article_id")
+        .agg("form", "label")
+    )
+    texts = articles.select("article_id", "title", "body").join(forms, on="article_id")
+    existing = raw_mentions.group_by("article_id", "field").agg(spans=pl.concat_list("start_char", "end_char"))
+    taken = {(a, f): [tuple(s) for s in spans] for a, f, spans in existing.iter_rows()}
+    starts = (
+        sentences.sort("sentence_index")
+        .group_by("article_id", "field", maintain_order=True)
+        .agg("start_char", "sentence_index")
+    )
+    sentence_starts = {(a, f): (s, i) for a, f, s, i in starts.iter_rows()}
+
+    added = []
+    for article_id, title, body, article_forms, labels in texts.iter_rows():
+        ordered = sorted(zip(article_forms, labels, strict=True), key=lambda fl: -len(fl[0]))
+        pattern = _any_of(form for form, _ in ordered)
+        label_of = dict(ordered)
+        for field, text in (("title", title), ("body", body)):
+            occupied = taken.get((article_id, field), [])
+            # An ALL-CAPS headline writes the body's names in capitals: "TRUMP" is the body's "Trump".
+            caps = field == "title" and is_all_caps(text) and len(text.lower()) == len(text)
+            if caps:
+                label_of_lower = {form.lower(): label for form, label in reversed(ordered)}  # first form wins
+            for match in (_any_of(f.lower() for f, _ in ordered) if caps else pattern).finditer(
+                text.lower() if caps else text
+            ):
+                start, end = match.span()
+                if any(s < end and start < e for s, e in occupied):
+                    continue
+                occupied.append((start, end))
+                starts_of, indexes = sentence_starts.get((article_id, field), ([0], [0]))
+                sentence_index = indexes[sentence_position(start, starts_of)]
+                form = text[start:end]
+                label = label_of_lower[match.group()] if caps else label_of[form]
+                added.append((article_id, field, start, end, form, label, sentence_index))
+    if not added:
+        return raw_mentions
+    extra = pl.DataFrame(added, schema=raw_mentions.schema, orient="row")
+    return pl.concat([raw_mentions, extra]).sort("article_id", "field", "start_char")
