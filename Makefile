@@ -9,8 +9,6 @@ STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export GX_ANALYTICS_ENABLED := False
-export WIREDESK_SEEDS_DIR ?= seeds
-export WIREDESK_DB ?= data/wiredesk.duckdb
 
 .PHONY: install run test ui lint format sql eval bench train-ner train-topics reset clean
 

@@ -11,7 +11,13 @@ from spacy.language import Language
 
 from wiredesk.nlp import load_pipeline
 from wiredesk.runlock import RunLock, WarehouseBusy, acquire_run_lock
-from wiredesk.settings import DEFAULT_MAX_ARTICLE_BYTES, DEFAULT_MODEL
+from wiredesk.settings import (
+    DEFAULT_MAX_ARTICLE_BYTES,
+    DEFAULT_MODEL,
+    DEFAULT_NLP_BATCH_SIZE,
+    DEFAULT_NLP_CHUNK_SIZE,
+    DEFAULT_NLP_PROCESSES,
+)
 from wiredesk.warehouse import apply_schema, attach_staging, create_macros
 
 
@@ -78,9 +84,9 @@ class NlpModel(dg.ConfigurableResource):
     """The spaCy model, loaded once per process; `n_process` workers run NER on large batches."""
 
     model: str = DEFAULT_MODEL
-    n_process: int = 2
-    batch_size: int = 64
-    chunk_size: int = 1000
+    n_process: int = DEFAULT_NLP_PROCESSES
+    batch_size: int = DEFAULT_NLP_BATCH_SIZE
+    chunk_size: int = DEFAULT_NLP_CHUNK_SIZE
 
     def pipeline(self) -> Language:
         return load_pipeline(self.model)

@@ -22,6 +22,7 @@ from pathlib import Path
 from devtools.scoring import read_jsonl
 from wiredesk.ingest import read_articles_folder
 from wiredesk.nlp import BASE_MODEL
+from wiredesk.settings import DEFAULT_MAX_ARTICLE_BYTES, DEFAULT_NLP_BATCH_SIZE, DEFAULT_NLP_PROCESSES
 
 ARTICLES_PER_FILE = 1000
 
@@ -29,7 +30,7 @@ ARTICLES_PER_FILE = 1000
 def source_articles(source: Path) -> list[dict]:
     """(title, body) pairs from a folder of articles (read as the pipeline reads it) or a JSONL file."""
     if source.is_dir():
-        raw = read_articles_folder(source, 5 * 1024 * 1024).articles
+        raw = read_articles_folder(source, DEFAULT_MAX_ARTICLE_BYTES).articles
         return [{"title": t, "body": b} for t, b in raw.select("title", "body").iter_rows()]
     return [
         {"title": r["title"], "body": r["body"]}
@@ -98,7 +99,7 @@ def run_floor_and_report(corpus_folder: str) -> None:
     ]
     nlp = spacy.load(BASE_MODEL, exclude=["tagger", "parser", "senter", "attribute_ruler", "lemmatizer"])
     assert nlp.pipe_names == ["tok2vec", "ner"], nlp.pipe_names
-    for _ in nlp.pipe(texts, n_process=2, batch_size=64):
+    for _ in nlp.pipe(texts, n_process=DEFAULT_NLP_PROCESSES, batch_size=DEFAULT_NLP_BATCH_SIZE):
         pass
     print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
 

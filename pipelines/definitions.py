@@ -1,5 +1,7 @@
 """The Dagster code location: `dagster dev -w workspace.yaml` or `dagster job execute -m pipelines.definitions`."""
 
+import os
+
 import dagster as dg
 
 from assets.checks import (
@@ -12,7 +14,7 @@ from assets.resources import ArticlesFolder, NlpModel, Warehouse
 from assets.staging import staged_articles, staged_mentions
 from assets.warehouse import publish_warehouse
 from pipelines.sensors import build_articles_folder_sensor
-from wiredesk.settings import Settings
+from wiredesk.settings import VARIABLES, Settings
 
 # Runs that write the warehouse carry this tag; dagster.yaml lets one such run at a time out of the queue.
 WAREHOUSE_WRITER_TAG = {"wiredesk/warehouse": "writer"}
@@ -27,11 +29,32 @@ build_warehouse = dg.define_asset_job(
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
+    """The resources for explicit settings (tests, the eval and the benchmark)."""
     return {
         "articles_folder": ArticlesFolder(path=str(settings.seeds_dir), max_article_bytes=settings.max_article_bytes),
         "warehouse": Warehouse(database=str(settings.db_path)),
         "nlp": NlpModel(
             model=settings.spacy_model, n_process=settings.nlp_processes, chunk_size=settings.nlp_chunk_size
+        ),
+    }
+
+
+def _setting(field: str):
+    """A setting set in the environment as a dg.EnvVar (read when a run starts, shown as such in the UI);
+    an unset one as its default from wiredesk/settings.py."""
+    name, default, kind = VARIABLES[field]
+    if name not in os.environ:
+        return default if kind is int else str(default)
+    return dg.EnvVar.int(name) if kind is int else dg.EnvVar(name)
+
+
+def environment_resources() -> dict[str, dg.ConfigurableResource]:
+    """The code location's resources, configured from the environment."""
+    return {
+        "articles_folder": ArticlesFolder(path=_setting("seeds_dir"), max_article_bytes=_setting("max_article_bytes")),
+        "warehouse": Warehouse(database=_setting("db_path")),
+        "nlp": NlpModel(
+            model=_setting("spacy_model"), n_process=_setting("nlp_processes"), chunk_size=_setting("nlp_chunk_size")
         ),
     }
 
@@ -49,5 +72,5 @@ defs = dg.Definitions(
     asset_checks=ALL_CHECKS,
     jobs=[build_warehouse],
     sensors=[build_articles_folder_sensor(build_warehouse)],
-    resources=build_resources(Settings.from_env()),
+    resources=environment_resources(),
 )

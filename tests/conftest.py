@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
-from wiredesk.settings import DEFAULT_MODEL, Settings
+from wiredesk.settings import DEFAULT_MAX_ARTICLE_BYTES, DEFAULT_MODEL, Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -22,7 +22,7 @@ def materialize_warehouse(seeds_dir: Path, db_path: Path, **overrides) -> dg.Exe
         seeds_dir=seeds_dir,
         db_path=db_path,
         spacy_model=DEFAULT_MODEL,
-        max_article_bytes=overrides.pop("max_article_bytes", 5 * 1024 * 1024),
+        max_article_bytes=overrides.pop("max_article_bytes", DEFAULT_MAX_ARTICLE_BYTES),
     )
     resources = build_resources(settings)
     return dg.materialize([*ALL_ASSETS, *ALL_CHECKS], resources=resources, **overrides)

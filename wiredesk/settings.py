@@ -12,6 +12,9 @@ DEFAULT_DB = "data/wiredesk.duckdb"
 # spaCy package name or model folder can stand in through WIREDESK_SPACY_MODEL.
 DEFAULT_MODEL = str(Path(__file__).resolve().parents[1] / "models" / "wiredesk_news_ner")
 DEFAULT_MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+DEFAULT_NLP_PROCESSES = 2  # spaCy worker processes for large batches: one per core of the 2-core target machine
+DEFAULT_NLP_BATCH_SIZE = 64
+DEFAULT_NLP_CHUNK_SIZE = 1000  # articles extracted and written to staging at a time
 DEFAULT_REPORTS_DIR = Path(__file__).resolve().parents[1] / "data" / "reports"
 # The project's own Dagster instance (run history, the UI's), unless DAGSTER_HOME names another.
 DEFAULT_DAGSTER_HOME = Path(__file__).resolve().parents[1] / "dagster_home"
@@ -22,22 +25,27 @@ def reports_dir() -> Path:
     return Path(os.environ.get("WIREDESK_REPORTS_DIR") or DEFAULT_REPORTS_DIR)
 
 
+# Each setting: its environment variable, its default, its type. The one list both Settings.from_env and the
+# Dagster resources (pipelines/definitions.py, through dg.EnvVar) read.
+VARIABLES: dict[str, tuple[str, object, type]] = {
+    "seeds_dir": ("WIREDESK_SEEDS_DIR", DEFAULT_SEEDS_DIR, Path),
+    "db_path": ("WIREDESK_DB", DEFAULT_DB, Path),
+    "spacy_model": ("WIREDESK_SPACY_MODEL", DEFAULT_MODEL, str),
+    "max_article_bytes": ("WIREDESK_MAX_ARTICLE_BYTES", DEFAULT_MAX_ARTICLE_BYTES, int),
+    "nlp_processes": ("WIREDESK_NLP_PROCESSES", DEFAULT_NLP_PROCESSES, int),
+    "nlp_chunk_size": ("WIREDESK_NLP_CHUNK_SIZE", DEFAULT_NLP_CHUNK_SIZE, int),
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     seeds_dir: Path
     db_path: Path
     spacy_model: str
     max_article_bytes: int
-    nlp_processes: int = 2
-    nlp_chunk_size: int = 1000
+    nlp_processes: int = DEFAULT_NLP_PROCESSES
+    nlp_chunk_size: int = DEFAULT_NLP_CHUNK_SIZE
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(
-            seeds_dir=Path(os.environ.get("WIREDESK_SEEDS_DIR", DEFAULT_SEEDS_DIR)),
-            db_path=Path(os.environ.get("WIREDESK_DB", DEFAULT_DB)),
-            spacy_model=os.environ.get("WIREDESK_SPACY_MODEL", DEFAULT_MODEL),
-            max_article_bytes=int(os.environ.get("WIREDESK_MAX_ARTICLE_BYTES", DEFAULT_MAX_ARTICLE_BYTES)),
-            nlp_processes=int(os.environ.get("WIREDESK_NLP_PROCESSES", 2)),
-            nlp_chunk_size=int(os.environ.get("WIREDESK_NLP_CHUNK_SIZE", 1000)),
-        )
+        return cls(**{field: kind(os.environ.get(name, default)) for field, (name, default, kind) in VARIABLES.items()})
