@@ -8,13 +8,19 @@ import dagster as dg
 import polars as pl
 
 from assets.resources import Warehouse
-from assets.staging import STAGED_ARTICLES, STAGED_COMMODITY_MENTIONS, STAGED_ENTITY_MENTIONS
+from assets.staging import (
+    STAGED_ARTICLES,
+    STAGED_COMMODITY_MENTIONS,
+    STAGED_ENTITY_MENTIONS,
+    STAGED_FIGURES,
+    STAGED_QUOTATIONS,
+)
 from assets.warehouse import WAREHOUSE_KEYS
 from wiredesk.commodities import load_catalogue
 from wiredesk.report import markdown_table, validation_report_html
 from wiredesk.settings import reports_dir
 from wiredesk.validation import ValidationReport, validate
-from wiredesk.warehouse import current_batch, read_staged, read_staged_mentions_checked
+from wiredesk.warehouse import STAGING, current_batch, read_staged, read_staged_mentions_checked
 
 
 def write_html_report(report: ValidationReport, batch_id: str) -> Path:
@@ -95,13 +101,40 @@ def staged_commodity_mentions_expectations(warehouse: Warehouse) -> dg.AssetChec
     return audit(frame, "commodity_mentions", warehouse, batch)
 
 
+@dg.asset_check(asset=STAGED_QUOTATIONS, blocking=True, name="great_expectations")
+def staged_quotations_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Staged quotations: the quoted words and the speaker's words slice back to the body, cues from the list."""
+    with warehouse.staging() as con:
+        frame = read_staged_mentions_checked(con, "quotations", "quote_text").join(
+            con.sql(
+                f"""select q.article_id, q.start_char,
+                    q.speaker_text is null
+                    or substring(a.body, q.speaker_start_char + 1, q.speaker_end_char - q.speaker_start_char)
+                       = q.speaker_text as speaker_slice_matches
+                from {STAGING}.quotations as q join {STAGING}.articles as a using (article_id)"""
+            ).pl(),
+            on=["article_id", "start_char"],
+            how="left",
+        )
+        batch = current_batch(con)
+    return audit(frame.with_columns(pl.col("speaker_slice_matches").fill_null(False)), "quotations", warehouse, batch)
+
+
+@dg.asset_check(asset=STAGED_FIGURES, blocking=True, name="great_expectations")
+def staged_figures_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+    """Staged figures: offsets that slice back, finite values, units, currencies and kinds from the allowed sets."""
+    with warehouse.staging() as con:
+        frame, batch = read_staged_mentions_checked(con, "figures", "figure_text"), current_batch(con)
+    return audit(frame.with_columns(value_is_finite=pl.col("value").is_finite()), "figures", warehouse, batch)
+
+
 # Whole-warehouse invariants, as SQL that counts the rows breaking them.
-_MENTIONS_BROKEN = """
+_ROWS_NOT_SLICING_BACK = """
     select count(*) from {table} as m
     left join articles as a using (article_id)
     where a.article_id is null
        or substring(field_text(m.field, a.title, a.body),
-                    m.start_char + 1, m.end_char - m.start_char) is distinct from m.mention_text
+                    m.start_char + 1, m.end_char - m.start_char) is distinct from m.{text}
 """
 WAREHOUSE_INVARIANTS = {
     "articles": {
@@ -109,14 +142,31 @@ WAREHOUSE_INVARIANTS = {
         "source_path is unique": "select count(*) - count(distinct source_path) from articles",
     },
     "entity_mentions": {
-        "every mention has its article and slices back": _MENTIONS_BROKEN.format(table="entity_mentions"),
+        "each has its article, slices back": _ROWS_NOT_SLICING_BACK.format(
+            table="entity_mentions", text="mention_text"
+        ),
         "every mention has its entity": """select count(*) from entity_mentions
             where entity_id not in (select entity_id from entities)""",
     },
     "commodity_mentions": {
-        "every mention has its article and slices back": _MENTIONS_BROKEN.format(table="commodity_mentions"),
+        "each has its article, slices back": _ROWS_NOT_SLICING_BACK.format(
+            table="commodity_mentions", text="mention_text"
+        ),
         "every commodity is in the catalogue": """select count(*) from commodity_mentions
             where commodity not in (select commodity from commodities)""",
+    },
+    "quotations": {
+        "each has its article, slices back": _ROWS_NOT_SLICING_BACK.format(table="quotations", text="quote_text"),
+        "every speaker slices back": """select count(*) from quotations as q join articles as a using (article_id)
+            where q.speaker_text is not null
+              and substring(a.body, q.speaker_start_char + 1, q.speaker_end_char - q.speaker_start_char)
+                  is distinct from q.speaker_text""",
+        "every speaker entity is an entity": """select count(*) from quotations
+            where speaker_entity_id is not null and speaker_entity_id not in (select entity_id from entities)""",
+    },
+    "figures": {
+        "each has its article, slices back": _ROWS_NOT_SLICING_BACK.format(table="figures", text="figure_text"),
+        "every value is finite": "select count(*) from figures where not isfinite(value)",
     },
     "entities": {
         "mention counts add up": """select abs((select coalesce(sum(mention_count), 0) from entities)

@@ -15,10 +15,12 @@ from assets.resources import ArticlesFolder, NlpModel, Warehouse
 from wiredesk.commodities import COMMODITY_MENTION_SCHEMA, default_matcher
 from wiredesk.entities import ENTITY_MENTION_SCHEMA
 from wiredesk.extraction import ExtractionFailure, extract_articles
+from wiredesk.figures import FIGURE_SCHEMA
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.ingest import REJECTED_SCHEMA, read_articles_folder
 from wiredesk.nlp import SENTENCE_SCHEMA, processes_for
 from wiredesk.normalise import normalise_articles, split_duplicates
+from wiredesk.quotations import QUOTATION_SCHEMA
 from wiredesk.report import markdown_table
 from wiredesk.topics import load_model as load_topic_model
 from wiredesk.validation import start_warm_up
@@ -35,6 +37,16 @@ STAGED_ARTICLES = dg.AssetKey([STAGING, "articles"])
 STAGED_SENTENCES = dg.AssetKey([STAGING, "sentences"])
 STAGED_ENTITY_MENTIONS = dg.AssetKey([STAGING, "entity_mentions"])
 STAGED_COMMODITY_MENTIONS = dg.AssetKey([STAGING, "commodity_mentions"])
+STAGED_QUOTATIONS = dg.AssetKey([STAGING, "quotations"])
+STAGED_FIGURES = dg.AssetKey([STAGING, "figures"])
+# What the extraction step stages, in the order of its outputs.
+EXTRACTED_KEYS = (
+    STAGED_SENTENCES,
+    STAGED_ENTITY_MENTIONS,
+    STAGED_COMMODITY_MENTIONS,
+    STAGED_QUOTATIONS,
+    STAGED_FIGURES,
+)
 
 ARTICLE_COLUMNS = [
     "article_id",
@@ -138,14 +150,15 @@ def _staged_rows(con, batch_rows: int) -> Iterator[tuple[str, str, str]]:
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(key, deps=[STAGED_ARTICLES], group_name="staging", kinds={"spacy", "duckdb"})
-        for key in (STAGED_SENTENCES, STAGED_ENTITY_MENTIONS, STAGED_COMMODITY_MENTIONS)
+        for key in EXTRACTED_KEYS
     ],
 )
 def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse: Warehouse):
     """Run NER and commodity matching over the staged (new) articles, in chunks streamed into staging.
 
     Sentences and entity mentions come from spaCy; entity mentions are resolved to canonical entities and
-    linked to countries; commodity mentions come from the catalogue and carry their sentence.
+    linked to countries; commodity mentions come from the catalogue and carry their sentence; quotations carry
+    their speaker, figures their value, unit and commodity.
     """
     outputs = {
         "sentences": SENTENCE_SCHEMA,
@@ -161,6 +174,8 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
             "countries": pl.List(pl.String),
             "topic_score": pl.Float64,
         },
+        "quotations": QUOTATION_SCHEMA,
+        "figures": FIGURE_SCHEMA,
     }
     counts = dict.fromkeys(outputs, 0)
     failures: list[ExtractionFailure] = []
@@ -199,7 +214,7 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
             reject_failed_extractions(con, failures)
             for failure in failures:
                 context.log.warning(f"extraction failed for article {failure.article_id}: {failure.error}")
-    for table, key in zip(outputs, (STAGED_SENTENCES, STAGED_ENTITY_MENTIONS, STAGED_COMMODITY_MENTIONS), strict=True):
+    for table, key in zip(outputs, EXTRACTED_KEYS, strict=True):
         yield dg.MaterializeResult(
             asset_key=key,
             metadata={

@@ -5,12 +5,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.resources import Warehouse
-from assets.staging import (
-    STAGED_ARTICLES,
-    STAGED_COMMODITY_MENTIONS,
-    STAGED_ENTITY_MENTIONS,
-    STAGED_SENTENCES,
-)
+from assets.staging import EXTRACTED_KEYS, STAGED_ARTICLES
 from wiredesk.commodities import load_catalogue
 from wiredesk.publish import publish
 from wiredesk.report import bar_chart_markdown, markdown_table
@@ -26,6 +21,8 @@ TABLE_DESCRIPTIONS = {
     "commodity_mentions": "Each commodity mention: commodity, group, offsets, sentence index and text.",
     "article_entities": "Each entity an article names, with its relevance (title, lead, frequency, position).",
     "article_commodities": "Each commodity an article names, its relevance, and whether the article is about it.",
+    "quotations": "Each quotation in a body: the quoted words, partial or not, the cue, and the speaker's entity.",
+    "figures": "Each number that measures something: value with its scale, unit, currency, kind, commodity.",
     "rejected_articles": "Every file or JSONL line in the folder that could not be loaded, with the reason.",
 }
 WAREHOUSE_KEYS = {table: dg.AssetKey(table) for table in ANALYST_TABLES}
@@ -52,7 +49,7 @@ CHARTS = {
         dg.AssetSpec(
             key,
             description=TABLE_DESCRIPTIONS[table],
-            deps=[STAGED_ARTICLES, STAGED_SENTENCES, STAGED_ENTITY_MENTIONS, STAGED_COMMODITY_MENTIONS],
+            deps=[STAGED_ARTICLES, *EXTRACTED_KEYS],
             group_name="warehouse",
             kinds={"duckdb"},
         )

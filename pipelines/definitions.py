@@ -8,6 +8,8 @@ from assets.checks import (
     staged_articles_expectations,
     staged_commodity_mentions_expectations,
     staged_entity_mentions_expectations,
+    staged_figures_expectations,
+    staged_quotations_expectations,
     warehouse_invariants,
 )
 from assets.resources import ArticlesFolder, NlpModel, Warehouse
@@ -64,6 +66,8 @@ ALL_CHECKS = [
     staged_articles_expectations,
     staged_entity_mentions_expectations,
     staged_commodity_mentions_expectations,
+    staged_quotations_expectations,
+    staged_figures_expectations,
     warehouse_invariants,
 ]
 

@@ -94,6 +94,37 @@ create table if not exists commodity_mentions (
                                         -- its mentions (>= 0.5: the article is about it); null where untrained
 );
 
+create table if not exists quotations (
+    article_id varchar not null,
+    field varchar not null,             -- body
+    start_char integer not null,        -- the quoted words, without the quote marks: quote_text is the slice
+    end_char integer not null,
+    quote_text varchar not null,
+    sentence_index integer not null,    -- the sentence the quotation starts in
+    is_partial boolean not null,        -- a fragment inside the reporter's sentence ("effectively off the table")
+    cue varchar,                        -- said, told, confirmed, according to, describing as, ...
+    speaker_text varchar,               -- who the text says spoke: a name, "he", "the ministry"
+    speaker_start_char integer,         -- offsets of speaker_text in the body
+    speaker_end_char integer,
+    speaker_entity_id varchar           -- the article's entity the speaker is; null when no one can be named
+);
+
+create table if not exists figures (
+    article_id varchar not null,
+    field varchar not null,
+    start_char integer not null,        -- figure_text is the slice: "$9,800 a tonne", "5.93 mln dlrs", "two percent"
+    end_char integer not null,
+    figure_text varchar not null,
+    sentence_index integer not null,
+    value double not null,              -- with its scale applied: "1.5 billion" is 1500000000, "28-3/4 cts" 0.2875
+    unit varchar,                       -- percent, percentage points, tonnes, barrels, barrels per day, bushels,
+                                        -- bags, ounces, lb, ...; for a price, the unit it is quoted per
+    currency varchar,                   -- ISO 4217 code of money and prices
+    kind varchar not null,              -- price, money, volume, change (a percentage that moved), rate
+    measure varchar,                    -- the noun it qualifies when one follows: tariff, stake, dividend, ...
+    commodity varchar                   -- the commodity named last before it in its sentence (else first after)
+);
+
 create table if not exists rejected_articles (
     source_path varchar not null,
     reason varchar not null,            -- a stable code: empty, binary, too_large, malformed_json, duplicate...

@@ -12,6 +12,8 @@ from assets.checks import (
     staged_articles_expectations,
     staged_commodity_mentions_expectations,
     staged_entity_mentions_expectations,
+    staged_figures_expectations,
+    staged_quotations_expectations,
     warehouse_invariants,
 )
 from assets.resources import ArticlesFolder, NlpModel, Warehouse
@@ -69,6 +71,22 @@ STAGED_CHECKS = [
         "update staging.commodity_mentions set article_id = 'missing' where commodity = 'soybeans'",
         "has_article",
     ),
+    (
+        staged_quotations_expectations,
+        "update staging.quotations set speaker_start_char = speaker_start_char + 1 where speaker_text = 'Bessent'",
+        "speaker_slice_matches",
+    ),
+    (
+        staged_quotations_expectations,
+        "update staging.quotations set end_char = end_char + 1 where cue = 'told'",
+        "slice_matches",
+    ),
+    (staged_figures_expectations, "update staging.figures set unit = 'furlongs' where kind = 'rate'", "unit"),
+    (
+        staged_figures_expectations,
+        "update staging.figures set value = 'infinity'::double where kind = 'change'",
+        "value_is_finite",
+    ),
 ]
 
 
@@ -96,6 +114,8 @@ def test_staged_checks_pass_on_good_rows_and_fail_on_bad(staged, check, corrupti
         ("entity_mentions", "update entity_mentions set end_char = end_char + 2"),
         ("commodity_mentions", "update commodity_mentions set commodity = 'unobtainium'"),
         ("entities", "update entities set mention_count = mention_count + 1"),
+        ("quotations", "update quotations set speaker_end_char = speaker_end_char - 1 where cue = 'told'"),
+        ("figures", "update figures set start_char = start_char + 1 where kind = 'rate'"),
     ],
 )
 def test_warehouse_invariants_pass_then_fail(tmp_path, table, corruption):
@@ -184,4 +204,10 @@ def test_validation_reports_go_to_the_reports_folder_not_beside_the_warehouse(
     assert result.success
     assert not (tmp_path / "reports").exists()
     written = sorted(p.name for p in (reports_in_a_temporary_folder / result.run_id).glob("*.html"))
-    assert written == ["articles.html", "commodity_mentions.html", "entity_mentions.html"]
+    assert written == [
+        "articles.html",
+        "commodity_mentions.html",
+        "entity_mentions.html",
+        "figures.html",
+        "quotations.html",
+    ]

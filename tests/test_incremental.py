@@ -44,15 +44,22 @@ def test_a_rerun_with_no_change_changes_nothing(tmp_path, seeds_copy):
 
 def test_edit_replaces_and_delete_removes_an_article_with_its_mentions(tmp_path, seeds_copy):
     db = tmp_path / "w.duckdb"
-    write(seeds_copy, "gold.txt", "Gold rallies\nGold rose in London as Barclays bought bullion.\n")
+    write(
+        seeds_copy,
+        "gold.txt",
+        "Gold rallies\nGold rose to $2,400 an ounce in London as Barclays bought bullion. "
+        "\u201cDemand is strong,\u201d the bank said.\n",
+    )
     assert materialize_warehouse(seeds_copy, db).success
     [(old_id,)] = query(db, "select article_id from articles where source_path = 'gold.txt'")
+    assert query(db, "select count(*) from figures where article_id = ?", [old_id]) == [(1,)]
+    assert query(db, "select count(*) from quotations where article_id = ?", [old_id]) == [(1,)]
 
     write(seeds_copy, "gold.txt", "Silver rallies\nSilver futures rose in Chicago as JPMorgan bought.\n")
     assert materialize_warehouse(seeds_copy, db).success
     rows = query(db, "select article_id, title from articles where source_path = 'gold.txt'")
     assert len(rows) == 1 and rows[0][0] != old_id and rows[0][1] == "Silver rallies"
-    for table in ("entity_mentions", "commodity_mentions", "sentences"):
+    for table in ("entity_mentions", "commodity_mentions", "sentences", "quotations", "figures"):
         assert query(db, f"select count(*) from {table} where article_id = ?", [old_id]) == [(0,)]
     assert query(db, "select count(*) from commodity_mentions where commodity = 'gold'") == [(0,)]
     assert query(db, "select count(*) from commodity_mentions where commodity = 'silver'") == [(1,)]
@@ -60,7 +67,7 @@ def test_edit_replaces_and_delete_removes_an_article_with_its_mentions(tmp_path,
     (seeds_copy / "gold.txt").unlink()
     assert materialize_warehouse(seeds_copy, db).success
     assert query(db, "select count(*) from articles") == [(1,)]
-    for table in ("entity_mentions", "commodity_mentions", "sentences"):
+    for table in ("entity_mentions", "commodity_mentions", "sentences", "quotations", "figures"):
         orphans = query(db, f"select count(*) from {table} where article_id not in (select article_id from articles)")
         assert orphans == [(0,)], table
     assert query(db, "select count(*) from entities where canonical_name = 'JPMorgan'") == [(0,)]
@@ -177,6 +184,8 @@ ANALYST_TABLES_WITHOUT_CLOCKS = {
     "commodity_mentions": "select * from commodity_mentions",
     "article_commodities": "select * from article_commodities",
     "commodities": "select * from commodities",
+    "quotations": "select * from quotations",
+    "figures": "select * from figures",
 }
 
 

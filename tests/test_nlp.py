@@ -49,6 +49,19 @@ def test_sentence_zero_is_the_title_and_paragraphs_break_sentences(nlp):
         assert body[row["start_char"] : row["end_char"]] == row["sentence_text"]
 
 
+def test_an_opening_quote_mark_starts_the_next_sentence(nlp):
+    body = 'Talks ended. “The tariffs will go,” he said. Prices fell. "They will close it." He said "no." Then.'
+    out = annotate_articles(articles(("a", "Talks", body)), nlp, n_process=1)
+    assert out.sentences.filter(pl.col("field") == "body").sort("sentence_index")["sentence_text"].to_list() == [
+        "Talks ended.",
+        "“The tariffs will go,” he said.",
+        "Prices fell.",
+        '"They will close it."',
+        'He said "no."',  # a closing straight mark stays with its sentence
+        "Then.",
+    ]
+
+
 def test_a_leading_the_is_not_part_of_a_name(nlp):
     body = "The United States and the Soviet Union met. The World Bank and the Federal Reserve said nothing."
     out = annotate_articles(articles(("a", "Talks", body)), nlp, n_process=1)

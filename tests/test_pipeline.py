@@ -166,11 +166,15 @@ def test_the_asset_graph_is_stable():
         "entities",
         "entity_aliases",
         "entity_mentions",
+        "figures",
+        "quotations",
         "rejected_articles",
         "sentences",
         "staging/articles",
         "staging/commodity_mentions",
         "staging/entity_mentions",
+        "staging/figures",
+        "staging/quotations",
         "staging/sentences",
     ]
     assert isinstance(defs, dg.Definitions)

@@ -12,8 +12,10 @@ from spacy.language import Language
 from wiredesk.commodities import CommodityMatcher, find_commodity_mentions
 from wiredesk.company_names import flag_inside_names
 from wiredesk.entities import resolve_entity_mentions
+from wiredesk.figures import figures
 from wiredesk.gazetteer import Gazetteer
 from wiredesk.nlp import Annotations, iter_annotations
+from wiredesk.quotations import quotations
 from wiredesk.sentence_facts import add_context
 from wiredesk.spans import (
     drop_ordinary_words,
@@ -31,6 +33,8 @@ class Extracted:
     sentences: pl.DataFrame
     entity_mentions: pl.DataFrame
     commodity_mentions: pl.DataFrame
+    quotations: pl.DataFrame
+    figures: pl.DataFrame
 
 
 def attach_sentences(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
@@ -77,6 +81,8 @@ def extract(
         sentences=annotations.sentences,
         entity_mentions=entity_mentions,
         commodity_mentions=add_context(commodity_mentions, annotations.sentences, entity_mentions),
+        quotations=quotations(annotations.articles, annotations.sentences, entity_mentions),
+        figures=figures(annotations.articles, annotations.sentences, commodity_mentions),
     )
 
 

@@ -76,8 +76,16 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     for token in doc[1:]:
         if "\n" in doc[token.i - 1].whitespace_ or doc[token.i - 1].is_space or since_start >= MAX_SENTENCE_TOKENS:
             token.is_sent_start = True
+        # An opening quote mark begins the sentence that follows it, not the one before: 'Malaysia. “The ...',
+        # 'Brothers. "They ...' (a straight mark opens when it is written against the word after it)
+        elif token.is_sent_start and token.i >= 2 and _opens_quote(doc[token.i - 1]):
+            doc[token.i - 1].is_sent_start, token.is_sent_start = True, False
         since_start = 1 if token.is_sent_start else since_start + 1
     return doc
+
+
+def _opens_quote(token) -> bool:
+    return token.text == "“" or (token.text == '"' and not token.whitespace_ and bool(token.nbor(-1).whitespace_))
 
 
 def prepare_doc(nlp: Language, text: str) -> Doc:

@@ -17,7 +17,9 @@ from functools import lru_cache
 
 import polars as pl
 
+from wiredesk.figures import KINDS, UNITS
 from wiredesk.nlp import ENTITY_LABELS
+from wiredesk.quotations import QUOTE_CUES
 
 FIELDS = ["title", "body"]
 FAILING_SAMPLE_SIZE = 5
@@ -155,6 +157,20 @@ def _suite(name: str):
             *offsets(),
             all_true("in_catalogue"),
             not_null("sentence_text"),
+        ],
+        "quotations": lambda: [
+            *offsets(),
+            in_set("field", ["body"]),
+            all_true("speaker_slice_matches"),
+            in_set("cue", QUOTE_CUES),
+            gxe.ExpectColumnValueLengthsToEqual(column="speaker_entity_id", value=16),
+        ],
+        "figures": lambda: [
+            *offsets(),
+            all_true("value_is_finite"),
+            in_set("unit", sorted(UNITS)),
+            in_set("kind", KINDS),
+            gxe.ExpectColumnValuesToMatchRegex(column="currency", regex=r"^[A-Z]{3}$"),
         ],
     }
     return suites[name]()

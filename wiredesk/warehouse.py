@@ -31,6 +31,8 @@ STAGING_TABLES = (
     "sentences",
     "entity_mentions",
     "commodity_mentions",
+    "quotations",
+    "figures",
 )
 ANALYST_TABLES = (
     "articles",
@@ -42,6 +44,8 @@ ANALYST_TABLES = (
     "commodities",
     "commodity_mentions",
     "article_commodities",
+    "quotations",
+    "figures",
     "rejected_articles",
 )
 
@@ -166,7 +170,7 @@ def reject_failed_extractions(con: duckdb.DuckDBPyConnection, failures) -> None:
             select a.source_path, 'extraction_failed' as reason, f.detail, a.size_bytes, now() as detected_at
             from {STAGING}.articles as a join wiredesk_failures as f using (article_id)"""
         )
-        for table in ("sentences", "entity_mentions", "commodity_mentions", "articles"):
+        for table in ("sentences", "entity_mentions", "commodity_mentions", "quotations", "figures", "articles"):
             con.execute(f"delete from {STAGING}.{table} where article_id in (select article_id from wiredesk_failures)")
     finally:
         con.unregister("wiredesk_failures")
@@ -180,18 +184,21 @@ def read_staged(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     return con.sql(f"select * from {STAGING}.{table}").pl()
 
 
-def read_staged_mentions_checked(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
-    """Staged mentions with `has_article` and `slice_matches` computed by DuckDB: each mention's article is
-    staged and its offsets slice back to its text. Done in SQL so the article texts are never copied onto
-    every mention row (at 20,000 articles that copy alone was most of a run's memory)."""
+def read_staged_mentions_checked(
+    con: duckdb.DuckDBPyConnection, table: str, text_column: str = "mention_text"
+) -> pl.DataFrame:
+    """Staged mentions (or quotations, figures: any rows with offsets and their text in `text_column`) with
+    `has_article` and `slice_matches` computed by DuckDB: each row's article is staged and its offsets slice
+    back to its text. Done in SQL so the article texts are never copied onto every row (at 20,000 articles
+    that copy alone was most of a run's memory)."""
     return con.sql(
         f"""
         select
-            m.* exclude (mention_text),
+            m.* exclude ({text_column}),
             a.article_id is not null as has_article,
             coalesce(
                 substring(field_text(m.field, a.title, a.body),
-                          m.start_char + 1, m.end_char - m.start_char) = m.mention_text,
+                          m.start_char + 1, m.end_char - m.start_char) = m.{text_column},
                 false
             ) as slice_matches
         from {STAGING}.{table} as m

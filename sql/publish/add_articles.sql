@@ -1,4 +1,4 @@
--- The batch's new articles, with their sentence count, sentences and mentions.
+-- The batch's new articles, with their sentence count, sentences, mentions, quotations and figures.
 insert into articles by name
 select a.*, s.sentence_count
 from staging.articles as a
@@ -14,3 +14,9 @@ select * from staging.entity_mentions where article_id in (select article_id fro
 
 insert into commodity_mentions by name
 select * from staging.commodity_mentions where article_id in (select article_id from staging.articles);
+
+insert into quotations by name
+select * from staging.quotations where article_id in (select article_id from staging.articles);
+
+insert into figures by name
+select * from staging.figures where article_id in (select article_id from staging.articles);

@@ -7,5 +7,7 @@ select article_id from staging.articles;
 
 delete from entity_mentions where article_id in (select article_id from leaving_articles);
 delete from commodity_mentions where article_id in (select article_id from leaving_articles);
+delete from quotations where article_id in (select article_id from leaving_articles);
+delete from figures where article_id in (select article_id from leaving_articles);
 delete from sentences where article_id in (select article_id from leaving_articles);
 delete from articles where article_id in (select article_id from leaving_articles);

@@ -1,0 +1,141 @@
+"""Quotations with their speakers: on the seed article (the figures the issue asks for), and on hand-written
+sentences for each way a wire story reports speech."""
+
+import polars as pl
+import pytest
+
+from tests.conftest import query
+from wiredesk.nlp import RAW_ENTITY_MENTION_SCHEMA
+from wiredesk.quotations import find_quotes, quotations
+
+
+def test_the_seed_articles_quotations_and_their_speakers(seed_warehouse):
+    rows = query(
+        seed_warehouse,
+        """select q.quote_text, e.canonical_name, q.is_partial, q.cue
+        from quotations q left join entities e on e.entity_id = q.speaker_entity_id""",
+    )
+    said = {quote.rstrip(",.").strip(): (speaker, partial, cue) for quote, speaker, partial, cue in rows}
+    assert said["The tariffs will be averted"] == ("Scott Bessent", False, "told")
+    assert said["for a year while they reexamine it"][0] == "Scott Bessent"
+    assert said["They want to make a deal and we want to make a deal"] == ("Donald Trump", False, "said")
+    assert said["candid, in-depth and constructive"][:2] == ("He Lifeng", True)
+    assert said["effectively off the table"] == ("Scott Bessent", True, "said")
+    assert "substantial" not in said  # one word in quotes is the reporter's emphasis
+
+
+def test_quotations_slice_back_to_the_body(seed_warehouse):
+    broken = query(
+        seed_warehouse,
+        """select count(*) from quotations q join articles a using (article_id)
+        where substring(a.body, q.start_char + 1, q.end_char - q.start_char) <> q.quote_text
+           or substring(a.body, q.speaker_start_char + 1, q.speaker_end_char - q.speaker_start_char)
+              <> q.speaker_text""",
+    )
+    assert broken == [(0,)]
+    assert query(seed_warehouse, "select count(*) from quotations where quote_text like '%”%'") == [(0,)]
+
+
+def speakers(body: str, names: list[tuple[str, str, str]]) -> dict[str, tuple[str | None, str | None]]:
+    """quotations() over one article; `names` are (text, type, entity id) found in the body by search."""
+    mentions = []
+    for text, entity_type, entity_id in names:
+        start = body.index(text)
+        mentions.append(
+            {
+                "article_id": "a",
+                "entity_id": entity_id,
+                "mention_text": text,
+                "entity_type": entity_type,
+                "field": "body",
+                "start_char": start,
+                "end_char": start + len(text),
+            }
+        )
+    sentences = pl.DataFrame(
+        {"article_id": ["a"], "field": ["body"], "sentence_index": [1], "start_char": [0], "end_char": [len(body)]}
+    )
+    frame = quotations(
+        pl.DataFrame({"article_id": ["a"], "title": ["T"], "body": [body]}),
+        sentences,
+        pl.DataFrame(mentions, schema={**RAW_ENTITY_MENTION_SCHEMA, "entity_id": pl.String, "entity_type": pl.String}),
+    )
+    return {row["quote_text"]: (row["speaker_text"], row["speaker_entity_id"]) for row in frame.iter_rows(named=True)}
+
+
+@pytest.mark.parametrize(
+    ("body", "names", "quote", "expected"),
+    [
+        (
+            '"Prices will fall," said Ana Silva.',
+            [("Ana Silva", "PERSON", "p1")],
+            "Prices will fall,",
+            ("Ana Silva", "p1"),
+        ),
+        (
+            "Ana Silva said: “Prices will fall.”",
+            [("Ana Silva", "PERSON", "p1")],
+            "Prices will fall.",
+            ("Ana Silva", "p1"),
+        ),
+        (
+            "Output will rise, according to Codelco, by “at least five percent”.",
+            [("Codelco", "ORG", "o1")],
+            "at least five percent",
+            ("Codelco", "o1"),
+        ),
+        (
+            "The Agriculture Ministry cut its forecast. “The crop is smaller,” the ministry said.",
+            [("Agriculture Ministry", "ORG", "o2")],
+            "The crop is smaller,",
+            ("the ministry", "o2"),
+        ),
+        (
+            "Ana Silva spoke in Lima. “We will not cut output,” she said.",
+            [("Ana Silva", "PERSON", "p1"), ("Lima", "GPE", "g1")],
+            "We will not cut output,",
+            ("she", "p1"),
+        ),
+        ("“We will not sell,” they said.", [], "We will not sell,", (None, None)),  # no one can be named
+        (
+            '"Rates will hold," said PaineWebber Group analyst Jack Grubman.',
+            [("PaineWebber Group", "ORG", "o3"), ("Jack Grubman", "PERSON", "p2")],
+            "Rates will hold,",
+            ("Jack Grubman", "p2"),
+        ),
+        (
+            'Ana Silva said rates would hold. "It was close," said a director at one bank. "We will wait," he added.',
+            [("Ana Silva", "PERSON", "p1")],
+            "We will wait,",
+            (None, None),  # "he" is the unnamed director, not the last person named
+        ),
+        (
+            'The spokesman, speaking from Bonn, said, "We have good reason to think so."',
+            [("Bonn", "GPE", "g2")],
+            "We have good reason to think so.",
+            (None, None),
+        ),
+        (
+            "Growers met in Lima. “The frost hit the trees,” a grower said.",
+            [("Lima", "GPE", "g1")],
+            "The frost hit the trees,",
+            (None, None),
+        ),
+    ],
+)
+def test_speakers_before_after_pronouns_and_bodies(body, names, quote, expected):
+    assert speakers(body, names)[quote] == expected
+
+
+def test_a_quotation_right_after_another_with_no_cue_is_the_same_speakers():
+    body = '"Rates will hold," said Darwin Beck of First Boston. "I expect more of the same." Prices fell.'
+    found = speakers(body, [("Darwin Beck", "PERSON", "p3"), ("First Boston", "ORG", "o4")])
+    assert found["I expect more of the same."] == ("Darwin Beck", "p3")
+
+
+def test_a_wire_quote_runs_over_paragraphs_and_straight_quotes_pair():
+    body = '“The first part of it,\n“and the second part,” he said.\nShe said "one two" and "three four".'
+    found = [body[start:end] for start, end in find_quotes(body)]
+    assert found == ["The first part of it,\n“and the second part,", "one two", "three four"]
+    # an opening mark never closed nor continued is no quotation
+    assert find_quotes("“Never closed here\nA new paragraph.") == []

@@ -1,0 +1,401 @@
+"""Who said what: quotations in article bodies, with the cue that reports them and the speaker.
+
+A quotation is the text between quote marks: curly or straight; in wire style a paragraph that opens a quote
+and does not close it continues into the next paragraph when that one opens with a mark again. A quotation of
+one word ("substantial") is the reporter's emphasis, not a quotation. It is *partial* when it is a fragment
+inside the reporter's sentence ("was now “effectively off the table” after ..."): it starts in lower case, or
+mid-sentence with no colon or comma before it.
+
+The speaker is read from the quotation's sentence, outside the quoted words, around the reporting cue nearest
+the quotation (`said`, `told`, `confirmed`, `according to`, `describing ... as`, ...):
+- a name right before or after the cue ("Bessent told", "said Bessent"), or after "according to";
+- "X, who said ...": X;
+- a pronoun ("he said"): the person the article named last before the quotation; "they", "we": no one;
+- a title or a body ("the minister said", "the ministry said"): the last person named with that title, or the
+  last organisation whose name holds that word, in the same article; else no one;
+- else, when the cue comes before the quotation, the first person or organisation of the sentence.
+A speaker is never looked for in another article. Offsets are into the body; `quote_text` and `speaker_text`
+are the body's own characters at them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+import polars as pl
+
+QUOTATION_SCHEMA = {
+    "article_id": pl.String,
+    "field": pl.String,
+    "start_char": pl.Int32,
+    "end_char": pl.Int32,
+    "quote_text": pl.String,
+    "sentence_index": pl.Int32,
+    "is_partial": pl.Boolean,
+    "cue": pl.String,
+    "speaker_text": pl.String,
+    "speaker_start_char": pl.Int32,
+    "speaker_end_char": pl.Int32,
+    "speaker_entity_id": pl.String,
+}
+
+_OPENING = '“"'
+_CLOSING = {"“": "”", '"': '"'}
+_CUES = (
+    r"said|says|say|told|tells|added|adds|confirmed|confirms|stated|states|noted|notes|warned|warns|explained|"
+    r"insisted|argued|declared|announced|wrote|writes|tweeted|posted|asked|replied|predicted|stressed|"
+    r"acknowledged|admitted|claimed|cautioned|remarked|observed|commented|according to|describing|described"
+)
+_CUE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
+# The cues as `quotations.cue` writes them.
+QUOTE_CUES = sorted({"describing as" if c.startswith("describ") else c for c in _CUES.split("|")})
+_PRONOUN_BEFORE = re.compile(r"\b(he|she|they|we|i)\s*(?:also\s+|later\s+|then\s+)?$", re.IGNORECASE)
+_PRONOUN_AFTER = re.compile(r"^\s*(he|she|they|we|i)\b", re.IGNORECASE)
+_WHO_BEFORE = re.compile(r",\s*who\s+(?:also\s+)?$")
+_ROLE_BEFORE = re.compile(r"\bthe\s+([a-z]+(?:\s+[a-z]+)?)\s*$", re.IGNORECASE)
+_ROLE_AFTER = re.compile(r"^\s*the\s+([a-z]+(?:\s+[a-z]+)?)\b", re.IGNORECASE)
+# Titles that stand for a person the article names with them ("the minister said").
+_PERSON_ROLES = frozenset({
+    "minister", "secretary", "president", "premier", "chairman", "chairwoman", "chair", "spokesman",
+    "spokeswoman", "spokesperson", "governor", "ambassador", "envoy", "senator", "official", "executive", "ceo",
+    "director", "chancellor", "commissioner", "mayor", "king", "prince", "leader", "analyst", "economist",
+    "trader", "negotiator",
+})  # fmt: skip
+# Words that stand for an organisation the article names ("the ministry said", "the company said").
+_BODY_ROLES = frozenset({
+    "ministry", "department", "government", "company", "firm", "bank", "agency", "exchange", "group",
+    "committee", "commission", "council", "organisation", "organization", "association", "union", "cartel",
+    "board", "office", "administration", "embassy", "court",
+})  # fmt: skip
+_SPEAKER_TYPES = ("PERSON", "ORG", "GPE", "NORP")
+# "General Partners officials said": the organisation speaks through them.
+_SPOKESPEOPLE_BEFORE = re.compile(
+    r"\s(?:officials?|spokes(?:man|woman|person)|executives?|sources?|representatives?)\s*$", re.IGNORECASE
+)
+# A person reporting: "Simon said", "Stanley Fishman, analyst at Fahnestock and Co, said", "Fishman, who has
+# heard the rumor, said".
+_REPORTS_AFTER = re.compile(rf"^(?:,[^,.;\n]{{1,80}},)?\s*(?:also\s+)?(?:{_CUES})\b", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:on|of|at|in|for|with|from|to|by|near)\s+$", re.IGNORECASE)
+# Cues whose object is who heard it ("told Reuters"), not who spoke.
+_ADDRESSEE_CUES = frozenset({"told", "tells", "asked"})
+# Between a cue and the name after it only a title may stand: "said Belgian Finance Minister Mark Eyskens".
+_ROLE_GAP = re.compile(r"^(?:'s\s+|\s+(?:[A-Za-z.-]+\s+){1,3})$")  # "PaineWebber Group analyst ", "First Chicago's "
+_TITLE_WORDS = re.compile(r"^\s*(?:(?:the|[A-Z][\w.'-]*)\s+)*$")
+# "Robert Murphy, account executive at E.F. Hutton, said": the person, not the employer.
+_EMPLOYER_BEFORE = re.compile(
+    r"(?P<apposition>,[^,]{1,60})?(?P<preposition>\s(?:at|of|with|for|from))(?:\s+the)?\s+$", re.IGNORECASE
+)
+_ATTRIBUTION_REACH = 80  # characters between a closing mark and its attribution ("..., Bessent told ABC")
+_FOLLOW_ON_REACH = 120  # a quotation this close after another, with no cue of its own, is the same speaker's
+_PRONOUN_REACH = 1500  # how far back a pronoun's report is looked for
+_MIN_WORDS = 2
+
+
+def find_quotes(body: str) -> list[tuple[int, int]]:
+    """(start, end) of the quoted words of `body`, marks left out; a quote may run over paragraphs."""
+    quotes: list[tuple[int, int]] = []
+    open_at: int | None = None  # just after the opening mark of the quote being read
+    mark = "“"
+    for paragraph in re.finditer(r"[^\n]+", body):
+        position, end = paragraph.span()
+        if open_at is not None:
+            if body[position] in _OPENING:
+                position += 1  # wire style: the quote goes on in this paragraph
+            else:
+                open_at = None  # never closed, never continued: not a quotation
+        while True:
+            if open_at is None:
+                opening = _next_opening(body, position, end)
+                if opening == -1:
+                    break
+                open_at, mark, position = opening + 1, body[opening], opening + 1
+            closing = body.find(_CLOSING[mark], position, end)
+            if closing == -1:
+                break  # open at the paragraph's end: it may go on in the next one
+            if closing > open_at:
+                quotes.append((open_at, closing))
+            open_at, position = None, closing + 1
+    return [(start, end) for start, end in quotes if _words(body[start:end]) >= _MIN_WORDS]
+
+
+def _next_opening(body: str, start: int, end: int) -> int:
+    found = [i for i in (body.find("“", start, end), body.find('"', start, end)) if i != -1]
+    return min(found) if found else -1
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _is_partial(body: str, start: int, sentence_start: int) -> bool:
+    first = next((c for c in body[start : start + 5] if c.isalpha()), "")
+    if not first.isupper():
+        return True
+    before = body[sentence_start : start - 1].rstrip()
+    return bool(before) and not before.endswith((":", ",", "“", '"'))
+
+
+def _nearest_cue(text: str, quote_start: int, quote_end: int, sentence: tuple[int, int]) -> re.Match | None:
+    """The cue after the quotation within reach (the usual attribution), else the nearest one before it."""
+    s_start, s_end = sentence
+    after = [m for m in _CUE.finditer(text, quote_end, min(s_end, quote_end + _ATTRIBUTION_REACH))]
+    if after:
+        return after[0]
+    before = [m for m in _CUE.finditer(text, s_start, quote_start) if not _inside_quote(text, m.start(), s_start)]
+    return before[-1] if before else None
+
+
+def _inside_quote(text: str, position: int, sentence_start: int) -> bool:
+    segment = text[sentence_start:position]
+    return segment.count("“") > segment.count("”") or segment.count('"') % 2 == 1
+
+
+def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions: pl.DataFrame) -> pl.DataFrame:
+    """Quotations in the bodies of `articles` (QUOTATION_SCHEMA)."""
+    body_sentences = (
+        sentences.filter(pl.col("field") == "body")
+        .sort("article_id", "start_char")
+        .group_by("article_id", maintain_order=True)
+        .agg("sentence_index", "start_char", "end_char")
+        .rows_by_key("article_id", unique=True)
+    )
+    names = (
+        entity_mentions.filter((pl.col("field") == "body") & pl.col("entity_type").is_in(_SPEAKER_TYPES))
+        .sort("article_id", "start_char")
+        .group_by("article_id", maintain_order=True)
+        .agg("start_char", "end_char", "entity_id", "entity_type", "mention_text")
+        .rows_by_key("article_id", unique=True)
+    )
+    rows = []
+    for article_id, body in articles.select("article_id", "body").iter_rows():
+        spans = find_quotes(body)
+        if not spans:
+            continue
+        indexes, starts, ends = body_sentences.get(article_id, ([0], [0], [len(body)]))
+        article_names = _Names(*names.get(article_id, ([], [], [], [], [])))
+        previous = None  # (end, cue, speaker) of the last quotation, when it has a speaker
+        last_cue_start = -1
+        for start, end in spans:
+            position = max(bisect_right(starts, start - 1) - 1, 0)
+            last = max(bisect_right(starts, end) - 1, position)
+            sentence = (starts[position], ends[last])
+            cue = _nearest_cue(body, start - 1, end + 1, sentence)
+            if cue is not None and cue.start() == last_cue_start:
+                cue = None  # '"...," said Beck. "I expect more."': that cue reports the quotation before
+
+            speaker = _speaker(body, cue, start - 1, end + 1, sentence, article_names) if cue else None
+            if (
+                cue is None
+                and previous
+                and start - previous[0] < _FOLLOW_ON_REACH
+                and "\n" not in body[previous[0] : start]
+            ):
+                cue_name, speaker = previous[1], previous[2]  # '"...," said Beck. "I expect more."': Beck again
+            elif cue is None and _words(body[start:end]) < 4:
+                continue  # a phrase in quotes with no one reporting it: a title or a coinage, not a quotation
+            else:
+                cue_name = _cue_name(cue)
+            previous = (end, cue_name, speaker) if speaker else None
+            last_cue_start = cue.start() if cue is not None else -1
+            rows.append(
+                (
+                    article_id,
+                    "body",
+                    start,
+                    end,
+                    body[start:end],
+                    indexes[position],
+                    _is_partial(body, start, sentence[0]),
+                    cue_name,
+                    *(speaker or (None, None, None, None)),
+                )
+            )
+    return pl.DataFrame(rows, schema=QUOTATION_SCHEMA, orient="row")
+
+
+def _cue_name(cue: re.Match | None) -> str | None:
+    if cue is None:
+        return None
+    word = cue.group().lower()
+    return "describing as" if word.startswith("describ") else word
+
+
+class _Names:
+    """An article's body mentions of people and organisations, in text order."""
+
+    def __init__(self, starts, ends, entity_ids, types, texts):
+        self.starts, self.ends, self.entity_ids, self.types, self.texts = starts, ends, entity_ids, types, texts
+
+    def ending_at(self, position: int, slack: int, types=_SPEAKER_TYPES) -> int | None:
+        for i in range(bisect_right(self.starts, position) - 1, -1, -1):
+            if self.ends[i] <= position:
+                gap = position - self.ends[i]
+                return i if gap <= slack and self.types[i] in types else None
+        return None
+
+    def starting_at(self, position: int, slack: int, types=_SPEAKER_TYPES) -> int | None:
+        i = bisect_right(self.starts, position - 1)
+        if i < len(self.starts) and self.starts[i] - position <= slack and self.types[i] in types:
+            return i
+        return None
+
+    def last_before(self, position: int, accept) -> int | None:
+        for i in range(bisect_right(self.starts, position) - 1, -1, -1):
+            if self.ends[i] <= position and accept(i):
+                return i
+        return None
+
+    def first_between(self, start: int, end: int, types=("PERSON", "ORG")) -> int | None:
+        for i in range(bisect_right(self.starts, start - 1), len(self.starts)):
+            if self.starts[i] >= end:
+                return None
+            if self.types[i] in types:
+                return i
+        return None
+
+    def row(self, i: int) -> tuple:
+        return self.texts[i], self.starts[i], self.ends[i], self.entity_ids[i]
+
+
+def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentence, names: _Names):
+    """(speaker_text, start, end, entity_id) for the cue, or None."""
+    s_start, _ = sentence
+    if cue.group().lower() == "according to":
+        found = names.starting_at(cue.end(), 2)
+        return names.row(found) if found is not None else None
+    before = body[max(s_start, cue.start() - 40) : cue.start()]
+    after = body[cue.end() : cue.end() + 60]
+    # "Bessent told", "Trump said", "He Lifeng confirmed"
+    found = names.ending_at(cue.start(), 2)
+    if found is None and (spokesman := _SPOKESPEOPLE_BEFORE.search(before)):  # "General Partners officials said"
+        found = names.ending_at(cue.start() - len(before) + spokesman.start(), 1, types=("ORG", "GPE"))
+    if found is not None and names.types[found] == "GPE" and _PREPOSITION_BEFORE.search(body[: names.starts[found]]):
+        found = None  # "The spokesman, speaking from Bonn, said": a place, not the speaker
+    if found is not None and not _inside_quote(body, names.starts[found], s_start):
+        return names.row(_person_in_apposition(body, found, names))
+    # "..., said Bessent", "said Belgian Finance Minister Mark Eyskens"; not "told Reuters": that is who heard it
+    if cue.start() >= quote_end and cue.group().lower() not in _ADDRESSEE_CUES:
+        found = _titled_name_after(body, cue.end(), names)
+        if found is not None:
+            return names.row(found)
+    # "Bessent, who said ..."
+    if _WHO_BEFORE.search(before):
+        who = cue.start() - len(before) + _WHO_BEFORE.search(before).start()
+        found = names.ending_at(who, 1)
+        return names.row(found) if found is not None else None
+    # "he said", "said he"
+    pronoun = _PRONOUN_BEFORE.search(before) or (_PRONOUN_AFTER.match(after) if cue.start() >= quote_end else None)
+    if pronoun:
+        word = pronoun.group(1).lower()
+        if word not in ("he", "she"):
+            return None
+        at = (
+            (cue.start() - len(before) + pronoun.start(1))
+            if pronoun.re is _PRONOUN_BEFORE
+            else (cue.end() + pronoun.start(1))
+        )
+        person = _last_speaker(body, quote_start, names)
+        if person is None:
+            return None
+        return (body[at : at + len(word)], at, at + len(word), names.entity_ids[person])
+    # "the minister said", "the ministry said"
+    role = _ROLE_BEFORE.search(before)
+    if role is None and cue.start() >= quote_end and cue.group().lower() not in _ADDRESSEE_CUES:
+        role = _ROLE_AFTER.match(after)  # "said the ministry"; not "told the agency": the agency heard it
+    if role and role.re is _ROLE_BEFORE and _PREPOSITION_BEFORE.search(before[: role.start()]):
+        return None  # "one banker on the committee said": the committee is not who spoke
+    if role:
+        return _resolve_role(body, role, cue, before, names, quote_start)
+    # "He Lifeng confirmed that ..., describing the talks as “...”": the sentence's subject
+    if cue.end() <= quote_start:
+        found = names.first_between(s_start, cue.start())
+        if found is not None:
+            return names.row(found)
+    return None
+
+
+def _last_speaker(body: str, position: int, names: _Names) -> int | None:
+    """Who "he" or "she" before `position` is: the subject of the last report before it ("Simon said", "said
+    Simon", "Stanley Fishman, analyst at Fahnestock, said"), past reports by "he" or "she" themselves. When the
+    last report is by someone unnamed ("said a director at one bank", "the company said"), no one: the pronoun
+    is that someone. With no report before it, the last person named."""
+    cues = [m for m in _CUE.finditer(body, max(0, position - _PRONOUN_REACH), position)]
+    for cue in reversed(cues):
+        if _inside_quote(body, cue.start(), body.rfind("\n", 0, cue.start()) + 1):
+            continue
+        subject = names.ending_at(cue.start(), 2)
+        if subject is None:
+            subject = _reporter_in_apposition(body, cue, names)
+        if subject is None:
+            subject = _titled_name_after(body, cue.end(), names)
+        if subject is not None:
+            subject = _person_in_apposition(body, subject, names)
+            return subject if names.types[subject] == "PERSON" else None
+        before = body[max(0, cue.start() - 12) : cue.start()]
+        if _PRONOUN_BEFORE.search(before) or _PRONOUN_AFTER.match(body[cue.end() : cue.end() + 10]):
+            continue  # "he said" again: the same person, reported earlier
+        return None
+    return names.last_before(position, lambda i: names.types[i] == "PERSON")
+
+
+def _reporter_in_apposition(body: str, cue: re.Match, names: _Names) -> int | None:
+    """The person whose apposition ends at `cue`: "Stanley Fishman, analyst at Fahnestock and Co, said"."""
+
+    def reports(i: int) -> bool:
+        if names.types[i] != "PERSON" or cue.start() - names.ends[i] >= 100:
+            return False
+        match = _REPORTS_AFTER.match(body[names.ends[i] : cue.end()])
+        return match is not None and names.ends[i] + match.end() == cue.end()
+
+    return names.last_before(cue.start(), reports)
+
+
+def _titled_name_after(body: str, position: int, names: _Names) -> int | None:
+    """The person or organisation named right after `position`, past any title words."""
+    i = bisect_right(names.starts, position - 1)
+    while i < len(names.starts) and names.starts[i] - position <= 50:
+        if not _TITLE_WORDS.match(body[position : names.starts[i]]):
+            return None
+        employs = names.types[i] == "ORG" and i + 1 < len(names.starts) and names.types[i + 1] == "PERSON"
+        if employs and _ROLE_GAP.match(body[names.ends[i] : names.starts[i + 1]]):
+            return i + 1  # "said PaineWebber Group analyst Jack Grubman": the analyst
+        if names.types[i] in ("PERSON", "ORG"):
+            return i
+        i += 1  # a nationality or a place in the title ("Belgian Finance Minister ...")
+    return None
+
+
+def _person_in_apposition(body: str, found: int, names: _Names) -> int:
+    """For an organisation named right before the cue as someone's employer, that someone: "analyst Wilfred
+    Hahn of Bache Securities said", "Robert Murphy, account executive at E.F. Hutton, said"."""
+    offset = max(0, names.starts[found] - 80)
+    employer = _EMPLOYER_BEFORE.search(body[offset : names.starts[found]])
+    if names.types[found] == "GPE" or not employer:
+        return found
+    person = names.ending_at(offset + employer.start("preposition"), 1, types=("PERSON",))
+    if person is None and employer.group("apposition"):
+        person = names.ending_at(offset + employer.start("apposition"), 0, types=("PERSON",))
+    return person if person is not None else found
+
+
+def _resolve_role(body: str, role: re.Match, cue: re.Match, before: str, names: _Names, quote_start: int):
+    words = role.group(1).lower().split()
+    at = (cue.start() - len(before) + role.start()) if role.re is _ROLE_BEFORE else (cue.end() + role.start())
+    text = body[at : at + len(role.group(0).strip())] if role.re is _ROLE_BEFORE else role.group(0).strip()
+    start = body.find(text, at)
+    noun = words[-1]
+    if noun in _PERSON_ROLES:
+        person = names.last_before(
+            quote_start,
+            lambda i: (
+                names.types[i] == "PERSON" and noun in body[max(0, names.starts[i] - 40) : names.starts[i]].lower()
+            ),
+        )
+        entity = names.entity_ids[person] if person is not None else None
+    elif noun in _BODY_ROLES:
+        body_name = names.last_before(quote_start, lambda i: names.types[i] == "ORG" and noun in names.texts[i].lower())
+        entity = names.entity_ids[body_name] if body_name is not None else None
+    else:
+        return None
+    return (text, start, start + len(text), entity)
