@@ -4,14 +4,7 @@ import os
 
 import dagster as dg
 
-from assets.checks import (
-    staged_articles_expectations,
-    staged_commodity_mentions_expectations,
-    staged_entity_mentions_expectations,
-    staged_figures_expectations,
-    staged_quotations_expectations,
-    warehouse_invariants,
-)
+from assets.checks import staged_articles_expectations, staged_extraction_expectations, warehouse_invariants
 from assets.resources import ArticlesFolder, NlpModel, Warehouse
 from assets.staging import staged_articles, staged_mentions
 from assets.warehouse import publish_warehouse
@@ -64,10 +57,7 @@ def environment_resources() -> dict[str, dg.ConfigurableResource]:
 ALL_ASSETS = [staged_articles, staged_mentions, publish_warehouse]
 ALL_CHECKS = [
     staged_articles_expectations,
-    staged_entity_mentions_expectations,
-    staged_commodity_mentions_expectations,
-    staged_quotations_expectations,
-    staged_figures_expectations,
+    staged_extraction_expectations,
     warehouse_invariants,
 ]
 

@@ -106,8 +106,12 @@ create table if not exists quotations (
     speaker_text varchar,               -- who the text says spoke: a name, "he", "the ministry"
     speaker_start_char integer,         -- offsets of speaker_text in the body
     speaker_end_char integer,
-    speaker_entity_id varchar           -- the article's entity the speaker is; null when no one can be named
+    speaker_entity_id varchar,          -- the entity the speaker is; null when no one can be named
+    speaker_article_entity_id varchar   -- the speaker's entity as its article resolved it, before the corpus-wide
+                                        -- step ("Trump" → Donald Trump): publish maps it to speaker_entity_id
 );
+
+alter table quotations add column if not exists speaker_article_entity_id varchar;
 
 create table if not exists figures (
     article_id varchar not null,

@@ -10,14 +10,18 @@ import pytest
 
 from assets.checks import (
     staged_articles_expectations,
-    staged_commodity_mentions_expectations,
-    staged_entity_mentions_expectations,
-    staged_figures_expectations,
-    staged_quotations_expectations,
+    staged_extraction_expectations,
     warehouse_invariants,
 )
 from assets.resources import ArticlesFolder, NlpModel, Warehouse
-from assets.staging import staged_articles, staged_mentions
+from assets.staging import (
+    STAGED_COMMODITY_MENTIONS,
+    STAGED_ENTITY_MENTIONS,
+    STAGED_FIGURES,
+    STAGED_QUOTATIONS,
+    staged_articles,
+    staged_mentions,
+)
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 from tests.conftest import SEEDS, materialize_warehouse, query
 from wiredesk.validation import validate
@@ -37,6 +41,15 @@ def staged(tmp_path):
     return db_path, resources
 
 
+def extraction_check(key: dg.AssetKey):
+    """The result, for one staged table, of the one step that checks everything extraction staged."""
+
+    def run(warehouse):
+        return next(r for r in staged_extraction_expectations(warehouse=warehouse) if r.asset_key == key)
+
+    return run
+
+
 def run_sql(db_path, sql):
     with duckdb.connect(str(db_path)) as con:
         if staging_path(db_path).exists():
@@ -52,38 +65,38 @@ STAGED_CHECKS = [
         "article_id",
     ),
     (
-        staged_entity_mentions_expectations,
+        extraction_check(STAGED_ENTITY_MENTIONS),
         "update staging.entity_mentions set start_char = start_char + 1 where mention_text = 'APEC'",
         "slice_matches",
     ),
     (
-        staged_entity_mentions_expectations,
+        extraction_check(STAGED_ENTITY_MENTIONS),
         "update staging.entity_mentions set entity_type = 'DATE' where mention_text = 'Japan'",
         "entity_type",
     ),
     (
-        staged_commodity_mentions_expectations,
+        extraction_check(STAGED_COMMODITY_MENTIONS),
         "update staging.commodity_mentions set commodity = 'unobtainium' where commodity = 'copper'",
         "in_catalogue",
     ),
     (
-        staged_commodity_mentions_expectations,
+        extraction_check(STAGED_COMMODITY_MENTIONS),
         "update staging.commodity_mentions set article_id = 'missing' where commodity = 'soybeans'",
         "has_article",
     ),
     (
-        staged_quotations_expectations,
+        extraction_check(STAGED_QUOTATIONS),
         "update staging.quotations set speaker_start_char = speaker_start_char + 1 where speaker_text = 'Bessent'",
         "speaker_slice_matches",
     ),
     (
-        staged_quotations_expectations,
+        extraction_check(STAGED_QUOTATIONS),
         "update staging.quotations set end_char = end_char + 1 where cue = 'told'",
         "slice_matches",
     ),
-    (staged_figures_expectations, "update staging.figures set unit = 'furlongs' where kind = 'rate'", "unit"),
+    (extraction_check(STAGED_FIGURES), "update staging.figures set unit = 'furlongs' where kind = 'rate'", "unit"),
     (
-        staged_figures_expectations,
+        extraction_check(STAGED_FIGURES),
         "update staging.figures set value = 'infinity'::double where kind = 'change'",
         "value_is_finite",
     ),

@@ -139,3 +139,20 @@ def test_a_wire_quote_runs_over_paragraphs_and_straight_quotes_pair():
     assert found == ["The first part of it,\n“and the second part,", "one two", "three four"]
     # an opening mark never closed nor continued is no quotation
     assert find_quotes("“Never closed here\nA new paragraph.") == []
+
+
+def test_a_speaker_follows_the_corpus_wide_resolution_of_their_name(tmp_path):
+    from tests.conftest import materialize_warehouse
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Trump visits Ohio\nPresident Donald Trump spoke to workers in Ohio on Monday.\n")
+    (folder / "b.txt").write_text("Tariff warning\n“We will put tariffs on steel,” Trump told reporters in Texas.\n")
+    db = tmp_path / "w.duckdb"
+    assert materialize_warehouse(folder, db).success
+    rows = query(
+        db,
+        """select q.speaker_text, e.canonical_name from quotations q
+        join entities e on e.entity_id = q.speaker_entity_id""",
+    )
+    assert rows == [("Trump", "Donald Trump")]  # the bare surname became the one full name in the warehouse

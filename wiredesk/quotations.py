@@ -38,6 +38,8 @@ QUOTATION_SCHEMA = {
     "speaker_start_char": pl.Int32,
     "speaker_end_char": pl.Int32,
     "speaker_entity_id": pl.String,
+    # the speaker's entity within the article; publish maps it to speaker_entity_id after corpus-wide resolution
+    "speaker_article_entity_id": pl.String,
 }
 
 _OPENING = '“"'
@@ -209,6 +211,7 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
                     _is_partial(body, start, sentence[0]),
                     cue_name,
                     *(speaker or (None, None, None, None)),
+                    speaker[3] if speaker else None,
                 )
             )
     return pl.DataFrame(rows, schema=QUOTATION_SCHEMA, orient="row")

@@ -92,3 +92,15 @@ from resolved_names as r
 where m.rowid = r.mention_row
   and (m.canonical_name <> r.canonical_name or m.entity_type <> r.entity_type
        or m.entity_id <> entity_key(r.entity_type, r.canonical_name));
+
+-- A quotation's speaker follows its entity through the renaming above: the entity the speaker's article gave
+-- (article_type, article_name) is the entity its mentions now have.
+update quotations as q
+set speaker_entity_id = m.entity_id
+from (
+    select distinct article_id, entity_key(article_type, article_name) as article_entity_id, entity_id
+    from entity_mentions
+) as m
+where m.article_id = q.article_id
+  and m.article_entity_id = q.speaker_article_entity_id
+  and q.speaker_entity_id is distinct from m.entity_id;
