@@ -19,12 +19,8 @@ from assets.warehouse import WAREHOUSE_KEYS
 from wiredesk.commodities import load_catalogue
 from wiredesk.report import markdown_table, validation_report_html
 from wiredesk.settings import reports_dir
-from wiredesk.validation import ValidationReport, start_warm_up, validate
+from wiredesk.validation import ValidationReport, validate
 from wiredesk.warehouse import STAGING, current_batch, read_staged, read_staged_mentions_checked
-
-# Great Expectations takes ~2 s to import: start now, on a thread, so that it overlaps loading the code location
-# and the first step (a one-article run spent a second waiting for it).
-start_warm_up()
 
 
 def write_html_report(report: ValidationReport, batch_id: str) -> Path:
