@@ -185,3 +185,29 @@ def test_a_run_over_a_hostile_folder_succeeds_and_accounts_for_every_file(tmp_pa
     assert all(copper == 1 and names == 2 for _, copper, names in good), good
     # a table an attacker named in a file name is still there
     assert query(db, "select count(*) from articles where source_path like '%drop table%'") == [(1,)]
+
+
+def test_one_sentence_of_twenty_thousand_commodity_words_finishes_in_bounded_time(tmp_path):
+    """Extraction time grew faster than linearly with the candidate words of one sentence: 5,000 repeats of
+    "oil" took six minutes and 247,000 never finished. A child process, so a hang fails the test instead of
+    holding it."""
+    import subprocess
+    import sys
+
+    from tests.conftest import job_env
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "oil.txt").write_text("Oil storm\nCrude " + "oil " * 20_000 + "rose.\n")
+    db = tmp_path / "w.duckdb"
+    run = subprocess.run(
+        [sys.executable, "-m", "pipelines.run"],
+        env=job_env(folder, db, tmp_path / "home"),
+        capture_output=True,
+        text=True,
+        timeout=180,  # linear cost: about 15 s here
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert query(db, "select count(*) from articles") == [(1,)]
+    # the sentence is cut every 250 tokens, so no sentence holds more than 250 of the 20,000 words
+    assert query(db, "select count(*) >= 80 from sentences") == [(True,)]
