@@ -22,6 +22,7 @@ from wiredesk.nlp import SENTENCE_SCHEMA, processes_for
 from wiredesk.normalise import normalise_articles, split_duplicates
 from wiredesk.quotations import QUOTATION_SCHEMA
 from wiredesk.report import markdown_table
+from wiredesk.stories import article_signatures
 from wiredesk.topics import load_model as load_topic_model
 from wiredesk.validation import start_warm_up
 from wiredesk.warehouse import (
@@ -115,6 +116,7 @@ def staged_articles(
         )
         write_table(con, f"{STAGING}.folder_articles", unique.select("source_path", "article_id", "content_hash"))
         write_table(con, f"{STAGING}.articles", new.select(ARTICLE_COLUMNS))
+        write_table(con, f"{STAGING}.article_signatures", article_signatures(new))
         write_table(con, f"{STAGING}.rejected_articles", rejected)
 
     removed = len(known - set(unique["article_id"]))

@@ -23,6 +23,8 @@ TABLE_DESCRIPTIONS = {
     "article_commodities": "Each commodity an article names, its relevance, and whether the article is about it.",
     "quotations": "Each quotation in a body: the quoted words, partial or not, the cue, and the speaker's entity.",
     "figures": "Each number that measures something: value with its scale, unit, currency, kind, commodity.",
+    "article_stories": "Each article's story (near-duplicates and follow-ups), whether it ran first, its novelty.",
+    "story_clusters": "Each story: its first article and when it ran, and how many articles told it.",
     "rejected_articles": "Every file or JSONL line in the folder that could not be loaded, with the reason.",
 }
 WAREHOUSE_KEYS = {table: dg.AssetKey(table) for table in ANALYST_TABLES}

@@ -152,8 +152,8 @@ def evaluate_reuters(con, reuters: Path, limit: int | None) -> list[str]:
 
 
 def quotation_and_figure_counts(con) -> list[str]:
-    """What the quotations and figures steps find in the Reuters stories. There is no gold for them: precision
-    is checked by hand on the samples `python -m devtools.sample_quotes_figures` prints."""
+    """What the story, quotation and figure steps find in the Reuters stories. There is no gold for them:
+    precision is checked by hand on the samples `python -m devtools.sample_quotes_figures` prints."""
     quotes, spoken, resolved = con.execute(
         """select count(*), count(speaker_text), count(speaker_entity_id)
         from quotations join articles using (article_id) where source = 'Reuters-21578'"""
@@ -162,7 +162,21 @@ def quotation_and_figure_counts(con) -> list[str]:
         """select kind, count(*) from figures join articles using (article_id) where source = 'Reuters-21578'
         group by kind order by count(*) desc"""
     ).fetchall()
+    stories, clustered, pairs = con.execute(
+        """select count(*), sum(size) filter (where size > 1), sum(size * (size - 1) / 2)
+        from story_clusters where cluster_id in (select article_id from articles where source = 'Reuters-21578')"""
+    ).fetchall()[0]
+    # Weekly and daily reports repeat a template with new figures: each must be its own story.
+    recurring = con.execute(
+        """select count(*), count(distinct s.cluster_id) from articles a join article_stories s using (article_id)
+        where a.source = 'Reuters-21578' and (a.title ilike '%rig count%' or a.title ilike '%fed adds reserves%'
+              or a.title ilike '%crop progress%')"""
+    ).fetchall()[0]
     return [
+        f"  stories: {stories} for the Reuters articles; {clustered or 0} articles in stories of two or more, "
+        f"{int(pairs or 0)} same-story pairs",
+        f"  recurring reports (rig counts, Fed reserves, crop progress): {recurring[0]} articles in "
+        f"{recurring[1]} stories",
         f"  quotations: {quotes}; with a speaker {spoken / max(quotes, 1):.3f}, "
         f"with the speaker resolved to an entity {resolved / max(quotes, 1):.3f}",
         f"  figures: {sum(n for _, n in kinds)} ({', '.join(f'{kind} {n}' for kind, n in kinds)})",

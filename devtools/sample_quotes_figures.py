@@ -1,6 +1,6 @@
-"""`python -m devtools.sample_quotes_figures WAREHOUSE`: a seeded random sample of quotations with a speaker and
-of figures from the Reuters stories of a warehouse built by `make eval ... EVAL_ARGS="--workdir DIR"`, printed
-with their context, for checking by hand (the precision figures of the closing notes come from these)."""
+"""`python -m devtools.sample_quotes_figures WAREHOUSE`: seeded random samples, for checking by hand, of
+quotations with a speaker, of figures and of same-story pairs from the Reuters stories of a warehouse built by
+`make eval ... EVAL_ARGS="--workdir DIR"` (the precision figures of the closing notes come from these)."""
 
 from __future__ import annotations
 
@@ -45,6 +45,19 @@ def main() -> None:
             f"F{number} {doc} [{start}:{end}] {text!r} = {value} {unit} {currency} {kind} ({commodity}) | "
             f"...{' '.join(context.split())}..."
         )
+    pairs = con.execute(
+        """select a.external_id, a.title, b.external_id, b.title, a.published_at, b.published_at
+        from story_clusters c, unnest(c.article_ids) as x(first_id), unnest(c.article_ids) as y(second_id),
+             articles a, articles b
+        where x.first_id < y.second_id and a.article_id = x.first_id and b.article_id = y.second_id
+          and a.source = 'Reuters-21578'
+        order by a.external_id, b.external_id"""
+    ).fetchall()
+    con.execute("select setseed(?)", [args.seed])
+    order = [row[0] for row in con.execute(f"select i from range({len(pairs)}) t(i) order by random()").fetchall()]
+    for number, i in enumerate(order[: args.size], start=1):
+        doc_a, title_a, doc_b, title_b, day_a, day_b = pairs[i]
+        print(f"S{number} {doc_a} {day_a:%m-%d %H:%M} {title_a[:55]} || {doc_b} {day_b:%m-%d %H:%M} {title_b[:55]}")
 
 
 if __name__ == "__main__":

@@ -129,6 +129,35 @@ create table if not exists figures (
     commodity varchar                   -- the commodity named last before it in its sentence (else first after)
 );
 
+create table if not exists article_signatures (
+    article_id varchar not null,
+    shingle_count integer not null,     -- distinct word 5-grams of the body
+    signature bigint[] not null,        -- MinHash signature of those 5-grams (wiredesk/stories.py)
+    bands bigint[] not null,            -- one key per band of the signature: articles sharing a key are candidates
+    numbers bigint[] not null           -- the body's distinct numbers, hashed
+);
+
+create table if not exists story_links (
+    article_id varchar not null,        -- two articles that tell the same story (article_id < other_article_id)
+    other_article_id varchar not null,
+    similarity double not null          -- estimated Jaccard similarity of their word 5-grams
+);
+
+create table if not exists article_stories (
+    article_id varchar not null,
+    cluster_id varchar not null,        -- the article_id of the story's first article (earliest published)
+    is_first boolean not null,          -- the first article of its story: news, not a re-send or an update
+    novelty double not null,            -- 0-1: how much of it no earlier article of its story said (1 for the first)
+    cluster_size integer not null
+);
+
+create table if not exists story_clusters (
+    cluster_id varchar not null,
+    first_published timestamptz,        -- when the story first ran
+    size integer not null,              -- articles telling it
+    article_ids varchar[] not null      -- in order of publication
+);
+
 create table if not exists rejected_articles (
     source_path varchar not null,
     reason varchar not null,            -- a stable code: empty, binary, too_large, malformed_json, duplicate...

@@ -160,6 +160,7 @@ def test_the_asset_graph_is_stable():
     assert keys == [
         "article_commodities",
         "article_entities",
+        "article_stories",
         "articles",
         "commodities",
         "commodity_mentions",
@@ -176,6 +177,7 @@ def test_the_asset_graph_is_stable():
         "staging/figures",
         "staging/quotations",
         "staging/sentences",
+        "story_clusters",
     ]
     assert isinstance(defs, dg.Definitions)
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
+from wiredesk.stories import links_for, story_assignments
 from wiredesk.warehouse import SQL_DIR, STAGING, STAGING_TABLES, StagingMismatch, current_batch, staged_tables
 
 # Rebuilt from the mention tables at every publish: `select`s in sql/derived/<table>.sql.
@@ -18,6 +19,7 @@ DERIVED_TABLES = ("entity_aliases", "article_entities", "article_commodities")
 PUBLISH_STEPS = (
     "replace_articles",
     "add_articles",
+    "stories",  # Python: update_stories
     "follow_renames",
     "resolve_entities",
     "entities",
@@ -28,11 +30,54 @@ PUBLISH_STEPS = (
 
 
 def _run_step(con: duckdb.DuckDBPyConnection, step: str) -> None:
-    if step in DERIVED_TABLES:
+    if step == "stories":
+        update_stories(con)
+    elif step in DERIVED_TABLES:
         con.execute(f"delete from {step}")
         con.execute(f"insert into {step} by name " + (SQL_DIR / "derived" / f"{step}.sql").read_text())
     else:
         con.execute((SQL_DIR / "publish" / f"{step}.sql").read_text())
+
+
+def update_stories(con: duckdb.DuckDBPyConnection) -> None:
+    """Link the batch's new articles to the stories they retell, then name the stories anew from all links:
+    the candidate search is incremental (sql/publish/story_candidates.sql); labelling the connected components
+    of the links is one pass over the links, fast at any size the warehouse reaches."""
+    candidates = con.sql((SQL_DIR / "publish" / "story_candidates.sql").read_text()).pl()
+    if candidates.height:
+        con.register("new_links", links_for(candidates).to_arrow())
+        try:
+            con.execute(
+                """insert into story_links by name
+                select * from new_links as n
+                where not exists (select 1 from story_links as l
+                                  where l.article_id = n.article_id and l.other_article_id = n.other_article_id)"""
+            )
+        finally:
+            con.unregister("new_links")
+    articles = con.sql("select article_id, published_at from articles").pl()
+    links = con.sql(
+        """select l.article_id, l.other_article_id, l.similarity, a.shingle_count as count_a,
+                  b.shingle_count as count_b
+        from story_links as l
+        join article_signatures as a on a.article_id = l.article_id
+        join article_signatures as b on b.article_id = l.other_article_id"""
+    ).pl()
+    stories = story_assignments(articles, links)
+    con.register("stories", stories.to_arrow())
+    try:
+        con.execute("delete from article_stories")
+        con.execute("insert into article_stories by name select * from stories")
+        con.execute("delete from story_clusters")
+        con.execute(
+            """insert into story_clusters by name
+            select s.cluster_id, min(a.published_at) as first_published, count(*)::integer as size,
+                   list(s.article_id order by a.published_at nulls last, s.article_id) as article_ids
+            from stories as s join articles as a using (article_id)
+            group by s.cluster_id"""
+        )
+    finally:
+        con.unregister("stories")
 
 
 def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl.DataFrame) -> dict[str, int]:

@@ -27,6 +27,7 @@ STAGING_TABLES = (
     "batch",
     "folder_articles",
     "articles",
+    "article_signatures",
     "rejected_articles",
     "sentences",
     "entity_mentions",
@@ -46,6 +47,8 @@ ANALYST_TABLES = (
     "article_commodities",
     "quotations",
     "figures",
+    "article_stories",
+    "story_clusters",
     "rejected_articles",
 )
 

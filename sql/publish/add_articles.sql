@@ -20,3 +20,6 @@ select * from staging.quotations where article_id in (select article_id from sta
 
 insert into figures by name
 select * from staging.figures where article_id in (select article_id from staging.articles);
+
+insert into article_signatures by name
+select * from staging.article_signatures where article_id in (select article_id from staging.articles);

@@ -1,0 +1,116 @@
+"""Stories: a story and its re-sent, updated or corrected versions share a cluster; a weekly report with new
+figures is a new story; clusters follow the folder when an article goes."""
+
+from datetime import UTC, datetime
+
+from tests.conftest import materialize_warehouse, query
+from wiredesk.stories import article_signatures, same_story, shingles, signature
+
+STORY = (
+    "Chile's state copper company Codelco said on Tuesday that workers at its El Teniente mine had ended a "
+    "two-week strike after accepting a new wage offer that raises pay by 4.5 percent over three years. The "
+    "strike had cut output at the world's largest underground copper mine by about 1,200 tonnes a day, the "
+    "company said, and traders in London said the settlement eased fears of tighter supplies this quarter. "
+    "Copper prices on the London Metal Exchange slipped after the news, ending the session lower as funds "
+    "took profits on a rally that had lifted the metal to a three-month high earlier in the week."
+)
+UPDATE = "Copper fell in London on Tuesday as a strike at Chile's El Teniente mine ended. " + STORY
+CORRECTED = STORY.replace("4.5 percent", "5.4 percent")
+RIGS = (
+    "The number of rotary rigs drilling for oil and gas in the United States {verb} by {change} to {total} in the "
+    "week ended {day}, an oilfield services company said. A year ago the count was {year_ago}, and the number "
+    "of rigs drilling offshore was {offshore}, the company said in its weekly report on drilling activity."
+)
+
+
+def jaccard(a: str, b: str) -> float:
+    return float((signature(shingles(a)) == signature(shingles(b))).mean())
+
+
+def test_versions_of_a_story_are_the_same_story_and_reports_with_new_figures_are_not():
+    monday, tuesday = datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 3, tzinfo=UTC)
+    signatures = article_signatures(
+        __import__("polars").DataFrame(
+            {"article_id": ["story", "update", "corrected"], "body": [STORY, UPDATE, CORRECTED]}
+        )
+    )
+    rows = {row["article_id"]: row for row in signatures.iter_rows(named=True)}
+
+    def same(a: str, b: str, when=(monday, tuesday)) -> bool:
+        text = {"story": STORY, "update": UPDATE, "corrected": CORRECTED}
+        sizes = (rows[a]["shingle_count"], rows[b]["shingle_count"])
+        return same_story(jaccard(text[a], text[b]), sizes, (rows[a]["numbers"], rows[b]["numbers"]), when)
+
+    assert same("story", "update")  # a new lead on the same story
+    assert same("story", "corrected")  # one figure corrected
+    assert not same("story", "update", (monday, datetime(2026, 3, 20, tzinfo=UTC)))  # weeks apart
+
+    this_week = RIGS.format(verb="rose", change=12, total=853, day="March 6", year_ago=1410, offshore=98)
+    last_week = RIGS.format(verb="fell", change=7, total=841, day="Feb 27", year_ago=1422, offshore=101)
+    reports = article_signatures(
+        __import__("polars").DataFrame({"article_id": ["a", "b"], "body": [this_week, last_week]})
+    )
+    a, b = reports.row(0, named=True), reports.row(1, named=True)
+    # the same template: most 5-grams shared, but the figures differ, so it is a new story
+    assert not same_story(
+        jaccard(this_week, last_week),
+        (a["shingle_count"], b["shingle_count"]),
+        (a["numbers"], b["numbers"]),
+        (monday, tuesday),
+    )
+
+
+def write(folder, name: str, date: str, title: str, body: str) -> None:
+    (folder / name).write_text(f"Date: {date}\n---\n{title}\n{body}\n")
+
+
+def stories(db) -> dict[str, tuple[str, bool]]:
+    rows = query(
+        db,
+        """select a.source_path, c.source_path, s.is_first, s.novelty from article_stories s
+        join articles a using (article_id) join articles c on c.article_id = s.cluster_id""",
+    )
+    return {path: (first_path, is_first, novelty) for path, first_path, is_first, novelty in rows}
+
+
+def test_stories_in_the_warehouse_follow_the_folder(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write(folder, "story.txt", "2026-03-03T09:00:00Z", "Codelco strike ends", STORY)
+    write(folder, "update.txt", "2026-03-03T11:00:00Z", "UPDATE 1-Codelco strike ends, copper falls", UPDATE)
+    write(folder, "corrected.txt", "2026-03-03T12:00:00Z", "CORRECTED-Codelco strike ends", CORRECTED)
+    rigs = [
+        RIGS.format(verb="rose", change=12, total=853, day="March 6", year_ago=1410, offshore=98),
+        RIGS.format(verb="fell", change=7, total=841, day="March 13", year_ago=1422, offshore=101),
+    ]
+    write(folder, "rigs_1.txt", "2026-03-06T18:00:00Z", "U.S. rig count rises", rigs[0])
+    write(folder, "rigs_2.txt", "2026-03-13T18:00:00Z", "U.S. rig count falls", rigs[1])
+    db = tmp_path / "w.duckdb"
+    assert materialize_warehouse(folder, db).success
+
+    found = stories(db)
+    assert {path: first for path, (first, _, _) in found.items()} == {
+        "story.txt": "story.txt",
+        "update.txt": "story.txt",
+        "corrected.txt": "story.txt",
+        "rigs_1.txt": "rigs_1.txt",
+        "rigs_2.txt": "rigs_2.txt",
+    }
+    assert [path for path, (_, is_first, _) in sorted(found.items()) if is_first] == [
+        "rigs_1.txt",
+        "rigs_2.txt",
+        "story.txt",
+    ]
+    assert found["story.txt"][2] == 1.0
+    assert 0 < found["update.txt"][2] < 0.5  # a new lead, the rest said before
+    sizes = query(db, "select size, list_count(article_ids) from story_clusters order by size desc")
+    assert sizes == [(3, 3), (1, 1), (1, 1)]
+
+    (folder / "story.txt").unlink()  # the first version goes: the update is now where the story starts
+    assert materialize_warehouse(folder, db).success
+    found = stories(db)
+    assert found["update.txt"][:2] == ("update.txt", True)
+    assert found["corrected.txt"][0] == "update.txt"
+    assert query(db, "select count(*) from story_links where article_id not in (select article_id from articles)") == [
+        (0,)
+    ]

@@ -1,0 +1,176 @@
+"""Which articles tell the same story: near-duplicates and follow-ups (a re-sent, updated or corrected version,
+the same story from another desk), found with MinHash and banded locality-sensitive hashing.
+
+Each article's body becomes the set of its word 5-grams, summarised by a MinHash signature of `PERMUTATIONS`
+values. Signatures are cut into `BANDS` bands; two articles sharing a band are candidates, and a candidate pair
+is the same story when
+- the shorter article's 5-grams are mostly (`CONTAINMENT`) in the longer one's,
+- most of their numbers are the same (`SHARED_NUMBERS`, when both have at least three): a daily "Fed adds
+  reserves" or a weekly rig count repeats its template with new figures, and is a new story each time, and
+- they were published within `WINDOW` of each other.
+Measured on Reuters-21578 development stories: bank after bank "raises prime rate" shares 0.6 to 0.75 of its
+5-grams with the others, a story and its corrected or re-sent version 0.8 and more. The stored bands make adding
+an article a lookup, not a pass over the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import datetime, timedelta
+
+import numpy as np
+import polars as pl
+
+PERMUTATIONS = 64
+BANDS = 16  # of PERMUTATIONS // BANDS rows each: pairs with Jaccard similarity above ~0.5 meet with odds > 0.6
+ROWS = PERMUTATIONS // BANDS
+SHINGLE_WORDS = 5
+CONTAINMENT = 0.8
+SHARED_NUMBERS = 0.5
+WINDOW = timedelta(days=3)
+_NUMBER = re.compile(r"\d[\d,./-]*")
+_PRIME = (1 << 31) - 1
+_RANDOM = np.random.default_rng(20261126)  # fixed: signatures must be comparable across runs
+_A = _RANDOM.integers(1, _PRIME, size=PERMUTATIONS, dtype=np.int64)
+_B = _RANDOM.integers(0, _PRIME, size=PERMUTATIONS, dtype=np.int64)
+_WORD = re.compile(r"[a-z0-9]+")
+
+SIGNATURE_SCHEMA = {
+    "article_id": pl.String,
+    "shingle_count": pl.Int32,
+    "signature": pl.List(pl.Int64),
+    "bands": pl.List(pl.Int64),
+    "numbers": pl.List(pl.Int64),  # the distinct numbers of the body, hashed
+}
+
+
+def shingles(text: str) -> np.ndarray:
+    """The distinct word 5-grams of `text`, hashed to 32 bits (a short text is one shingle of all its words)."""
+    words = _WORD.findall(text.lower())
+    grams = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(max(len(words) - SHINGLE_WORDS + 1, 1))}
+    return np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.int64, count=len(grams))
+
+
+def signature(hashed: np.ndarray) -> np.ndarray:
+    """The MinHash signature of a set of hashed shingles: PERMUTATIONS minima of (a·x + b) mod p."""
+    return ((np.outer(hashed, _A) + _B) % _PRIME).min(axis=0)
+
+
+def bands(sig: np.ndarray) -> list[int]:
+    """One 63-bit key per band, the band's number folded in so that equal rows in different bands differ."""
+    return [(zlib.crc32(sig[i * ROWS : (i + 1) * ROWS].tobytes()) << 8 | i) & ((1 << 62) - 1) for i in range(BANDS)]
+
+
+def article_signatures(articles: pl.DataFrame) -> pl.DataFrame:
+    """SIGNATURE_SCHEMA rows for `articles` (article_id, body)."""
+    rows = []
+    for article_id, body in articles.select("article_id", "body").iter_rows():
+        hashed = shingles(body)
+        sig = signature(hashed)
+        numbers = sorted({zlib.crc32(n.rstrip(".,").encode()) for n in _NUMBER.findall(body)})
+        rows.append((article_id, len(hashed), sig.tolist(), bands(sig), numbers))
+    return pl.DataFrame(rows, schema=SIGNATURE_SCHEMA, orient="row")
+
+
+def containment(jaccard: float, size_a: int, size_b: int) -> float:
+    """How much of the smaller set is in the larger, from their Jaccard similarity and sizes."""
+    shared = jaccard * (size_a + size_b) / (1 + jaccard)
+    return min(shared / max(min(size_a, size_b), 1), 1.0)
+
+
+# Below this many numbers on either side, a changed figure is a correction, not a new report.
+_MIN_NUMBERS = 3
+
+
+def shared_numbers(numbers_a: list[int], numbers_b: list[int]) -> float:
+    """The Jaccard similarity of two articles' numbers; 1 when either has too few to tell."""
+    a, b = set(numbers_a), set(numbers_b)
+    return len(a & b) / len(a | b) if min(len(a), len(b)) >= _MIN_NUMBERS else 1.0
+
+
+def same_story(
+    jaccard: float,
+    sizes: tuple[int, int],
+    numbers: tuple[list[int], list[int]],
+    published: tuple[datetime | None, datetime | None],
+) -> bool:
+    if published[0] is not None and published[1] is not None and abs(published[0] - published[1]) > WINDOW:
+        return False
+    return containment(jaccard, *sizes) >= CONTAINMENT and shared_numbers(*numbers) >= SHARED_NUMBERS
+
+
+def links_for(candidates: pl.DataFrame) -> pl.DataFrame:
+    """The candidate pairs that are the same story: `candidates` has, for each side (suffix _a, _b), article_id,
+    shingle_count, signature, numbers and published_at. Returns article_id, other_article_id and similarity (the
+    estimated Jaccard similarity of their 5-grams)."""
+    schema = {"article_id": pl.String, "other_article_id": pl.String, "similarity": pl.Float64}
+    if candidates.is_empty():
+        return pl.DataFrame(schema=schema)
+    signatures_a = np.array(candidates["signature_a"].to_list(), dtype=np.int64)
+    signatures_b = np.array(candidates["signature_b"].to_list(), dtype=np.int64)
+    similarity = (signatures_a == signatures_b).mean(axis=1)  # vectorised: templated reports make many candidates
+    rows = []
+    for i, row in enumerate(candidates.drop("signature_a", "signature_b").iter_rows(named=True)):
+        sizes = (row["shingle_count_a"], row["shingle_count_b"])
+        numbers = (row["numbers_a"], row["numbers_b"])
+        if same_story(float(similarity[i]), sizes, numbers, (row["published_at_a"], row["published_at_b"])):
+            rows.append((row["article_id_a"], row["article_id_b"], round(float(similarity[i]), 4)))
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def clusters(article_ids: list[str], links: list[tuple[str, str]], first_of) -> dict[str, str]:
+    """article id → cluster id: the connected components of `links`, each named by its first article
+    (`first_of` gives the sort key: publication time, then id)."""
+    parent = {article_id: article_id for article_id in article_ids}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b in links:
+        if a in parent and b in parent:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb, key=first_of)] = min(ra, rb, key=first_of)
+    return {article_id: root(article_id) for article_id in article_ids}
+
+
+def story_assignments(articles: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
+    """article_id, cluster_id, is_first, novelty, cluster_size for every article.
+
+    `articles`: article_id, published_at. `links`: article_id, other_article_id, similarity, count_a, count_b
+    (the two articles' shingle counts). A story is a connected component of the links, named by its first
+    article (earliest published, then smallest id). An article's novelty is the share of its 5-grams that no
+    earlier article it is linked to had: 1 for the first."""
+    published = dict(articles.select("article_id", "published_at").iter_rows())
+
+    def first_of(article_id: str) -> tuple:
+        moment = published.get(article_id)
+        return (moment is None, moment.timestamp() if moment is not None else 0.0, article_id)
+
+    names = clusters(list(published), list(links.select("article_id", "other_article_id").iter_rows()), first_of)
+    novelty = dict.fromkeys(published, 1.0)
+    for a, b, similarity, count_a, count_b in links.iter_rows():
+        shared = similarity * (count_a + count_b) / (1 + similarity)  # 5-grams in common, estimated
+        later, size = (b, count_b) if first_of(a) < first_of(b) else (a, count_a)
+        novelty[later] = min(novelty[later], max(0.0, 1 - shared / max(size, 1)))
+    sizes: dict[str, int] = {}
+    for cluster in names.values():
+        sizes[cluster] = sizes.get(cluster, 0) + 1
+    return pl.DataFrame(
+        [
+            (article_id, cluster, article_id == cluster, round(novelty[article_id], 4), sizes[cluster])
+            for article_id, cluster in names.items()
+        ],
+        schema={
+            "article_id": pl.String,
+            "cluster_id": pl.String,
+            "is_first": pl.Boolean,
+            "novelty": pl.Float64,
+            "cluster_size": pl.Int32,
+        },
+        orient="row",
+    )
