@@ -18,6 +18,7 @@ from wiredesk.settings import (
     DEFAULT_NLP_CHUNK_SIZE,
     DEFAULT_NLP_PROCESSES,
 )
+from wiredesk.validation import start_warm_up
 from wiredesk.warehouse import apply_schema, attach_staging, create_macros
 
 
@@ -42,6 +43,9 @@ class Warehouse(DuckDBResource):
     _run_lock: RunLock | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Great Expectations takes ~2 s to import and a blocking check needs it right after the first step:
+        # start now, once the run exists (earlier, the import held the GIL while Dagster created the run).
+        start_warm_up()
         try:
             self._run_lock = acquire_run_lock(Path(self.database), context.run_id or "a run")
         except WarehouseBusy as err:

@@ -24,7 +24,6 @@ from wiredesk.quotations import QUOTATION_SCHEMA
 from wiredesk.report import markdown_table
 from wiredesk.stories import article_signatures
 from wiredesk.topics import load_model as load_topic_model
-from wiredesk.validation import start_warm_up
 from wiredesk.warehouse import (
     STAGING,
     current_batch,
@@ -82,8 +81,6 @@ def staged_articles(
     Also stages the list of every loadable article in the folder (so publish can drop deleted ones) and
     every rejected file or JSONL line with its reason, including the second path of duplicated content.
     """
-    # Great Expectations takes ~2 s to import; start it now so it overlaps reading the folder.
-    start_warm_up()
     ingest = read_articles_folder(articles_folder.folder, articles_folder.max_article_bytes)
     unique, duplicates = split_duplicates(normalise_articles(ingest.articles))
     rejected = (
