@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import duckdb
+
 from devtools.scoring import read_jsonl
 from wiredesk.ingest import read_articles_folder
 from wiredesk.nlp import BASE_MODEL
@@ -104,6 +106,23 @@ def run_floor_and_report(corpus_folder: str) -> None:
     print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
 
 
+def time_stories_from_scratch(db: Path) -> float:
+    """Seconds to find every article's story in a built warehouse as if all its articles were new (the same
+    publish step, its links dropped first, rolled back after)."""
+    from wiredesk.publish import update_stories
+
+    with duckdb.connect(str(db)) as con:
+        con.execute("attach ':memory:' as staging")
+        con.execute("create table staging.articles as select article_id from articles")
+        con.execute("begin transaction")
+        con.execute("delete from story_links")
+        started = time.perf_counter()
+        update_stories(con)
+        seconds = time.perf_counter() - started
+        con.execute("rollback")
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("source", type=Path, help="a folder of articles or a JSONL file with title and body")
@@ -135,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: {len(corpus)} articles ({len(articles)} distinct sources) in {full_folder}", flush=True)
         results["pipeline"] = pipeline(full_folder, workdir / "full.duckdb")
         print(f"(a) pipeline: {len(corpus) / results['pipeline'][0]:.1f} articles/s", flush=True)
+        results["stories"] = time_stories_from_scratch(workdir / "full.duckdb")
+        print(f"(s) stories for {len(corpus)} articles from scratch: {results['stories']:.1f}s", flush=True)
         results["floor"] = timed_process(["devtools.bench", "--run-floor", str(full_folder)], base_env)
         print(f"(b) floor:    {len(corpus) / results['floor'][0]:.1f} articles/s", flush=True)
         extra = {"id": "bench-extra", "title": "Copper climbs", "body": "SANTIAGO, Nov 25 - Copper rose 2% in Chile."}
@@ -155,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| pipeline / floor | {pipeline_rate / floor_rate:.2f} |")
     add_one_share = results["add_one"][0] / results["pipeline"][0]
     print(f"| add one article | {results['add_one'][0]:.1f} s = {add_one_share:.3f} × full build |")
+    print(f"| stories for {len(corpus):,} articles, from scratch | {results['stories']:.1f} s |")
     print(f"| peak RSS, {len(corpus):,} articles | {results['pipeline'][1]:.0f} MB |")
     print(f"| peak RSS, {small:,} articles | {results['small'][1]:.0f} MB |")
     print(f"| RSS ratio | {results['pipeline'][1] / results['small'][1]:.2f} |")
