@@ -10,6 +10,12 @@ from pathlib import Path
 import duckdb
 
 
+def _shuffled(con: duckdb.DuckDBPyConnection, count: int, seed: float) -> list[int]:
+    """0..count-1 in a random order that the seed fixes."""
+    con.execute("select setseed(?)", [seed])
+    return [row[0] for row in con.execute(f"select i from range({count}) t(i) order by random()").fetchall()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("warehouse", type=Path)
@@ -17,7 +23,6 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=50)
     args = parser.parse_args()
     con = duckdb.connect(str(args.warehouse), read_only=True)
-    con.execute("select setseed(?)", [args.seed])
     quotes = con.execute(
         """select a.external_id, q.start_char, q.end_char, q.speaker_text, e.canonical_name,
                   substring(a.body, greatest(least(q.start_char, q.speaker_start_char) - 60, 0) + 1,
@@ -26,8 +31,7 @@ def main() -> None:
         where a.source = 'Reuters-21578' and q.speaker_text is not null
         order by a.external_id, q.start_char""",
     ).fetchall()
-    con.execute("select setseed(?)", [args.seed])
-    order = [row[0] for row in con.execute(f"select i from range({len(quotes)}) t(i) order by random()").fetchall()]
+    order = _shuffled(con, len(quotes), args.seed)
     for number, i in enumerate(order[: args.size], start=1):
         doc, start, end, text, entity, context = quotes[i]
         print(f"Q{number} {doc} [{start}:{end}] speaker={text!r} -> {entity} | ...{' '.join(context.split())}...")
@@ -37,8 +41,7 @@ def main() -> None:
         from figures f join articles a using (article_id)
         where a.source = 'Reuters-21578' order by a.external_id, f.field, f.start_char""",
     ).fetchall()
-    con.execute("select setseed(?)", [args.seed])
-    order = [row[0] for row in con.execute(f"select i from range({len(figures)}) t(i) order by random()").fetchall()]
+    order = _shuffled(con, len(figures), args.seed)
     for number, i in enumerate(order[: args.size], start=1):
         doc, start, end, text, value, unit, currency, kind, commodity, context = figures[i]
         print(
@@ -53,8 +56,7 @@ def main() -> None:
           and a.source = 'Reuters-21578'
         order by a.external_id, b.external_id"""
     ).fetchall()
-    con.execute("select setseed(?)", [args.seed])
-    order = [row[0] for row in con.execute(f"select i from range({len(pairs)}) t(i) order by random()").fetchall()]
+    order = _shuffled(con, len(pairs), args.seed)
     for number, i in enumerate(order[: args.size], start=1):
         doc_a, title_a, doc_b, title_b, day_a, day_b = pairs[i]
         print(f"S{number} {doc_a} {day_a:%m-%d %H:%M} {title_a[:55]} || {doc_b} {day_b:%m-%d %H:%M} {title_b[:55]}")

@@ -68,18 +68,8 @@ def webserver(tmp_path):
     log = (tmp_path / "webserver.log").open("w")
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
     try:
-        while True:
-            assert process.poll() is None, (tmp_path / "webserver.log").read_text()[-3000:]
-            try:
-                with urllib.request.urlopen(f"{url}/server_info", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the webserver did not start"
-            time.sleep(1)
+        wait_for_server(url, process, tmp_path / "webserver.log")
         yield url, db_path
     finally:
         process.terminate()
