@@ -219,7 +219,7 @@ WAREHOUSE_INVARIANTS = {
 )
 def warehouse_invariants(warehouse: Warehouse):
     """Whole-warehouse invariants after publish, one check per table (one step, so one connection)."""
-    with warehouse.connect() as con:
+    with warehouse.read() as con:
         for table, invariants in WAREHOUSE_INVARIANTS.items():
             broken = {name: con.execute(sql).fetchall()[0][0] for name, sql in invariants.items()}
             yield dg.AssetCheckResult(

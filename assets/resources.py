@@ -19,7 +19,7 @@ from wiredesk.settings import (
     DEFAULT_NLP_PROCESSES,
 )
 from wiredesk.validation import start_warm_up
-from wiredesk.warehouse import apply_schema, attach_staging, create_macros
+from wiredesk.warehouse import apply_schema, attach_staging, create_macros, open_reader, schema_is_current
 
 
 class ArticlesFolder(dg.ConfigurableResource):
@@ -72,6 +72,19 @@ class Warehouse(DuckDBResource):
                     metadata={"error": str(err)},
                 ) from err
             raise
+
+    @contextmanager
+    def read(self):
+        """A read-only connection to an up-to-date warehouse, which analysts' read-only sessions do not block;
+        a read-write one (`connect`) when the file is new or its schema is not this version's yet."""
+        path = Path(self.database)
+        if path.exists():
+            with open_reader(path) as con:
+                if schema_is_current(con):
+                    yield con
+                    return
+        with self.connect() as con:
+            yield con
 
     @contextmanager
     def staging(self):

@@ -104,7 +104,7 @@ def staged_articles(
         .cast(STAGED_REJECTED_SCHEMA)
     )
 
-    with warehouse.connect() as con:
+    with warehouse.read() as con:  # read-only: an analyst's open session does not hold the run up here
         known = existing_article_ids(con)
     with warehouse.staging() as con:
         start_batch(con, context.run_id)

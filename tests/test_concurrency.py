@@ -108,3 +108,30 @@ def test_analysts_read_the_warehouse_while_a_run_extracts(busy_folder, tmp_path)
     assert reads_during_extraction >= 3
     with open_reader(db) as con:
         assert con.execute("select count(*) from articles").fetchall() == [(EXTRA_ARTICLES + 1,)]
+
+
+def test_an_open_read_only_session_holds_up_only_the_publish(busy_folder, tmp_path):
+    """A run reads the warehouse read-only until it publishes, so an analyst's open session (read-only, in
+    another process) lets it stage and extract; only the publish transaction waits for the session to close."""
+    folder, db = busy_folder
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys; con = duckdb.connect({str(db)!r}, read_only=True); "
+            "print('open', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout.readline().strip() == "open"
+    run = Run(job_env(folder, db, tmp_path / "home"))
+    try:
+        assert run.extracting.wait(timeout=180), run.output  # staged and extracting, the session still open
+        assert reader.poll() is None
+    finally:
+        reader.stdin.close()  # the analyst closes the session
+        reader.wait(timeout=30)
+    assert run.wait() == 0, run.output
+    assert query(db, "select count(*) from articles") == [(EXTRA_ARTICLES + 1,)]

@@ -93,6 +93,18 @@ def create_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL_DIR / "macros.sql").read_text())
 
 
+def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse already has this version's tables, macros and views."""
+    _, fingerprint = _schema_scripts()
+    stored = (
+        con.execute(
+            "select 1 from duckdb_tables() where schema_name = 'main' and table_name = 'wiredesk_schema'"
+        ).fetchall()
+        and con.execute("select fingerprint from wiredesk_schema").fetchall()
+    )
+    return bool(stored) and stored[0][0] == fingerprint
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables if missing and (re)create the analysts' views in sql/views/.
 
@@ -100,13 +112,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     query instead of the whole DDL (runs open a dozen connections).
     """
     scripts, fingerprint = _schema_scripts()
-    stored = (
-        con.execute(
-            "select 1 from duckdb_tables() where schema_name = 'main' and table_name = 'wiredesk_schema'"
-        ).fetchall()
-        and con.execute("select fingerprint from wiredesk_schema").fetchall()
-    )
-    if stored and stored[0][0] == fingerprint:
+    if schema_is_current(con):
         return
     for script in scripts:
         con.execute(script)
