@@ -124,10 +124,12 @@ def _sql_functions() -> duckdb.DuckDBPyConnection:
 def with_entity_ids(mentions: pl.DataFrame) -> pl.DataFrame:
     """Add `entity_id` from `entity_type` and `canonical_name` with the warehouse's `entity_key` macro."""
     names = mentions.select("entity_type", "canonical_name").unique()
-    con = _sql_functions().cursor()
-    con.register("names", names.to_arrow())
-    ids = con.sql("select entity_type, canonical_name, entity_key(entity_type, canonical_name) as entity_id from names")
-    return mentions.join(ids.pl(), on=["entity_type", "canonical_name"], how="left", nulls_equal=True)
+    with _sql_functions().cursor() as con:
+        con.register("names", names.to_arrow())
+        ids = con.sql(
+            "select entity_type, canonical_name, entity_key(entity_type, canonical_name) as entity_id from names"
+        ).pl()
+    return mentions.join(ids, on=["entity_type", "canonical_name"], how="left", nulls_equal=True)
 
 
 def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
