@@ -20,7 +20,7 @@ from wiredesk.commodities import load_catalogue
 from wiredesk.report import markdown_table, validation_report_html
 from wiredesk.settings import reports_dir
 from wiredesk.validation import ValidationReport, validate
-from wiredesk.warehouse import STAGING, current_batch, read_staged, read_staged_mentions_checked
+from wiredesk.warehouse import STAGING, current_batch, read_staged, read_staged_checked
 
 
 def write_html_report(report: ValidationReport, batch_id: str) -> Path:
@@ -81,13 +81,13 @@ def staged_articles_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
 
 
 def _entity_mentions(con) -> pl.DataFrame:
-    return read_staged_mentions_checked(con, "entity_mentions")
+    return read_staged_checked(con, "entity_mentions")
 
 
 def _commodity_mentions(con) -> pl.DataFrame:
     catalogue = load_catalogue().select("commodity", "commodity_group").with_columns(in_catalogue=pl.lit(True))
     return (
-        read_staged_mentions_checked(con, "commodity_mentions")
+        read_staged_checked(con, "commodity_mentions")
         .join(catalogue, on=["commodity", "commodity_group"], how="left")
         .with_columns(pl.col("in_catalogue").fill_null(False))
     )
@@ -102,16 +102,14 @@ def _quotations(con) -> pl.DataFrame:
         from {STAGING}.quotations as q join {STAGING}.articles as a using (article_id)"""
     ).pl()
     return (
-        read_staged_mentions_checked(con, "quotations", "quote_text")
+        read_staged_checked(con, "quotations", "quote_text")
         .join(speakers, on=["article_id", "start_char"], how="left")
         .with_columns(pl.col("speaker_slice_matches").fill_null(False))
     )
 
 
 def _figures(con) -> pl.DataFrame:
-    return read_staged_mentions_checked(con, "figures", "figure_text").with_columns(
-        value_is_finite=pl.col("value").is_finite()
-    )
+    return read_staged_checked(con, "figures", "figure_text").with_columns(value_is_finite=pl.col("value").is_finite())
 
 
 # What the extraction step staged: asset, suite, what the suite checks, and the rows it reads (with the columns

@@ -79,7 +79,6 @@ _UNITS = {
     "bcm": "billion cubic metres", "mmbtu": "mmBtu", "megawatts": "MW", "mw": "MW", "hectares": "hectares",
     "acres": "acres", "carats": "carats", "shares": "shares", "share": "shares",
 }  # fmt: skip
-PERCENT_UNITS = {"%": "percent", "pct": "percent", "percent": "percent", "per cent": "percent"}
 UNITS = frozenset({"percent", "percentage points", *_UNITS.values()})
 KINDS = ("price", "money", "volume", "change", "rate")
 

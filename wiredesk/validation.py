@@ -4,7 +4,7 @@ Why this path: `dagster-ge` supports only GX < 1.0, and GX 1.x has no Polars eng
 staged rows (new articles only, so it stays small) through an in-memory ephemeral context costs a few tens
 of milliseconds per suite, and the results come back as plain dicts for the asset-check metadata.
 Checks that span two tables (an offset must slice back to its text) are computed first as a boolean column
-by DuckDB (`warehouse.read_staged_mentions_checked`), then expected to be true, so GX reports them with
+by DuckDB (`warehouse.read_staged_checked`), then expected to be true, so GX reports them with
 failing samples like any other.
 """
 

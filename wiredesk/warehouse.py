@@ -193,9 +193,7 @@ def read_staged(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
     return con.sql(f"select * from {STAGING}.{table}").pl()
 
 
-def read_staged_mentions_checked(
-    con: duckdb.DuckDBPyConnection, table: str, text_column: str = "mention_text"
-) -> pl.DataFrame:
+def read_staged_checked(con: duckdb.DuckDBPyConnection, table: str, text_column: str = "mention_text") -> pl.DataFrame:
     """Staged mentions (or quotations, figures: any rows with offsets and their text in `text_column`) with
     `has_article` and `slice_matches` computed by DuckDB: each row's article is staged and its offsets slice
     back to its text. Done in SQL so the article texts are never copied onto every row (at 20,000 articles
