@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: install run test ui lint format sql eval bench train-ner train-topics reset clean
+.PHONY: install run test ui lint format sql eval bench train-ner train-topics train-tone reset clean
 
 install: $(STAMP)
 
@@ -67,6 +67,10 @@ train-ner: install
 # Rebuilds models/primary_commodity from Reuters-21578's TOPICS (builds the warehouse first; about 2 min).
 train-topics: install
 	$(BIN)/python -m devtools.train_topics $(EVAL_REUTERS) $(TRAIN_ARGS)
+
+# Rebuilds models/tone from the hand labels in devtools/data (builds the Reuters warehouse first; about 2 min).
+train-tone: install
+	$(BIN)/python -m devtools.train_tone $(EVAL_REUTERS) $(TRAIN_ARGS)
 
 BENCH_SOURCE ?= $(EVAL_DIR)
 BENCH_ARTICLES ?= 20000

@@ -14,6 +14,8 @@ from assets.staging import (
     STAGED_ENTITY_MENTIONS,
     STAGED_FIGURES,
     STAGED_QUOTATIONS,
+    STAGED_SENTENCES,
+    STAGED_TONE_TERMS,
 )
 from assets.warehouse import WAREHOUSE_KEYS
 from wiredesk.commodities import load_catalogue
@@ -115,6 +117,11 @@ def _figures(con) -> pl.DataFrame:
 # What the extraction step staged: asset, suite, what the suite checks, and the rows it reads (with the columns
 # DuckDB derives: has_article, slice_matches, ...).
 EXTRACTED_SUITES = {
+    STAGED_SENTENCES: (
+        "sentences",
+        "offsets that slice back to the sentence, a tone between -1 and 1 on every sentence",
+        lambda con: read_staged_checked(con, "sentences", "sentence_text"),
+    ),
     STAGED_ENTITY_MENTIONS: (
         "entity_mentions",
         "allowed types, offsets inside the field that slice back to the mention",
@@ -134,6 +141,11 @@ EXTRACTED_SUITES = {
         "figures",
         "offsets that slice back, finite values, units, currencies and kinds from the allowed sets",
         _figures,
+    ),
+    STAGED_TONE_TERMS: (
+        "tone_terms",
+        "terms that slice back to their sentence's field, a weight and a source each",
+        lambda con: read_staged_checked(con, "tone_terms", "term"),
     ),
 }
 
@@ -201,6 +213,12 @@ WAREHOUSE_INVARIANTS = {
     "figures": {
         "each has its article, slices back": _ROWS_NOT_SLICING_BACK.format(table="figures", text="figure_text"),
         "every value is finite": "select count(*) from figures where not isfinite(value)",
+    },
+    "sentences": {
+        "every sentence has a tone in -1..1": "select count(*) from sentences where tone is null or abs(tone) > 1",
+    },
+    "tone_terms": {
+        "each has its article, slices back": _ROWS_NOT_SLICING_BACK.format(table="tone_terms", text="term"),
     },
     "entities": {
         "mention counts add up": """select abs((select coalesce(sum(mention_count), 0) from entities)

@@ -14,7 +14,7 @@ import polars as pl
 from assets.resources import ArticlesFolder, NlpModel, Warehouse
 from wiredesk.commodities import COMMODITY_MENTION_SCHEMA, default_matcher
 from wiredesk.entities import ENTITY_MENTION_SCHEMA
-from wiredesk.extraction import ExtractionFailure, extract_articles
+from wiredesk.extraction import ExtractionFailure, Models, extract_articles
 from wiredesk.figures import FIGURE_SCHEMA
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.ingest import REJECTED_SCHEMA, read_articles_folder
@@ -23,6 +23,8 @@ from wiredesk.normalise import normalise_articles, split_duplicates
 from wiredesk.quotations import QUOTATION_SCHEMA
 from wiredesk.report import markdown_table
 from wiredesk.stories import article_signatures
+from wiredesk.tone import TONE_TERM_SCHEMA
+from wiredesk.tone import load_model as load_tone_model
 from wiredesk.topics import load_model as load_topic_model
 from wiredesk.warehouse import (
     STAGING,
@@ -39,6 +41,7 @@ STAGED_ENTITY_MENTIONS = dg.AssetKey([STAGING, "entity_mentions"])
 STAGED_COMMODITY_MENTIONS = dg.AssetKey([STAGING, "commodity_mentions"])
 STAGED_QUOTATIONS = dg.AssetKey([STAGING, "quotations"])
 STAGED_FIGURES = dg.AssetKey([STAGING, "figures"])
+STAGED_TONE_TERMS = dg.AssetKey([STAGING, "tone_terms"])
 # What the extraction step stages, in the order of its outputs.
 EXTRACTED_KEYS = (
     STAGED_SENTENCES,
@@ -46,6 +49,7 @@ EXTRACTED_KEYS = (
     STAGED_COMMODITY_MENTIONS,
     STAGED_QUOTATIONS,
     STAGED_FIGURES,
+    STAGED_TONE_TERMS,
 )
 
 ARTICLE_COLUMNS = [
@@ -157,10 +161,11 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
 
     Sentences and entity mentions come from spaCy; entity mentions are resolved to canonical entities and
     linked to countries; commodity mentions come from the catalogue and carry their sentence; quotations carry
-    their speaker, figures their value, unit and commodity.
+    their speaker, figures their value, unit and commodity; each sentence its tone, and tone_terms the words
+    that carried it.
     """
     outputs = {
-        "sentences": SENTENCE_SCHEMA,
+        "sentences": {**SENTENCE_SCHEMA, "tone": pl.Float64},
         "entity_mentions": ENTITY_MENTION_SCHEMA,
         "commodity_mentions": {
             **COMMODITY_MENTION_SCHEMA,
@@ -175,6 +180,7 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
         },
         "quotations": QUOTATION_SCHEMA,
         "figures": FIGURE_SCHEMA,
+        "tone_terms": TONE_TERM_SCHEMA,
     }
     counts = dict.fromkeys(outputs, 0)
     failures: list[ExtractionFailure] = []
@@ -191,7 +197,7 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
                 nlp.pipeline(),
                 load_gazetteer(),
                 default_matcher(),
-                load_topic_model(),
+                Models(topics=load_topic_model(), tone=load_tone_model()),
                 n_process=processes_for(total, nlp.n_process),
                 batch_size=nlp.batch_size,
                 chunk_size=nlp.chunk_size,

@@ -12,8 +12,8 @@ from wiredesk.report import bar_chart_markdown, markdown_table
 from wiredesk.warehouse import ANALYST_TABLES, STAGING, attach_staging, remove_staging
 
 TABLE_DESCRIPTIONS = {
-    "articles": "One row per distinct article in the folder: normalised title and body, word count, content hash.",
-    "sentences": "Every sentence of every article (0 is the title) with its offsets into the title or body.",
+    "articles": "One row per distinct article in the folder: normalised title and body, word count, hash, tone.",
+    "sentences": "Every sentence of every article (0 is the title), its offsets into the title or body, its tone.",
     "entities": "One row per entity: canonical name, type, country, and how often and where it is mentioned.",
     "entity_aliases": "Every surface form met for each entity (US, U.S., the United States → United States).",
     "entity_mentions": "Each named-entity mention: entity, field, offsets that slice back to the text, sentence.",
@@ -23,6 +23,7 @@ TABLE_DESCRIPTIONS = {
     "article_commodities": "Each commodity an article names, its relevance, and whether the article is about it.",
     "quotations": "Each quotation in a body: the quoted words, partial or not, the cue, and the speaker's entity.",
     "figures": "Each number that measures something: value with its scale, unit, currency, kind, commodity.",
+    "tone_terms": "The words that carried each sentence's tone (lexicon cues and learned words), with weights.",
     "article_stories": "Each article's story (near-duplicates and follow-ups), whether it ran first, its novelty.",
     "story_clusters": "Each story: its first article and when it ran, and how many articles told it.",
     "rejected_articles": "Every file or JSONL line in the folder that could not be loaded, with the reason.",

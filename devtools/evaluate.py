@@ -43,6 +43,7 @@ from devtools.scoring import (
     story_articles,
     story_gold,
 )
+from devtools.train_tone import tone_report
 from devtools.train_topics import cross_validate, reuters_examples
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
 from wiredesk.gazetteer import load_gazetteer
@@ -301,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
             lines += evaluate_names(con, conll, CONLL_SOURCE, "CoNLL-2003 validation (unseen)", model_name)
             lines += evaluate_reuters(con, args.reuters, args.limit)
             lines += evaluate_commodity_news(con, args.commodity_news)
+            lines += tone_report(con)
             heading = "wiredesk annotated stories (regression guard, written for the project)"
             lines += evaluate_names(con, stories, ANNOTATED_STORIES_SOURCE, heading, model_name)
     print("\n".join(lines))

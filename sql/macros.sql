@@ -19,3 +19,16 @@ create or replace macro prominence(in_title, in_lead, times_named, most_times_na
         + 0.15 * (1 - first_sentence_index / greatest(sentence_count, 1)),
         4
     );
+
+-- An article's tone from its sentences' (an aggregate): each sentence weighted by how polar it is, so a story's
+-- neutral sentences do not water its news down, and the headline (sentence 0) counted twice, as a reader
+-- weighs it. 0 when no sentence leans either way.
+create or replace macro article_tone(tone, sentence_index) as
+    round(
+        coalesce(
+            sum(tone * abs(tone) * (1 + (sentence_index = 0)::int))
+            / nullif(sum(abs(tone) * (1 + (sentence_index = 0)::int)), 0),
+            0
+        ),
+        4
+    );

@@ -17,7 +17,9 @@ create table if not exists articles (
     content_hash varchar not null,      -- sha256 of title, blank line, body (after normalisation)
     repairs varchar[],                  -- what was repaired on the way in (encoding, mojibake, line ends...)
     size_bytes bigint,
-    ingested_at timestamptz not null    -- when this content first entered the warehouse
+    ingested_at timestamptz not null,   -- when this content first entered the warehouse
+    tone double                         -- -1 (bad news) .. 1 (good news): its sentences' tones, the headline
+                                        -- counted twice, each weighted by how polar it is (wiredesk/tone.py)
 );
 
 create table if not exists sentences (
@@ -26,7 +28,21 @@ create table if not exists sentences (
     field varchar not null,             -- title or body
     start_char integer not null,
     end_char integer not null,
-    sentence_text varchar not null
+    sentence_text varchar not null,
+    tone double                         -- -1..1: P(good news) - P(bad news) from the tone classifier
+);
+
+-- The words that carried each sentence's tone: the lexicon's cues ("prices rose", "strike") and the words the
+-- classifier weighs most, each with its push towards good (weight > 0) or bad news.
+create table if not exists tone_terms (
+    article_id varchar not null,
+    field varchar not null,
+    sentence_index integer not null,
+    start_char integer not null,        -- term is the slice of the field, like every other offset here
+    end_char integer not null,
+    term varchar not null,
+    weight double not null,
+    source varchar not null             -- lexicon or learned
 );
 
 create table if not exists entity_mentions (
@@ -185,7 +201,8 @@ create table if not exists article_entities (
     in_title boolean not null,
     in_lead boolean not null,           -- named in the first two sentences of the body
     first_sentence_index integer not null,
-    relevance double not null           -- 0..1 from title, lead, share of the article's mentions, position
+    relevance double not null,          -- 0..1 from title, lead, share of the article's mentions, position
+    tone double                         -- mean tone of the sentences that name it
 );
 
 create table if not exists article_commodities (
@@ -199,9 +216,17 @@ create table if not exists article_commodities (
     share double not null,              -- this commodity's share of the article's commodity mentions
     relevance double not null,          -- 0..1 from title, lead, share and position
     is_primary boolean not null,        -- the article is about this commodity, not a passing mention
-    topic_score double                  -- the trained classifier's score behind is_primary (>= 0.5: primary)
+    topic_score double,                 -- the trained classifier's score behind is_primary (>= 0.5: primary)
+    tone double                         -- mean tone of the sentences that name it: the sentence's polarity
+                                        -- ("prices fell" is bad news); which way the price moved is direction
 );
 
 -- Warehouses made before the primary-commodity classifier: the new columns, empty for their old rows.
 alter table commodity_mentions add column if not exists topic_score double;
 alter table article_commodities add column if not exists topic_score double;
+
+-- Warehouses made before tone: the columns, filled for old rows at the next publish (sql/publish/tone.sql).
+alter table articles add column if not exists tone double;
+alter table sentences add column if not exists tone double;
+alter table article_entities add column if not exists tone double;
+alter table article_commodities add column if not exists tone double;

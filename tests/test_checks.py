@@ -19,6 +19,8 @@ from assets.staging import (
     STAGED_ENTITY_MENTIONS,
     STAGED_FIGURES,
     STAGED_QUOTATIONS,
+    STAGED_SENTENCES,
+    STAGED_TONE_TERMS,
     staged_articles,
     staged_mentions,
 )
@@ -100,6 +102,18 @@ STAGED_CHECKS = [
         "update staging.figures set value = 'infinity'::double where kind = 'change'",
         "value_is_finite",
     ),
+    (extraction_check(STAGED_SENTENCES), "update staging.sentences set tone = 1.5 where sentence_index = 0", "tone"),
+    (
+        extraction_check(STAGED_SENTENCES),
+        "update staging.sentences set end_char = end_char + 1 where sentence_index = 2",
+        "slice_matches",
+    ),
+    (extraction_check(STAGED_TONE_TERMS), "update staging.tone_terms set source = 'guessed'", "source"),
+    (
+        extraction_check(STAGED_TONE_TERMS),
+        "update staging.tone_terms set start_char = start_char + 1 where term = 'rally'",
+        "slice_matches",
+    ),
 ]
 
 
@@ -129,6 +143,8 @@ def test_staged_checks_pass_on_good_rows_and_fail_on_bad(staged, check, corrupti
         ("entities", "update entities set mention_count = mention_count + 1"),
         ("quotations", "update quotations set speaker_end_char = speaker_end_char - 1 where cue = 'told'"),
         ("figures", "update figures set start_char = start_char + 1 where kind = 'rate'"),
+        ("sentences", "update sentences set tone = null where sentence_index = 1"),
+        ("tone_terms", "update tone_terms set end_char = end_char + 1 where term = 'breakthrough'"),
     ],
 )
 def test_warehouse_invariants_pass_then_fail(tmp_path, table, corruption):
@@ -223,4 +239,6 @@ def test_validation_reports_go_to_the_reports_folder_not_beside_the_warehouse(
         "entity_mentions.html",
         "figures.html",
         "quotations.html",
+        "sentences.html",
+        "tone_terms.html",
     ]

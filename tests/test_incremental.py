@@ -186,6 +186,7 @@ ANALYST_TABLES_WITHOUT_CLOCKS = {
     "commodities": "select * from commodities",
     "quotations": "select * from quotations",
     "figures": "select * from figures",
+    "tone_terms": "select * from tone_terms",
     "article_stories": "select * from article_stories",
     "story_clusters": "select * from story_clusters",
     "story_links": "select * from story_links",

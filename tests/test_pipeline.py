@@ -177,7 +177,9 @@ def test_the_asset_graph_is_stable():
         "staging/figures",
         "staging/quotations",
         "staging/sentences",
+        "staging/tone_terms",
         "story_clusters",
+        "tone_terms",
     ]
     assert isinstance(defs, dg.Definitions)
 

@@ -25,6 +25,7 @@ from wiredesk.spans import (
     split_place_compounds,
     tidy_spans,
 )
+from wiredesk.tone import ToneModel, sentence_tones
 from wiredesk.topics import TopicModel, topic_scores
 
 
@@ -35,6 +36,7 @@ class Extracted:
     commodity_mentions: pl.DataFrame
     quotations: pl.DataFrame
     figures: pl.DataFrame
+    tone_terms: pl.DataFrame
 
 
 def attach_sentences(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
@@ -54,9 +56,15 @@ def attach_sentences(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.Data
     return located.drop("sentence_start").sort("article_id", "field", "start_char")
 
 
-def extract(
-    annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher, topic_model: TopicModel
-) -> Extracted:
+@dataclass(frozen=True)
+class Models:
+    """The trained models extraction applies beside spaCy's."""
+
+    topics: TopicModel
+    tone: ToneModel
+
+
+def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher, models: Models) -> Extracted:
     repaired = join_name_particles(
         split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer))
     )
@@ -75,14 +83,16 @@ def extract(
         annotations.sentences.group_by("article_id").agg(sentence_count=pl.len()), on="article_id", how="left"
     )
     commodity_mentions = attach_sentences(commodity_mentions, annotations.sentences)
-    scores = topic_scores(commodity_mentions, articles, topic_model)
+    scores = topic_scores(commodity_mentions, articles, models.topics)
     commodity_mentions = commodity_mentions.join(scores, on=["article_id", "commodity"], how="left")
+    sentences, tone_terms = sentence_tones(annotations.sentences, models.tone)
     return Extracted(
-        sentences=annotations.sentences,
+        sentences=sentences,
         entity_mentions=entity_mentions,
         commodity_mentions=add_context(commodity_mentions, annotations.sentences, entity_mentions),
         quotations=quotations(annotations.articles, annotations.sentences, entity_mentions),
         figures=figures(annotations.articles, annotations.sentences, commodity_mentions),
+        tone_terms=tone_terms,
     )
 
 
@@ -117,18 +127,18 @@ def _only(annotations: Annotations, article_id: str) -> Annotations:
 
 
 def _extract_isolated(
-    annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher, topic_model: TopicModel
+    annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher, models: Models
 ) -> ChunkResult:
     """`extract` for a chunk; when it fails, again article by article, so only the article at fault fails."""
     count = annotations.articles.height
     try:
-        return ChunkResult([extract(annotations, gazetteer, matcher, topic_model)], count)
+        return ChunkResult([extract(annotations, gazetteer, matcher, models)], count)
     except Exception:  # any error in one article's text must not fail its neighbours
         pass
     parts, failures = [], []
     for article_id in annotations.articles["article_id"]:
         try:
-            parts.append(extract(_only(annotations, article_id), gazetteer, matcher, topic_model))
+            parts.append(extract(_only(annotations, article_id), gazetteer, matcher, models))
         except Exception as err:
             failures.append(ExtractionFailure(article_id, _describe(err)))
     return ChunkResult(parts, count, failures)
@@ -139,7 +149,7 @@ def extract_articles(
     nlp: Language,
     gazetteer: Gazetteer,
     matcher: CommodityMatcher,
-    topic_model: TopicModel,
+    models: Models,
     *,
     n_process: int = 2,
     batch_size: int = 64,
@@ -161,7 +171,7 @@ def extract_articles(
             for annotations in chunks:
                 for article_id in annotations.articles["article_id"]:
                     pending.pop(article_id, None)
-                yield _extract_isolated(annotations, gazetteer, matcher, topic_model)
+                yield _extract_isolated(annotations, gazetteer, matcher, models)
         return
     except Exception:  # the model failed on some article of the stream: find which below, and go on
         pass
@@ -171,4 +181,4 @@ def extract_articles(
         except Exception as err:
             yield ChunkResult([], 1, [ExtractionFailure(row[0], _describe(err))])
             continue
-        yield _extract_isolated(annotations, gazetteer, matcher, topic_model)
+        yield _extract_isolated(annotations, gazetteer, matcher, models)

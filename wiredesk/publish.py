@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from wiredesk.stories import links_for, story_assignments
+from wiredesk.tone import sentence_tones
 from wiredesk.warehouse import SQL_DIR, STAGING, STAGING_TABLES, StagingMismatch, current_batch, staged_tables
 
 # Rebuilt from the mention tables at every publish: `select`s in sql/derived/<table>.sql.
@@ -19,6 +20,7 @@ DERIVED_TABLES = ("entity_aliases", "article_entities", "article_commodities")
 PUBLISH_STEPS = (
     "replace_articles",
     "add_articles",
+    "tone",  # Python: backfill_tone
     "stories",  # Python: update_stories
     "follow_renames",
     "resolve_entities",
@@ -32,11 +34,46 @@ PUBLISH_STEPS = (
 def _run_step(con: duckdb.DuckDBPyConnection, step: str) -> None:
     if step == "stories":
         update_stories(con)
+    elif step == "tone":
+        backfill_tone(con)
     elif step in DERIVED_TABLES:
         con.execute(f"delete from {step}")
         con.execute(f"insert into {step} by name " + (SQL_DIR / "derived" / f"{step}.sql").read_text())
     else:
         con.execute((SQL_DIR / "publish" / f"{step}.sql").read_text())
+
+
+def backfill_tone(con: duckdb.DuckDBPyConnection) -> None:
+    """Give sentences from before tone existed their tone and tone terms, and their articles a tone. Tone reads
+    only the sentence's text, so an old warehouse gains it at its next publish without a rebuild; on a current
+    warehouse this is one query that finds nothing."""
+    missing = con.sql(
+        "select article_id, sentence_index, field, start_char, end_char, sentence_text from sentences "
+        "where tone is null"
+    ).pl()
+    if missing.is_empty():
+        return
+    scored, terms = sentence_tones(missing)
+    con.register("scored", scored.select("article_id", "sentence_index", "tone").to_arrow())
+    con.register("new_terms", terms.to_arrow())
+    try:
+        con.execute(
+            """update sentences set tone = scored.tone from scored
+            where sentences.article_id = scored.article_id and sentences.sentence_index = scored.sentence_index"""
+        )
+        con.execute(
+            """delete from tone_terms where article_id in (select article_id from scored);
+            insert into tone_terms by name select * from new_terms"""
+        )
+        con.execute(
+            """update articles set tone = t.tone
+            from (select article_id, article_tone(tone, sentence_index) as tone from sentences
+                  where article_id in (select article_id from scored) group by article_id) as t
+            where articles.article_id = t.article_id"""
+        )
+    finally:
+        con.unregister("scored")
+        con.unregister("new_terms")
 
 
 def update_stories(con: duckdb.DuckDBPyConnection) -> None:

@@ -165,6 +165,16 @@ def _suite(name: str):
             in_set("cue", QUOTE_CUES),
             gxe.ExpectColumnValueLengthsToEqual(column="speaker_entity_id", value=16),
         ],
+        "sentences": lambda: [
+            *offsets(),
+            not_null("tone"),
+            gxe.ExpectColumnValuesToBeBetween(column="tone", min_value=-1, max_value=1),
+        ],
+        "tone_terms": lambda: [
+            *offsets(),
+            not_null("weight"),
+            in_set("source", ["lexicon", "learned"]),
+        ],
         "figures": lambda: [
             *offsets(),
             all_true("value_is_finite"),

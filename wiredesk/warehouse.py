@@ -34,6 +34,7 @@ STAGING_TABLES = (
     "commodity_mentions",
     "quotations",
     "figures",
+    "tone_terms",
 )
 ANALYST_TABLES = (
     "articles",
@@ -47,6 +48,7 @@ ANALYST_TABLES = (
     "article_commodities",
     "quotations",
     "figures",
+    "tone_terms",
     "article_stories",
     "story_clusters",
     "rejected_articles",

@@ -1,7 +1,8 @@
 -- article_commodities: each commodity an article names, how prominently, and whether it is what the
 -- article is about (is_primary) rather than a passing mention: the trained classifier's score (topic_score,
 -- wiredesk/topics.py) for the 25 commodities it was trained on, the rules below for the others. Mentions inside a
--- proper name ("Bethlehem Steel Corp") are counted but give no prominence.
+-- proper name ("Bethlehem Steel Corp") are counted but give no prominence. `tone` is the mean tone of the
+-- sentences that name the commodity: their polarity ("prices fell" is bad news), beside the mentions' direction.
 with per_article as (
     select
         article_id,
@@ -15,6 +16,13 @@ with per_article as (
         max(topic_score) as topic_score
     from commodity_mentions
     group by article_id, commodity
+),
+
+named_tone as (
+    select m.article_id, m.commodity, round(avg(s.tone), 4) as tone
+    from (select distinct article_id, commodity, sentence_index from commodity_mentions) as m
+    join sentences as s using (article_id, sentence_index)
+    group by m.article_id, m.commodity
 ),
 
 totals as (
@@ -35,10 +43,12 @@ scored as (
         ) as company_headline,
         p.mention_count / t.article_mentions as share,
         prominence(p.in_title, p.in_lead, p.free_count, t.top_count, p.first_sentence_index, a.sentence_count)
-            as relevance
+            as relevance,
+        n.tone
     from per_article as p
     join totals as t using (article_id)
     join articles as a using (article_id)
+    left join named_tone as n using (article_id, commodity)
 ),
 
 about as (

@@ -1,4 +1,5 @@
--- article_entities: how prominent each entity is in each article (title, lead, frequency, position).
+-- article_entities: how prominent each entity is in each article (title, lead, frequency, position), and the
+-- tone of the sentences that name it.
 with per_article as (
     select
         article_id,
@@ -11,6 +12,13 @@ with per_article as (
     group by article_id, entity_id
 ),
 
+named_tone as (
+    select m.article_id, m.entity_id, round(avg(s.tone), 4) as tone
+    from (select distinct article_id, entity_id, sentence_index from entity_mentions) as m
+    join sentences as s using (article_id, sentence_index)
+    group by m.article_id, m.entity_id
+),
+
 totals as (
     select article_id, sum(mention_count) as article_mentions, max(mention_count) as top_count
     from per_article
@@ -21,10 +29,12 @@ final as (
     select
         p.*,
         prominence(p.in_title, p.in_lead, p.mention_count, t.top_count, p.first_sentence_index, a.sentence_count)
-            as relevance
+            as relevance,
+        n.tone
     from per_article as p
     join totals as t using (article_id)
     join articles as a using (article_id)
+    left join named_tone as n using (article_id, entity_id)
 )
 
 select * from final

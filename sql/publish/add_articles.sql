@@ -1,9 +1,11 @@
--- The batch's new articles, with their sentence count, sentences, mentions, quotations and figures.
+-- The batch's new articles, with their sentence count and tone, sentences, mentions, quotations and figures.
 insert into articles by name
-select a.*, s.sentence_count
+select a.*, s.sentence_count, s.tone
 from staging.articles as a
 left join (
-    select article_id, count(*)::integer as sentence_count from staging.sentences group by article_id
+    select article_id, count(*)::integer as sentence_count, article_tone(tone, sentence_index) as tone
+    from staging.sentences
+    group by article_id
 ) as s using (article_id);
 
 insert into sentences by name
@@ -20,6 +22,9 @@ select * from staging.quotations where article_id in (select article_id from sta
 
 insert into figures by name
 select * from staging.figures where article_id in (select article_id from staging.articles);
+
+insert into tone_terms by name
+select * from staging.tone_terms where article_id in (select article_id from staging.articles);
 
 insert into article_signatures by name
 select * from staging.article_signatures where article_id in (select article_id from staging.articles);

@@ -9,6 +9,7 @@ delete from entity_mentions where article_id in (select article_id from leaving_
 delete from commodity_mentions where article_id in (select article_id from leaving_articles);
 delete from quotations where article_id in (select article_id from leaving_articles);
 delete from figures where article_id in (select article_id from leaving_articles);
+delete from tone_terms where article_id in (select article_id from leaving_articles);
 delete from article_signatures where article_id in (select article_id from leaving_articles);
 delete from story_links
 where article_id in (select article_id from leaving_articles)

@@ -1,0 +1,370 @@
+"""Tone: whether a sentence reads as good or bad news, from -1 (bad) to 1 (good).
+
+Tone is the sentence's polarity for the market it is about, read the way a desk reads a wire: prices, output,
+profits or exports going up is good news and going down bad; costs, deficits, debts or tariffs going up is bad
+news; strikes, droughts, bans and failed talks are bad, agreements, discoveries and recoveries good. It is the
+sentence's polarity, not a forecast: "prices fell" is bad news even for a buyer (and a commodity mention's
+`direction` still says which way its price moved).
+
+Two parts, both shipped in the repository:
+- `wiredesk/data/tone_lexicon.csv`: cue words written for this project (direction words, the quantities they
+  move and whether up is good for them, events, negators); `cues` finds "prices rose", "costs rose", "strike".
+- `models/tone/`: a linear classifier (negative, neutral, positive) over the cues and the sentence's words,
+  trained by `devtools/train_tone.py` on hand-labelled Reuters-21578 sentences (`devtools/data/`). NumPy weights
+  loaded with pickles refused, and `meta.json`.
+
+`tone` is P(positive) - P(negative); a sentence is called positive or negative when |tone| passes the threshold
+in `meta.json`. `tone_terms` lists what carried it: each cue and learned word with its signed weight.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from wiredesk.commodities import load_catalogue
+
+MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "tone"
+LEXICON_PATH = Path(__file__).parent / "data" / "tone_lexicon.csv"
+HASH_BITS = 15
+CLASSES = ("negative", "neutral", "positive")
+# The cue counts the classifier reads beside the words, in this order.
+CUE_FEATURES = (
+    "change_good",  # a quantity moved the good way: "prices rose", "costs fell"
+    "change_bad",  # "output fell", "debt rose"
+    "change_good_far",  # the same, the quantity further back: "Exports of maize ... 37 pct up"
+    "change_bad_far",
+    "change_up",  # a rise of something the lexicon cannot place: "rose 5 pct"
+    "change_down",
+    "event_good",  # "agreement", "recovery", "discovery"
+    "event_bad",  # "strike", "drought", "ban"
+    "headline",  # an ALL-CAPS headline: terse, and more often polar
+)
+_NEGATION_SCOPE = 3  # words after "not", "no", "without" whose cue is turned round
+_QUANTITY_BEFORE = 4  # how far back a direction word looks for what moved ("prices for May rose")
+_QUANTITY_AFTER = 4  # and forward ("raised its posted prices")
+_MAX_CUE_COUNT = 3
+_TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    direction: dict[str, int]  # +1 up, -1 down
+    event: dict[str, int]  # +1 good, -1 bad
+    quantity: dict[str, int]  # +1 up is good, -1 up is bad, 0 up is neither
+    negators: frozenset[str]
+    stops: frozenset[str]  # "ended": the end of the event next to it ("the strike ended", "ended the dispute")
+
+
+def _commodity_words() -> dict[str, int]:
+    """The catalogue's one-word commodity names: "butane rose" speaks of butane's price, which up is good."""
+    catalogue = load_catalogue()
+    names = pl.concat([catalogue["synonyms"].explode(), catalogue["context_synonyms"].explode()]).drop_nulls()
+    return {name: 1 for name in names if name.isalpha()}
+
+
+@lru_cache(maxsize=1)
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    direction, event, quantity, negators, stops = {}, {}, {}, set(), set()
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            term, cue = row["term"], row["cue"]
+            if cue in ("up", "down"):
+                direction[term] = 1 if cue == "up" else -1
+            elif cue in ("good", "bad"):
+                event[term] = 1 if cue == "good" else -1
+            elif cue.endswith("_quantity"):
+                quantity[term] = {"good_quantity": 1, "bad_quantity": -1, "neutral_quantity": 0}[cue]
+            elif cue == "negator":
+                negators.add(term)
+            elif cue == "stop":
+                stops.add(term)
+            else:
+                raise ValueError(f"{path}: unknown cue {cue!r} for {term!r}")
+    quantity = {**_commodity_words(), **quantity}
+    return Lexicon(direction, event, quantity, frozenset(negators), frozenset(stops))
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int  # character offsets into the sentence
+    end: int
+    term: str  # the words as written: "prices rose", "strike"
+    feature: str  # one of CUE_FEATURES
+    polarity: int  # +1 good news, -1 bad news, 0 a change whose sign the lexicon cannot place
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    """The sentence's words, lower-cased, with their offsets."""
+    return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _base_forms(word: str) -> tuple[str, ...]:
+    """The word and the forms it may be an inflection of, so the lexicon lists "lower" and finds "lowers"."""
+    forms = [word]
+    for suffix, replacements in (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("",)), ("s", ("",))):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            forms.extend(word[: -len(suffix)] + r for r in replacements)
+    return tuple(forms)
+
+
+def _find(word: str, table: dict[str, int]) -> int | None:
+    for form in _base_forms(word):
+        if form in table:
+            return table[form]
+    return None
+
+
+def _moved_quantity(tokens: list[tuple[str, int, int]], i: int, lexicon: Lexicon) -> tuple[int, bool] | None:
+    """The index of the quantity a direction word at `i` speaks of, and whether it is near: the nearest one
+    before it, else its object after it, else the last one earlier in the sentence. An event can be the object
+    ("avert a dispute", "ease tensions"): less of a bad event is good news."""
+    for j in range(i - 1, max(i - _QUANTITY_BEFORE, 0) - 1, -1):
+        if _find(tokens[j][0], lexicon.quantity) is not None:
+            return j, True
+    for j in range(i + 1, min(i + _QUANTITY_AFTER, len(tokens) - 1) + 1):
+        if quantity_goodness(tokens[j][0], lexicon) is not None:
+            # a compound's head is its last word: "easing trade tensions" eases tensions
+            while j + 1 < len(tokens) and quantity_goodness(tokens[j + 1][0], lexicon) is not None:
+                j += 1
+            return j, True
+    for j in range(i - _QUANTITY_BEFORE - 1, -1, -1):
+        if _find(tokens[j][0], lexicon.quantity) is not None:
+            return j, False
+    return None
+
+
+def quantity_goodness(word: str, lexicon: Lexicon) -> int | None:
+    """+1 when more of it is good news, -1 when bad, 0 when neither, None when it is not a quantity or event."""
+    goodness = _find(word, lexicon.quantity)
+    return lexicon.event.get(word) if goodness is None else goodness
+
+
+def _not_a_change(text: str, tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """ "declined to comment": a refusal, not a fall ("declined to 5 pct" is a fall)."""
+    if not tokens[i][0].startswith("declin") or i + 1 >= len(tokens) or tokens[i + 1][0] != "to":
+        return False
+    rest = text[tokens[i + 1][2] :].lstrip()
+    return bool(rest) and rest[0].isalpha()
+
+
+def _stopped_event(tokens: list[tuple[str, int, int]], i: int, lexicon: Lexicon) -> int | None:
+    """The event a stop word ends: the word before it ("the strike ended") or one of the three after it
+    ("ended the two-week strike")."""
+    if i > 0 and tokens[i - 1][0] in lexicon.event:
+        return i - 1
+    for j in range(i + 1, min(i + 4, len(tokens))):
+        if tokens[j][0] in lexicon.event:
+            return j
+    return None
+
+
+def _negation_flips(tokens: list[tuple[str, int, int]], lexicon: Lexicon) -> list[int]:
+    """-1 for each word within reach of a negator before it ("did not rise"), else 1."""
+    flips, negated_until = [], -1
+    for i, (word, _, _) in enumerate(tokens):
+        flips.append(-1 if i <= negated_until else 1)
+        if word in lexicon.negators:
+            negated_until = i + _NEGATION_SCOPE
+    return flips
+
+
+def cues(text: str, lexicon: Lexicon | None = None) -> list[Cue]:
+    """The lexicon's cues in one sentence, negation applied, in order. Changes first: a quantity that a direction
+    word moved ("tariffs will be averted", "easing tensions") is not also an event of its own."""
+    lexicon = lexicon or load_lexicon()
+    tokens = words(text)
+    flips = _negation_flips(tokens, lexicon)
+    found: list[Cue] = []
+    moved_words: set[int] = set()
+    directed: set[int] = set()
+    for i, (word, start, end) in enumerate(tokens):
+        if word in lexicon.stops:
+            stopped = _stopped_event(tokens, i, lexicon)
+            if stopped is not None:
+                moved_words.add(stopped)
+                polarity = -lexicon.event[tokens[stopped][0]] * flips[i]
+                lo, hi = min(start, tokens[stopped][1]), max(end, tokens[stopped][2])
+                found.append(Cue(lo, hi, text[lo:hi], "change_good" if polarity > 0 else "change_bad", polarity))
+            continue
+        direction = _find(word, lexicon.direction)
+        if direction is None or word in lexicon.negators or _not_a_change(text, tokens, i):
+            continue
+        directed.add(i)
+        sign = direction * flips[i]
+        moved = _moved_quantity(tokens, i, lexicon)
+        if moved is None:
+            found.append(Cue(start, end, text[start:end], "change_up" if sign > 0 else "change_down", 0))
+            continue
+        j, near = moved
+        goodness = quantity_goodness(tokens[j][0], lexicon)
+        if goodness == 0:  # stocks, imports, quotas: their moves are not good or bad news by themselves
+            continue
+        moved_words.add(j)
+        polarity = sign * goodness
+        feature = ("change_good" if polarity > 0 else "change_bad") + ("" if near else "_far")
+        lo, hi = (min(start, tokens[j][1]), max(end, tokens[j][2])) if near else (start, end)
+        found.append(Cue(lo, hi, text[lo:hi], feature, polarity))
+    for i, (word, start, end) in enumerate(tokens):
+        event = lexicon.event.get(word)  # events match as written: their stems mislead ("according", "goods")
+        if event is None or i in directed or i in moved_words:
+            continue
+        polarity = event * flips[i]
+        found.append(Cue(start, end, text[start:end], "event_good" if polarity > 0 else "event_bad", polarity))
+    return sorted(found, key=lambda c: c.start)
+
+
+def _is_headline(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def _bucket(name: str) -> int:
+    return zlib.crc32(name.encode()) & ((1 << HASH_BITS) - 1)
+
+
+@dataclass(frozen=True)
+class SentenceFeatures:
+    buckets: dict[int, list[tuple[str, int, int]]]  # hashed word feature -> the words (and offsets) behind it
+    cue_counts: np.ndarray  # len(CUE_FEATURES)
+    cues: list[Cue]
+
+
+def sentence_features(text: str, lexicon: Lexicon | None = None) -> SentenceFeatures:
+    """What the classifier reads: the words (a word after a negator is its own feature) and the cue counts."""
+    lexicon = lexicon or load_lexicon()
+    found = cues(text, lexicon)
+    counts = np.zeros(len(CUE_FEATURES), dtype=np.float32)
+    for cue in found:
+        counts[CUE_FEATURES.index(cue.feature)] += 1
+    counts = np.minimum(counts, _MAX_CUE_COUNT)
+    counts[CUE_FEATURES.index("headline")] = float(_is_headline(text))
+    buckets: dict[int, list[tuple[str, int, int]]] = {}
+    negated_until = -1
+    for i, (word, start, end) in enumerate(words(text)):
+        name = f"not_{word}" if i <= negated_until else word
+        buckets.setdefault(_bucket(name), []).append((text[start:end], start, end))
+        if word in lexicon.negators:
+            negated_until = i + _NEGATION_SCOPE
+    return SentenceFeatures(buckets, counts, found)
+
+
+@dataclass(frozen=True)
+class ToneModel:
+    word_weights: np.ndarray  # (2**HASH_BITS, 3) float32
+    cue_weights: np.ndarray  # (len(CUE_FEATURES), 3)
+    bias: np.ndarray  # (3,)
+    threshold: float  # |tone| at which a sentence is called positive or negative
+
+    def probabilities(self, features: list[SentenceFeatures]) -> np.ndarray:
+        logits = np.empty((len(features), len(CLASSES)), dtype=np.float64)
+        for row, f in enumerate(features):
+            logits[row] = self.bias + f.cue_counts @ self.cue_weights
+            if f.buckets:
+                logits[row] += self.word_weights[list(f.buckets)].sum(axis=0)
+        logits -= logits.max(axis=1, keepdims=True)
+        odds = np.exp(logits)
+        return odds / odds.sum(axis=1, keepdims=True)
+
+    def tone(self, features: list[SentenceFeatures]) -> np.ndarray:
+        p = self.probabilities(features)
+        return p[:, 2] - p[:, 0]
+
+    def label(self, tone: float) -> str:
+        return "positive" if tone >= self.threshold else "negative" if tone <= -self.threshold else "neutral"
+
+    def terms(self, features: SentenceFeatures, min_weight: float = 0.5) -> list[tuple[str, int, int, float]]:
+        """(term, start, end, weight) behind one sentence's tone: each cue, and each word whose learned weight
+        pushes the sentence towards good (weight > 0) or bad news by at least `min_weight` (log-odds of positive
+        over negative)."""
+        cue_push = self.cue_weights[:, 2] - self.cue_weights[:, 0]
+        out = [(c.term, c.start, c.end, float(cue_push[CUE_FEATURES.index(c.feature)])) for c in features.cues]
+        covered = {(c.start, c.end) for c in features.cues}
+        for bucket, occurrences in features.buckets.items():
+            push = float(self.word_weights[bucket, 2] - self.word_weights[bucket, 0])
+            if abs(push) >= min_weight:
+                out.extend((w, s, e, push) for w, s, e in occurrences if (s, e) not in covered)
+        return sorted(out, key=lambda t: t[1])
+
+
+def save_model(model: ToneModel, folder: Path, meta: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    np.save(folder / "word_weights.npy", model.word_weights.astype(np.float32), allow_pickle=False)
+    np.save(folder / "cue_weights.npy", model.cue_weights.astype(np.float32), allow_pickle=False)
+    meta = {
+        **meta,
+        "hash_bits": HASH_BITS,
+        "classes": list(CLASSES),
+        "cue_features": list(CUE_FEATURES),
+        "bias": [float(b) for b in model.bias],
+        "threshold": model.threshold,
+    }
+    (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=2)
+def load_model(folder: Path = MODEL_DIR) -> ToneModel:
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    if meta["hash_bits"] != HASH_BITS or tuple(meta["cue_features"]) != CUE_FEATURES:
+        raise RuntimeError(f"{folder} was trained for other features than this code reads: retrain it")
+    return ToneModel(
+        word_weights=np.load(folder / "word_weights.npy", allow_pickle=False),
+        cue_weights=np.load(folder / "cue_weights.npy", allow_pickle=False),
+        bias=np.asarray(meta["bias"], dtype=np.float64),
+        threshold=float(meta["threshold"]),
+    )
+
+
+TONE_TERM_SCHEMA = {
+    "article_id": pl.String,
+    "field": pl.String,
+    "sentence_index": pl.Int32,
+    "start_char": pl.Int32,  # offsets into the field, like every other offset in the warehouse
+    "end_char": pl.Int32,
+    "term": pl.String,
+    "weight": pl.Float64,  # its push towards good (> 0) or bad (< 0) news, in log-odds
+    "source": pl.String,  # lexicon (a cue of tone_lexicon.csv) or learned (a word the classifier weighs)
+}
+
+
+def sentence_tones(sentences: pl.DataFrame, model: ToneModel | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`sentences` (SENTENCE_SCHEMA) with `tone` (-1..1) added, and the terms that carried each sentence's tone
+    (TONE_TERM_SCHEMA)."""
+    model = model or load_model()
+    if sentences.is_empty():
+        return sentences.with_columns(tone=pl.lit(None, pl.Float64)), pl.DataFrame(schema=TONE_TERM_SCHEMA)
+    texts = sentences["sentence_text"].to_list()
+    features = [sentence_features(text) for text in texts]
+    tones = model.tone(features)
+    terms: dict[str, list] = {name: [] for name in TONE_TERM_SCHEMA}
+    keys = sentences.select("article_id", "field", "sentence_index", "start_char").iter_rows()
+    for (article_id, field, index, offset), f in zip(keys, features, strict=True):
+        cue_spans = {(c.start, c.end) for c in f.cues}
+        for term, start, end, weight in model.terms(f):
+            for name, value in zip(
+                TONE_TERM_SCHEMA,
+                (
+                    article_id,
+                    field,
+                    index,
+                    offset + start,
+                    offset + end,
+                    term,
+                    round(weight, 4),
+                    "lexicon" if (start, end) in cue_spans else "learned",
+                ),
+                strict=True,
+            ):
+                terms[name].append(value)
+    return (
+        sentences.with_columns(tone=pl.Series(np.round(tones, 4), dtype=pl.Float64)),
+        pl.DataFrame(terms, schema=TONE_TERM_SCHEMA),
+    )
