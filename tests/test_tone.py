@@ -106,6 +106,7 @@ def test_sentence_tones_keep_offsets_into_the_field():
     for term, start, end in terms.select("term", "start_char", "end_char").iter_rows():
         assert body[start:end] == term
     assert set(terms["sentence_index"]) == {2}
+    assert set(terms["field"]) == {"body"} and set(terms["article_id"]) == {"a"}
 
 
 def test_the_model_loads_only_plain_arrays(tmp_path):

@@ -23,7 +23,7 @@ import csv
 import json
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,6 +47,8 @@ CUE_FEATURES = (
     "event_good",  # "agreement", "recovery", "discovery"
     "event_bad",  # "strike", "drought", "ban"
     "headline",  # an ALL-CAPS headline: terse, and more often polar
+    "numbers",  # how many figures it states (up to 5, scaled 0..1): a table row or a statistic is seldom news
+    "length",  # its length in words (up to 40, scaled 0..1)
 )
 _NEGATION_SCOPE = 3  # words after "not", "no", "without" whose cue is turned round
 _QUANTITY_BEFORE = 4  # how far back a direction word looks for what moved ("prices for May rose")
@@ -62,6 +64,20 @@ class Lexicon:
     quantity: dict[str, int]  # +1 up is good, -1 up is bad, 0 up is neither
     negators: frozenset[str]
     stops: frozenset[str]  # "ended": the end of the event next to it ("the strike ended", "ended the dispute")
+    # word -> what the lexicon says of it: a wire's vocabulary is small, so each word is looked up once
+    _memo: dict[tuple[str, str], int | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def direction_of(self, word: str) -> int | None:
+        return self._lookup("direction", word)
+
+    def quantity_of(self, word: str) -> int | None:
+        return self._lookup("quantity", word)
+
+    def _lookup(self, table: str, word: str) -> int | None:
+        key = (table, word)
+        if key not in self._memo:
+            self._memo[key] = _find(word, getattr(self, table))
+        return self._memo[key]
 
 
 def _commodity_words() -> dict[str, int]:
@@ -128,7 +144,7 @@ def _moved_quantity(tokens: list[tuple[str, int, int]], i: int, lexicon: Lexicon
     before it, else its object after it, else the last one earlier in the sentence. An event can be the object
     ("avert a dispute", "ease tensions"): less of a bad event is good news."""
     for j in range(i - 1, max(i - _QUANTITY_BEFORE, 0) - 1, -1):
-        if _find(tokens[j][0], lexicon.quantity) is not None:
+        if lexicon.quantity_of(tokens[j][0]) is not None:
             return j, True
     for j in range(i + 1, min(i + _QUANTITY_AFTER, len(tokens) - 1) + 1):
         if quantity_goodness(tokens[j][0], lexicon) is not None:
@@ -137,14 +153,14 @@ def _moved_quantity(tokens: list[tuple[str, int, int]], i: int, lexicon: Lexicon
                 j += 1
             return j, True
     for j in range(i - _QUANTITY_BEFORE - 1, -1, -1):
-        if _find(tokens[j][0], lexicon.quantity) is not None:
+        if lexicon.quantity_of(tokens[j][0]) is not None:
             return j, False
     return None
 
 
 def quantity_goodness(word: str, lexicon: Lexicon) -> int | None:
     """+1 when more of it is good news, -1 when bad, 0 when neither, None when it is not a quantity or event."""
-    goodness = _find(word, lexicon.quantity)
+    goodness = lexicon.quantity_of(word)
     return lexicon.event.get(word) if goodness is None else goodness
 
 
@@ -177,11 +193,11 @@ def _negation_flips(tokens: list[tuple[str, int, int]], lexicon: Lexicon) -> lis
     return flips
 
 
-def cues(text: str, lexicon: Lexicon | None = None) -> list[Cue]:
+def cues(text: str, lexicon: Lexicon | None = None, tokens: list[tuple[str, int, int]] | None = None) -> list[Cue]:
     """The lexicon's cues in one sentence, negation applied, in order. Changes first: a quantity that a direction
     word moved ("tariffs will be averted", "easing tensions") is not also an event of its own."""
     lexicon = lexicon or load_lexicon()
-    tokens = words(text)
+    tokens = words(text) if tokens is None else tokens
     flips = _negation_flips(tokens, lexicon)
     found: list[Cue] = []
     moved_words: set[int] = set()
@@ -195,7 +211,7 @@ def cues(text: str, lexicon: Lexicon | None = None) -> list[Cue]:
                 lo, hi = min(start, tokens[stopped][1]), max(end, tokens[stopped][2])
                 found.append(Cue(lo, hi, text[lo:hi], "change_good" if polarity > 0 else "change_bad", polarity))
             continue
-        direction = _find(word, lexicon.direction)
+        direction = lexicon.direction_of(word)
         if direction is None or word in lexicon.negators or _not_a_change(text, tokens, i):
             continue
         directed.add(i)
@@ -222,18 +238,25 @@ def cues(text: str, lexicon: Lexicon | None = None) -> list[Cue]:
     return sorted(found, key=lambda c: c.start)
 
 
+_UPPER, _LOWER = re.compile(r"[A-Z]"), re.compile(r"[a-z]")
+_NUMBER = re.compile(r"\d+(?:[.,/-]\d+)*")
+
+
 def _is_headline(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
+    return upper + lower >= 8 and upper / (upper + lower) > 0.8
 
 
+@lru_cache(maxsize=1 << 18)
 def _bucket(name: str) -> int:
     return zlib.crc32(name.encode()) & ((1 << HASH_BITS) - 1)
 
 
 @dataclass(frozen=True)
 class SentenceFeatures:
-    buckets: dict[int, list[tuple[str, int, int]]]  # hashed word feature -> the words (and offsets) behind it
+    text: str
+    tokens: list[tuple[str, int, int]]  # words(text)
+    buckets: dict[int, list[int]]  # hashed word feature -> the tokens behind it
     cue_counts: np.ndarray  # len(CUE_FEATURES)
     cues: list[Cue]
 
@@ -241,20 +264,22 @@ class SentenceFeatures:
 def sentence_features(text: str, lexicon: Lexicon | None = None) -> SentenceFeatures:
     """What the classifier reads: the words (a word after a negator is its own feature) and the cue counts."""
     lexicon = lexicon or load_lexicon()
-    found = cues(text, lexicon)
+    tokens = words(text)
+    found = cues(text, lexicon, tokens)
     counts = np.zeros(len(CUE_FEATURES), dtype=np.float32)
     for cue in found:
         counts[CUE_FEATURES.index(cue.feature)] += 1
     counts = np.minimum(counts, _MAX_CUE_COUNT)
     counts[CUE_FEATURES.index("headline")] = float(_is_headline(text))
-    buckets: dict[int, list[tuple[str, int, int]]] = {}
+    counts[CUE_FEATURES.index("numbers")] = min(len(_NUMBER.findall(text)), 5) / 5
+    counts[CUE_FEATURES.index("length")] = min(len(tokens), 40) / 40
+    buckets: dict[int, list[int]] = {}
     negated_until = -1
-    for i, (word, start, end) in enumerate(words(text)):
-        name = f"not_{word}" if i <= negated_until else word
-        buckets.setdefault(_bucket(name), []).append((text[start:end], start, end))
+    for i, (word, _, _) in enumerate(tokens):
+        buckets.setdefault(_bucket(f"not_{word}" if i <= negated_until else word), []).append(i)
         if word in lexicon.negators:
             negated_until = i + _NEGATION_SCOPE
-    return SentenceFeatures(buckets, counts, found)
+    return SentenceFeatures(text, tokens, buckets, counts, found)
 
 
 @dataclass(frozen=True)
@@ -288,10 +313,13 @@ class ToneModel:
         cue_push = self.cue_weights[:, 2] - self.cue_weights[:, 0]
         out = [(c.term, c.start, c.end, float(cue_push[CUE_FEATURES.index(c.feature)])) for c in features.cues]
         covered = {(c.start, c.end) for c in features.cues}
-        for bucket, occurrences in features.buckets.items():
+        for bucket, token_indices in features.buckets.items():
             push = float(self.word_weights[bucket, 2] - self.word_weights[bucket, 0])
             if abs(push) >= min_weight:
-                out.extend((w, s, e, push) for w, s, e in occurrences if (s, e) not in covered)
+                for i in token_indices:
+                    _, start, end = features.tokens[i]
+                    if (start, end) not in covered:
+                        out.append((features.text[start:end], start, end, push))
         return sorted(out, key=lambda t: t[1])
 
 
@@ -344,27 +372,14 @@ def sentence_tones(sentences: pl.DataFrame, model: ToneModel | None = None) -> t
     texts = sentences["sentence_text"].to_list()
     features = [sentence_features(text) for text in texts]
     tones = model.tone(features)
-    terms: dict[str, list] = {name: [] for name in TONE_TERM_SCHEMA}
+    rows = []
     keys = sentences.select("article_id", "field", "sentence_index", "start_char").iter_rows()
-    for (article_id, field, index, offset), f in zip(keys, features, strict=True):
+    for (article_id, field_name, index, offset), f in zip(keys, features, strict=True):
         cue_spans = {(c.start, c.end) for c in f.cues}
         for term, start, end, weight in model.terms(f):
-            for name, value in zip(
-                TONE_TERM_SCHEMA,
-                (
-                    article_id,
-                    field,
-                    index,
-                    offset + start,
-                    offset + end,
-                    term,
-                    round(weight, 4),
-                    "lexicon" if (start, end) in cue_spans else "learned",
-                ),
-                strict=True,
-            ):
-                terms[name].append(value)
+            source = "lexicon" if (start, end) in cue_spans else "learned"
+            rows.append((article_id, field_name, index, offset + start, offset + end, term, round(weight, 4), source))
     return (
         sentences.with_columns(tone=pl.Series(np.round(tones, 4), dtype=pl.Float64)),
-        pl.DataFrame(terms, schema=TONE_TERM_SCHEMA),
+        pl.DataFrame(rows, schema=TONE_TERM_SCHEMA, orient="row"),
     )
