@@ -2,13 +2,15 @@
 
 Tone is the sentence's polarity for the market it is about, read the way a desk reads a wire: prices, output,
 profits or exports going up is good news and going down bad; costs, deficits, debts or tariffs going up is bad
-news; strikes, droughts, bans and failed talks are bad, agreements, discoveries and recoveries good. It is the
-sentence's polarity, not a forecast: "prices fell" is bad news even for a buyer (and a commodity mention's
-`direction` still says which way its price moved).
+news, and going down good ("the tariffs will be averted"); strikes, droughts, bans and failed talks are bad,
+breakthroughs, discoveries and recoveries good; "not" turns a cue round. It is the sentence's polarity, not a
+forecast: "prices fell" is bad news even for a buyer (and a commodity mention's `direction` still says which
+way its price moved).
 
 Two parts, both shipped in the repository:
 - `wiredesk/data/tone_lexicon.csv`: cue words written for this project (direction words, the quantities they
-  move and whether up is good for them, events, negators); `cues` finds "prices rose", "costs rose", "strike".
+  move and whether up is good for them, events, words that end an event, negators); `cues` finds "prices
+  rose", "costs rose", "the strike ended", "strike".
 - `models/tone/`: a linear classifier (negative, neutral, positive) over the cues and the sentence's words,
   trained by `devtools/train_tone.py` on hand-labelled Reuters-21578 sentences (`devtools/data/`). NumPy weights
   loaded with pickles refused, and `meta.json`.
@@ -44,7 +46,7 @@ CUE_FEATURES = (
     "change_bad_far",
     "change_up",  # a rise of something the lexicon cannot place: "rose 5 pct"
     "change_down",
-    "event_good",  # "agreement", "recovery", "discovery"
+    "event_good",  # "breakthrough", "recovery", "discovery"
     "event_bad",  # "strike", "drought", "ban"
     "headline",  # an ALL-CAPS headline: terse, and more often polar
     "numbers",  # how many figures it states (up to 5, scaled 0..1): a table row or a statistic is seldom news
