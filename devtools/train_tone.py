@@ -13,12 +13,10 @@ alone on the same sentences.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import re
 import sys
-import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.sparse import csr_matrix, hstack
 
+from devtools.train_topics import reuters_warehouse, trainer_arguments
 from wiredesk.tone import (
     CLASSES,
     CUE_FEATURES,
@@ -192,20 +191,11 @@ def train(con: duckdb.DuckDBPyConnection, output: Path) -> tuple[ToneModel, dict
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="make train-tone", description=__doc__)
-    parser.add_argument("reuters", type=Path, help="the Reuters-21578 training split (JSONL) in the evaluation folder")
-    parser.add_argument("--output", type=Path, default=MODEL_DIR)
-    parser.add_argument("--warehouse", type=Path, default=None, help="reuse a warehouse built from the file")
-    args = parser.parse_args(argv)
-    if not args.reuters.is_file():
-        print(f"no such file: {args.reuters} (pass EVAL_DIR=<the evaluation data folder>)", file=sys.stderr)
+    args = trainer_arguments("make train-tone", __doc__, MODEL_DIR, argv)
+    if args is None:
         return 2
-    from devtools.train_topics import build_reuters_warehouse
-
-    with tempfile.TemporaryDirectory(prefix="wiredesk-tone-") as scratch:
-        db_path = args.warehouse or build_reuters_warehouse(args.reuters, Path(scratch))
-        with duckdb.connect(str(db_path), read_only=True) as con:
-            model, meta = train(con, args.output)
+    with reuters_warehouse(args) as con:
+        model, meta = train(con, args.output)
     print(
         f"trained on {meta['examples']} sentences; cross-validated agreement {meta['cv_agreement']:.3f} at "
         f"threshold {model.threshold}; model in {args.output}"

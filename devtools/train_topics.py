@@ -16,6 +16,8 @@ import json
 import sys
 import tempfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,19 +157,34 @@ def build_reuters_warehouse(reuters: Path, scratch: Path) -> Path:
     return db_path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="make train-topics", description=__doc__)
+def trainer_arguments(prog: str, description: str, output: Path, argv: list[str] | None) -> argparse.Namespace | None:
+    """The arguments every trainer on the Reuters file takes; None (said on stderr) when the file is missing."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("reuters", type=Path, help="the Reuters-21578 training split (JSONL) in the evaluation folder")
-    parser.add_argument("--output", type=Path, default=MODEL_DIR)
+    parser.add_argument("--output", type=Path, default=output)
     parser.add_argument("--warehouse", type=Path, default=None, help="reuse a warehouse built from the file")
     args = parser.parse_args(argv)
     if not args.reuters.is_file():
         print(f"no such file: {args.reuters} (pass EVAL_DIR=<the evaluation data folder>)", file=sys.stderr)
-        return 2
-    with tempfile.TemporaryDirectory(prefix="wiredesk-topics-") as scratch:
+        return None
+    return args
+
+
+@contextmanager
+def reuters_warehouse(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse `--warehouse` names, else to one built now in a scratch folder."""
+    with tempfile.TemporaryDirectory(prefix="wiredesk-train-") as scratch:
         db_path = args.warehouse or build_reuters_warehouse(args.reuters, Path(scratch))
         with duckdb.connect(str(db_path), read_only=True) as con:
-            examples = reuters_examples(con, reuters_topics(read_jsonl(args.reuters)))
+            yield con
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = trainer_arguments("make train-topics", __doc__, MODEL_DIR, argv)
+    if args is None:
+        return 2
+    with reuters_warehouse(args) as con:
+        examples = reuters_examples(con, reuters_topics(read_jsonl(args.reuters)))
         model = train_and_save(examples, args.output, args.reuters)
     print(f"trained on {examples.candidates.height} candidates; threshold {model.threshold}; model in {args.output}")
     return 0
