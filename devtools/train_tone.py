@@ -139,15 +139,14 @@ def agreement(model: ToneModel, examples: list[Labelled]) -> float:
 def cross_validate(examples: list[Labelled]) -> dict[float, float]:
     """Threshold -> out-of-fold agreement, ten folds grouped by story."""
     folds = np.array([zlib.crc32(e.external_id.encode()) % FOLDS for e in examples])
-    matrix = feature_matrix([sentence_features(e.text) for e in examples])
+    features = [sentence_features(e.text) for e in examples]
+    matrix = feature_matrix(features)
     labels = np.array([e.label for e in examples])
     tone = np.zeros(len(examples))
     for fold in range(FOLDS):
         train, test = folds != fold, folds == fold
         weights, bias = fit(matrix[train], labels[train])
-        tone[test] = to_model(weights, bias, 0.0).tone(
-            [sentence_features(examples[i].text) for i in np.flatnonzero(test)]
-        )
+        tone[test] = to_model(weights, bias, 0.0).tone([features[i] for i in np.flatnonzero(test)])
     return {t: float(np.mean(np.where(tone >= t, 2, np.where(tone <= -t, 0, 1)) == labels)) for t in THRESHOLDS}
 
 
