@@ -1,10 +1,10 @@
-"""Stories: a story and its re-sent, updated or corrected versions share a cluster; a weekly report with new
-figures is a new story; clusters follow the folder when an article goes."""
+"""Stories: a story and its re-sent, updated or corrected versions share a cluster; a weekly or daily report with
+new figures is a new story; clusters follow the folder when an article goes."""
 
 from datetime import UTC, datetime
 
 from tests.conftest import materialize_warehouse, query
-from wiredesk.stories import article_signatures, same_story, shingles, signature
+from wiredesk.stories import article_signatures, changed_figure, recurring_report, same_story, shingles, signature
 
 STORY = (
     "Chile's state copper company Codelco said on Tuesday that workers at its El Teniente mine had ended a "
@@ -20,6 +20,13 @@ RIGS = (
     "The number of rotary rigs drilling for oil and gas in the United States {verb} by {change} to {total} in the "
     "week ended {day}, an oilfield services company said. A year ago the count was {year_ago}, and the number "
     "of rigs drilling offshore was {offshore}, the company said in its weekly report on drilling activity."
+)
+
+# The Fed's daily reserves report (Reuters-21578 has it most days): two figures, one of them spelled out.
+FED = (
+    "NEW YORK, March {day} - The Federal Reserve entered the U.S. Government securities market to arrange "
+    "{amount} dlrs of customer repurchase agreements, a Fed spokesman said. Dealers said Federal funds were "
+    "trading at {rate} pct when the Fed began its temporary and indirect supply of reserves to the banking system."
 )
 
 
@@ -60,6 +67,18 @@ def test_versions_of_a_story_are_the_same_story_and_reports_with_new_figures_are
     )
 
 
+def test_a_changed_figure_where_the_texts_align_makes_a_recurring_report():
+    thursday = FED.format(day=19, amount="1.5 billion", rate="six")
+    friday = FED.format(day=20, amount="1.5 billion", rate="6-1/16")
+    assert changed_figure(thursday, friday)  # "six" against "6-1/16", in the same place
+    assert not changed_figure(thursday, FED.format(day=20, amount="1.5 billion", rate="six"))  # only the dateline
+    # an update that adds a paragraph with figures of its own changes none of the old ones
+    assert not changed_figure(STORY, STORY + " Output was 1.7 mln tonnes last year, up 2 pct.")
+    assert recurring_report(("FED ADDS RESERVES", "FED ADDS RESERVES"), (thursday, friday))
+    assert not recurring_report(("FED ADDS RESERVES", "CORRECTED - FED ADDS RESERVES"), (thursday, friday))
+    assert not recurring_report(("FED ADDS RESERVES", "RPT-FED ADDS RESERVES"), (thursday, friday))
+
+
 def write(folder, name: str, date: str, title: str, body: str) -> None:
     (folder / name).write_text(f"Date: {date}\n---\n{title}\n{body}\n")
 
@@ -85,6 +104,28 @@ def test_stories_in_the_warehouse_follow_the_folder(tmp_path):
     ]
     write(folder, "rigs_1.txt", "2026-03-06T18:00:00Z", "U.S. rig count rises", rigs[0])
     write(folder, "rigs_2.txt", "2026-03-13T18:00:00Z", "U.S. rig count falls", rigs[1])
+    # a daily report on two days, and an overnight re-send that changes only the dateline
+    write(
+        folder,
+        "fed_1.txt",
+        "2026-03-19T11:45:00Z",
+        "Fed adds reserves",
+        FED.format(day=19, amount="two billion", rate="six"),
+    )
+    write(
+        folder,
+        "fed_2.txt",
+        "2026-03-20T11:45:00Z",
+        "Fed adds reserves",
+        FED.format(day=20, amount="1.5 billion", rate="six"),
+    )
+    write(
+        folder,
+        "fed_2_resent.txt",
+        "2026-03-21T08:00:00Z",
+        "Fed adds reserves",
+        FED.format(day=21, amount="1.5 billion", rate="six"),
+    )
     db = tmp_path / "w.duckdb"
     assert materialize_warehouse(folder, db).success
 
@@ -95,8 +136,13 @@ def test_stories_in_the_warehouse_follow_the_folder(tmp_path):
         "corrected.txt": "story.txt",
         "rigs_1.txt": "rigs_1.txt",
         "rigs_2.txt": "rigs_2.txt",
+        "fed_1.txt": "fed_1.txt",
+        "fed_2.txt": "fed_2.txt",
+        "fed_2_resent.txt": "fed_2.txt",
     }
     assert [path for path, (_, is_first, _) in sorted(found.items()) if is_first] == [
+        "fed_1.txt",
+        "fed_2.txt",
         "rigs_1.txt",
         "rigs_2.txt",
         "story.txt",
@@ -104,7 +150,7 @@ def test_stories_in_the_warehouse_follow_the_folder(tmp_path):
     assert found["story.txt"][2] == 1.0
     assert 0 < found["update.txt"][2] < 0.5  # a new lead, the rest said before
     sizes = query(db, "select size, list_count(article_ids) from story_clusters order by size desc")
-    assert sizes == [(3, 3), (1, 1), (1, 1)]
+    assert sizes == [(3, 3), (2, 2), (1, 1), (1, 1), (1, 1)]
 
     (folder / "story.txt").unlink()  # the first version goes: the update is now where the story starts
     assert materialize_warehouse(folder, db).success

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
-from wiredesk.stories import links_for, story_assignments
+from wiredesk.stories import REPORT_GAP, links_for, story_assignments
 from wiredesk.tone import sentence_tones
 from wiredesk.warehouse import SQL_DIR, STAGING, STAGING_TABLES, StagingMismatch, current_batch, staged_tables
 
@@ -80,7 +80,10 @@ def update_stories(con: duckdb.DuckDBPyConnection) -> None:
     """Link the batch's new articles to the stories they retell, then name the stories anew from all links:
     the candidate search is incremental (sql/publish/story_candidates.sql); labelling the connected components
     of the links is one pass over the links, fast at any size the warehouse reaches."""
-    candidates = con.sql((SQL_DIR / "publish" / "story_candidates.sql").read_text()).pl()
+    candidates = con.sql(
+        (SQL_DIR / "publish" / "story_candidates.sql").read_text(),
+        params={"report_gap_seconds": REPORT_GAP.total_seconds()},
+    ).pl()
     if candidates.height:
         con.register("new_links", links_for(candidates).to_arrow())
         try:

@@ -74,6 +74,12 @@ def find_dateline(body: str) -> list[tuple[int, int]]:
     return [match.span(group) for group in ("place", "region") if match.group(group)]
 
 
+def without_dateline(body: str) -> str:
+    """`body` after its dateline ("LONDON, March 3 -"), or all of it when it has none."""
+    match = _DATELINE.match(body)
+    return body[match.end() :] if match else body
+
+
 def dateline_date(body: str, path: str = "") -> date | None:
     """The date a wire dateline gives ("HONG KONG, April 8, 2025 -"), with the year from the dateline or, when
     it has none, from the file's path; None when either is missing: a date is never guessed."""

@@ -1,5 +1,7 @@
 -- Pairs of articles that may tell the same story: a new article and any article sharing a band of its MinHash
 -- signature (wiredesk/stories.py). Only the new articles are looked up: adding one article is a lookup.
+-- The bodies come only for pairs published $report_gap_seconds or more apart, where a changed figure may make
+-- them two issues of a recurring report.
 with new_bands as (
     select article_id, unnest(bands) as band
     from article_signatures
@@ -27,7 +29,11 @@ select
     sa.numbers as numbers_a,
     sb.numbers as numbers_b,
     aa.published_at as published_at_a,
-    ab.published_at as published_at_b
+    ab.published_at as published_at_b,
+    aa.title as title_a,
+    ab.title as title_b,
+    case when abs(epoch(aa.published_at) - epoch(ab.published_at)) >= $report_gap_seconds then aa.body end as body_a,
+    case when abs(epoch(aa.published_at) - epoch(ab.published_at)) >= $report_gap_seconds then ab.body end as body_b
 from pairs as p
 join article_signatures as sa on sa.article_id = p.article_id_a
 join article_signatures as sb on sb.article_id = p.article_id_b
