@@ -57,12 +57,13 @@ EVAL_DIR ?= ../shared/eval
 EVAL_REUTERS ?= $(EVAL_DIR)/reuters21578-train.jsonl
 EVAL_COMMODITY_NEWS ?= $(EVAL_DIR)/commodity-news-corpus/annotated.jsonl
 EVAL_CONLL ?= $(EVAL_DIR)/conll2003-validation.jsonl
+EVAL_CONLL_TRAIN ?= $(EVAL_DIR)/conll2003-train.jsonl
 eval: install
-	$(BIN)/python -m devtools.evaluate --conll $(EVAL_CONLL) --reuters $(EVAL_REUTERS) --commodity-news $(EVAL_COMMODITY_NEWS) $(EVAL_ARGS)
+	$(BIN)/python -m devtools.evaluate --conll $(EVAL_CONLL) --reuters $(EVAL_REUTERS) --commodity-news $(EVAL_COMMODITY_NEWS) --conll-train $(EVAL_CONLL_TRAIN) $(EVAL_ARGS)
 
 # Rebuilds models/wiredesk_news_ner from CoNLL-2003's training split (about 15 min on 2 cores).
 train-ner: install
-	$(BIN)/python -m devtools.train_ner $(EVAL_DIR)/conll2003-train.jsonl $(TRAIN_ARGS)
+	$(BIN)/python -m devtools.train_ner $(EVAL_CONLL_TRAIN) $(TRAIN_ARGS)
 
 # Rebuilds models/primary_commodity from Reuters-21578's TOPICS (builds the warehouse first; about 2 min).
 train-topics: install

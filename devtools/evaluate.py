@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
@@ -85,6 +87,23 @@ def build(folder: Path, db_path: Path) -> float:
         failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
         raise SystemExit(f"the evaluation build failed (failed checks: {failed})")
     return time.perf_counter() - started
+
+
+@contextmanager
+def conll_train_warehouse(conll_train: Path | None, workdir: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A read-only connection to a warehouse of CoNLL-2003's training stories, built apart so that its thousand
+    stories do not touch the names scored on validation; None when the file is not given."""
+    if conll_train is None or not conll_train.is_file():
+        yield None
+        return
+    folder, db_path = workdir / "conll_train" / "articles", workdir / "conll_train" / "eval.duckdb"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "conll.jsonl").open("w", encoding="utf-8") as out:
+        for article in story_articles(read_conll_stories(conll_train), source=CONLL_SOURCE):
+            out.write(json.dumps(article) + "\n")
+    build(folder, db_path)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        yield con
 
 
 def grouped(rows) -> dict[str, set]:
@@ -279,6 +298,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stories", type=Path, default=ANNOTATED_STORIES, help="hand-annotated stories (default: the project's)"
     )
+    parser.add_argument(
+        "--conll-train",
+        type=Path,
+        default=None,
+        help="the CoNLL-2003 training split (JSONL): its stories are built apart to score tone on them",
+    )
     parser.add_argument("--limit", type=int, default=None, help="score only the first N Reuters articles")
     parser.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temporary folder)")
     args = parser.parse_args(argv)
@@ -302,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
             lines += evaluate_names(con, conll, CONLL_SOURCE, "CoNLL-2003 validation (unseen)", model_name)
             lines += evaluate_reuters(con, args.reuters, args.limit)
             lines += evaluate_commodity_news(con, args.commodity_news)
-            lines += tone_report(con)
+            with conll_train_warehouse(args.conll_train, workdir) as conll_train:
+                lines += tone_report(con, conll_train)
             heading = "wiredesk annotated stories (regression guard, written for the project)"
             lines += evaluate_names(con, stories, ANNOTATED_STORIES_SOURCE, heading, model_name)
     print("\n".join(lines))

@@ -48,6 +48,34 @@ def test_negation_refusals_and_averted_threats_read_the_way_a_desk_reads_them():
     assert cue_list("Miners went on strike at the mine.") == [("strike", "event_bad", -1)]
 
 
+def test_what_moved_is_the_object_where_grammar_says_so():
+    # a noun's object: what eased is the concern, not the cotton before it
+    assert cue_list("Cotton closed higher despite some easing of concern.")[-1] == (
+        "easing of concern",
+        "change_good",
+        1,
+    )
+    # a transitive verb's object: what the oil producers cut is output
+    assert cue_list("Oil producers have cut output.") == [("cut output", "change_bad", -1)]
+    # a participle after a comma opens its own clause: crude is not what rose
+    assert ("crude, analysts said, raising", "change_good", 1) not in cue_list(
+        "Demand weighs on crude, analysts said, raising questions."
+    )
+    # a list does not make one compound: "production, weakness" are two things
+    assert cue_list("Prices rose on signs of falling production, weakness in the dollar.")[1][0] == (
+        "falling production"
+    )
+
+
+def test_market_levels_particles_and_prepositions_are_not_events_or_moves():
+    assert cue_list("Oil prices hit a two-week high.") == [("high", "change_good_far", 1)]  # no blow: a level
+    assert cue_list("Crude settled at $60 a barrel.") == []
+    assert cue_list("September silver closed up $0.004.") == [("silver closed up", "change_good", 1)]
+    assert cue_list("The firm set up a copper unit.") == []
+    assert cue_list("Quotas of up to 5 pct were agreed.") == []
+    assert cue_list("Buying was light ahead of the holiday.") == []
+
+
 def test_the_lexicon_says_which_line_is_wrong(tmp_path):
     lexicon = tmp_path / "lexicon.csv"
     lexicon.write_text("term,cue\nrose,up\nsoared,skyward\n")

@@ -44,6 +44,8 @@ CUE_FEATURES = (
     "change_bad",  # "output fell", "debt rose"
     "change_good_far",  # the same, the quantity further back: "Exports of maize ... 37 pct up"
     "change_bad_far",
+    "first_change_good",  # the sentence's first change, counted again: its main news ("Oil rose ... on worries")
+    "first_change_bad",
     "change_up",  # a rise of something the lexicon cannot place: "rose 5 pct"
     "change_down",
     "event_good",  # "breakthrough", "recovery", "discovery"
@@ -66,6 +68,7 @@ class Lexicon:
     quantity: dict[str, int]  # +1 up is good, -1 up is bad, 0 up is neither
     negators: frozenset[str]
     stops: frozenset[str]  # "ended": the end of the event next to it ("the strike ended", "ended the dispute")
+    particle_verbs: frozenset[str]  # "set": its "up" is a particle ("set up a unit"), not a rise
     # word -> what the lexicon says of it: a wire's vocabulary is small, so each word is looked up once
     _memo: dict[tuple[str, str], int | None] = field(default_factory=dict, compare=False, repr=False)
 
@@ -91,7 +94,7 @@ def _commodity_words() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
-    direction, event, quantity, negators, stops = {}, {}, {}, set(), set()
+    direction, event, quantity, negators, stops, particle_verbs = {}, {}, {}, set(), set(), set()
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             term, cue = row["term"], row["cue"]
@@ -105,10 +108,12 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
                 negators.add(term)
             elif cue == "stop":
                 stops.add(term)
+            elif cue == "particle_verb":
+                particle_verbs.add(term)
             else:
                 raise ValueError(f"{path}: unknown cue {cue!r} for {term!r}")
     quantity = {**_commodity_words(), **quantity}
-    return Lexicon(direction, event, quantity, frozenset(negators), frozenset(stops))
+    return Lexicon(direction, event, quantity, frozenset(negators), frozenset(stops), frozenset(particle_verbs))
 
 
 @dataclass(frozen=True)
@@ -141,23 +146,55 @@ def _find(word: str, table: dict[str, int]) -> int | None:
     return None
 
 
-def _moved_quantity(tokens: list[tuple[str, int, int]], i: int, lexicon: Lexicon) -> tuple[int, bool] | None:
+def _moved_quantity(text: str, tokens: list[tuple[str, int, int]], i: int, lexicon: Lexicon) -> tuple[int, bool] | None:
     """The index of the quantity a direction word at `i` speaks of, and whether it is near: the nearest one
     before it, else its object after it, else the last one earlier in the sentence. An event can be the object
-    ("avert a dispute", "ease tensions"): less of a bad event is good news."""
-    for j in range(i - 1, max(i - _QUANTITY_BEFORE, 0) - 1, -1):
-        if lexicon.quantity_of(tokens[j][0]) is not None:
-            return j, True
+    ("avert a dispute", "ease tensions"): less of a bad event is good news. The object comes first after a noun
+    ("a rise in prices", "easing of concern") and after a participle that opens a clause (", raising questions"):
+    there the word before is not what moved."""
+    object_first = i + 1 < len(tokens) and tokens[i + 1][0] in ("of", "in") or _object_follows(text, tokens, i, lexicon)
+    participle = tokens[i][0].endswith("ing") and i > 0 and "," in text[tokens[i - 1][2] : tokens[i][1]]
+    if not (object_first or participle):
+        for j in range(i - 1, max(i - _QUANTITY_BEFORE, 0) - 1, -1):
+            if lexicon.quantity_of(tokens[j][0]) is not None:
+                return j, True
     for j in range(i + 1, min(i + _QUANTITY_AFTER, len(tokens) - 1) + 1):
         if quantity_goodness(tokens[j][0], lexicon) is not None:
             # a compound's head is its last word: "easing trade tensions" eases tensions
-            while j + 1 < len(tokens) and quantity_goodness(tokens[j + 1][0], lexicon) is not None:
+            while (
+                j + 1 < len(tokens)
+                and quantity_goodness(tokens[j + 1][0], lexicon) is not None
+                and _joined(text, tokens, j)
+            ):
                 j += 1
             return j, True
+    if participle:
+        return None
+    if object_first:
+        for j in range(i - 1, max(i - _QUANTITY_BEFORE, 0) - 1, -1):
+            if lexicon.quantity_of(tokens[j][0]) is not None:
+                return j, True
     for j in range(i - _QUANTITY_BEFORE - 1, -1, -1):
         if lexicon.quantity_of(tokens[j][0]) is not None:
             return j, False
     return None
+
+
+_DETERMINERS = frozenset(("the", "a", "an", "its", "their", "his", "her", "our", "this", "that"))
+
+
+def _joined(text: str, tokens: list[tuple[str, int, int]], j: int) -> bool:
+    """Whether word j and the next are one phrase: no punctuation between them."""
+    return not text[tokens[j][2] : tokens[j + 1][1]].strip()
+
+
+def _object_follows(text: str, tokens: list[tuple[str, int, int]], i: int, lexicon: Lexicon) -> bool:
+    """Whether a quantity follows the direction word at once, as its object ("have reduced supply", "raised
+    its prices")."""
+    j = i + 1
+    if j < len(tokens) and tokens[j][0] in _DETERMINERS and _joined(text, tokens, i):
+        j, i = j + 1, j
+    return j < len(tokens) and _joined(text, tokens, i) and lexicon.quantity_of(tokens[j][0]) is not None
 
 
 def quantity_goodness(word: str, lexicon: Lexicon) -> int | None:
@@ -166,9 +203,27 @@ def quantity_goodness(word: str, lexicon: Lexicon) -> int | None:
     return lexicon.event.get(word) if goodness is None else goodness
 
 
-def _not_a_change(text: str, tokens: list[tuple[str, int, int]], i: int) -> bool:
-    """ "declined to comment": a refusal, not a fall ("declined to 5 pct" is a fall)."""
-    if not tokens[i][0].startswith("declin") or i + 1 >= len(tokens) or tokens[i + 1][0] != "to":
+# "prices hit a two-week high", "crude settled at $60", "a four-month low hit on Monday": a price level, not a
+# blow or a settlement.
+_LEVEL_VERBS = frozenset(("hit", "hits", "settle", "settled", "settles", "touched"))
+_LEVELS = frozenset(("high", "highs", "low", "lows", "record", "peak", "at", "up", "down", "higher", "lower", "near"))
+
+
+def _names_a_level(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    if tokens[i][0] not in _LEVEL_VERBS:
+        return False
+    return (i > 0 and tokens[i - 1][0] in _LEVELS) or any(word in _LEVELS for word, _, _ in tokens[i + 1 : i + 5])
+
+
+def _not_a_change(text: str, tokens: list[tuple[str, int, int]], i: int, particle_verbs: frozenset[str]) -> bool:
+    """ "declined to comment": a refusal, not a fall ("declined to 5 pct" is a fall); "up to 5 pct", "set up",
+    "ahead of the holiday": no move at all."""
+    word, following = tokens[i][0], tokens[i + 1][0] if i + 1 < len(tokens) else ""
+    if word == "up" and (following == "to" or (i > 0 and tokens[i - 1][0] in particle_verbs)):
+        return True
+    if word == "ahead" and following == "of":
+        return True
+    if not word.startswith("declin") or i + 1 >= len(tokens) or tokens[i + 1][0] != "to":
         return False
     rest = text[tokens[i + 1][2] :].lstrip()
     return bool(rest) and rest[0].isalpha()
@@ -214,11 +269,11 @@ def cues(text: str, lexicon: Lexicon | None = None, tokens: list[tuple[str, int,
                 found.append(Cue(lo, hi, text[lo:hi], "change_good" if polarity > 0 else "change_bad", polarity))
             continue
         direction = lexicon.direction_of(word)
-        if direction is None or word in lexicon.negators or _not_a_change(text, tokens, i):
+        if direction is None or word in lexicon.negators or _not_a_change(text, tokens, i, lexicon.particle_verbs):
             continue
         directed.add(i)
         sign = direction * flips[i]
-        moved = _moved_quantity(tokens, i, lexicon)
+        moved = _moved_quantity(text, tokens, i, lexicon)
         if moved is None:
             found.append(Cue(start, end, text[start:end], "change_up" if sign > 0 else "change_down", 0))
             continue
@@ -233,7 +288,7 @@ def cues(text: str, lexicon: Lexicon | None = None, tokens: list[tuple[str, int,
         found.append(Cue(lo, hi, text[lo:hi], feature, polarity))
     for i, (word, start, end) in enumerate(tokens):
         event = lexicon.event.get(word)  # events match as written: their stems mislead ("according", "goods")
-        if event is None or i in directed or i in moved_words:
+        if event is None or i in directed or i in moved_words or _names_a_level(tokens, i):
             continue
         polarity = event * flips[i]
         found.append(Cue(start, end, text[start:end], "event_good" if polarity > 0 else "event_bad", polarity))
@@ -271,6 +326,9 @@ def sentence_features(text: str, lexicon: Lexicon | None = None) -> SentenceFeat
     counts = np.zeros(len(CUE_FEATURES), dtype=np.float32)
     for cue in found:
         counts[CUE_FEATURES.index(cue.feature)] += 1
+    first_change = next((c for c in found if c.feature in ("change_good", "change_bad")), None)
+    if first_change is not None:
+        counts[CUE_FEATURES.index(f"first_{first_change.feature}")] = 1
     counts = np.minimum(counts, _MAX_CUE_COUNT)
     counts[CUE_FEATURES.index("headline")] = float(_is_headline(text))
     counts[CUE_FEATURES.index("numbers")] = min(len(_NUMBER.findall(text)), 5) / 5
