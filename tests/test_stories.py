@@ -79,6 +79,26 @@ def test_a_changed_figure_where_the_texts_align_makes_a_recurring_report():
     assert not recurring_report(("FED ADDS RESERVES", "RPT-FED ADDS RESERVES"), (thursday, friday))
 
 
+def test_two_firms_identical_short_notices_are_two_stories():
+    notice = "SALEM, Va., March 11 - Qtly div four cts vs four cts prior Pay April 15 Record March 20"
+    other = notice.replace("SALEM, Va.", "MEMPHIS, Tenn.").replace("March 20", "March 23")
+    rows = article_signatures(__import__("polars").DataFrame({"article_id": ["a", "b"], "body": [notice, other]}))
+    a, b = rows.row(0, named=True), rows.row(1, named=True)
+    moment = datetime(2026, 3, 11, 11, tzinfo=UTC)
+
+    def same(title_a: str, title_b: str) -> bool:
+        return same_story(
+            jaccard(notice, other),
+            (a["shingle_count"], b["shingle_count"]),
+            (a["numbers"], b["numbers"]),
+            (moment, moment),
+            ((title_a, notice), (title_b, other)),
+        )
+
+    assert not same("ROWE FURNITURE CORP <ROWE> SETS QTLY DIVIDEND", "SEVEN OAKS INTERNATIONAL INC <QPON> IN PAYOUT")
+    assert same("ROWE FURNITURE CORP <ROWE> SETS QTLY DIVIDEND", "ROWE FURNITURE <ROWE> DECLARES DIVIDEND")
+
+
 def write(folder, name: str, date: str, title: str, body: str) -> None:
     (folder / name).write_text(f"Date: {date}\n---\n{title}\n{body}\n")
 

@@ -8,6 +8,7 @@ is the same story when
 - most of their numbers are the same (`SHARED_NUMBERS`, when both have at least three): a daily "Fed adds
   reserves" or a weekly rig count repeats its template with new figures, and is a new story each time, and
 - they were published within `WINDOW` of each other, and
+- a body too short to say whose news it is (`SHORT_BODY`) has a headline word in common with the other's, and
 - they are not a recurring report: published `REPORT_GAP` or more apart with a figure changed where the texts
   align ("arranged 1.5 billion dlrs" the next day where the other said "two billion dlrs"), unless a headline
   marks a re-send or a correction ("RPT-", "CORRECTED -", "UPDATE 1-"). A daily report with few figures (the
@@ -42,6 +43,11 @@ REPORT_GAP = timedelta(hours=12)  # a re-send or update comes within hours; a da
 _VERSION_HEADLINE = re.compile(r"(?i)^\W*(?:rpt|repeat|corrected|correction|update|updated|refile)\b")
 _FIGURE = re.compile(r"\d[\d,./]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|half")
 _TOKEN = re.compile(r"\d[\d,./]*\d|\d|[a-z]+")
+# A notice too short to say whose it is ("Qtly div four cts vs four cts prior Pay April 15") is one company's
+# only when the headlines agree on a word: two firms' identical dividend notices are two stories.
+SHORT_BODY = 30  # 5-grams
+_HEADLINE_WORD = re.compile(r"[a-z]{3,}")
+_HEADLINE_FILLER = frozenset(("inc", "corp", "ltd", "plc", "the", "and", "for", "says", "said", "sets", "with"))
 _NUMBER = re.compile(r"\d[\d,./-]*")
 _PRIME = (1 << 31) - 1
 _RANDOM = np.random.default_rng(20261126)  # fixed: signatures must be comparable across runs
@@ -132,16 +138,26 @@ def same_story(
     published: tuple[datetime | None, datetime | None],
     texts: tuple[tuple[str, str], tuple[str, str]] | None = None,
 ) -> bool:
-    """`texts`: each article's (title, body), needed only when they were published `REPORT_GAP` or more apart."""
+    """`texts`: each article's (title, body); the body is read only when they were published `REPORT_GAP` or more
+    apart."""
     gap = abs(published[0] - published[1]) if published[0] is not None and published[1] is not None else None
     if gap is not None and gap > WINDOW:
         return False
     if not (containment(jaccard, *sizes) >= CONTAINMENT and shared_numbers(*numbers) >= SHARED_NUMBERS):
         return False
-    if gap is not None and gap >= REPORT_GAP and texts is not None:
-        (title_a, body_a), (title_b, body_b) = texts
+    if texts is None:
+        return True
+    (title_a, body_a), (title_b, body_b) = texts
+    if min(sizes) < SHORT_BODY and not headline_words(title_a) & headline_words(title_b):
+        return False
+    if gap is not None and gap >= REPORT_GAP:
         return not recurring_report((title_a, title_b), (body_a, body_b))
     return True
+
+
+def headline_words(title: str) -> set[str]:
+    """A headline's words that can name its subject: three letters or more, not a company suffix."""
+    return set(_HEADLINE_WORD.findall(title.lower())) - _HEADLINE_FILLER
 
 
 def links_for(candidates: pl.DataFrame) -> pl.DataFrame:
