@@ -159,6 +159,12 @@ create table if not exists story_links (
     similarity double not null          -- estimated Jaccard similarity of their word 5-grams
 );
 
+-- Which version of the story rules (wiredesk/stories.py STORY_RULES) made the links: a publish under newer
+-- rules links every article again.
+create table if not exists story_rules (
+    version integer not null
+);
+
 create table if not exists article_stories (
     article_id varchar not null,
     cluster_id varchar not null,        -- the article_id of the story's first article (earliest published)

@@ -3,8 +3,18 @@ new figures is a new story; clusters follow the folder when an article goes."""
 
 from datetime import UTC, datetime
 
+import duckdb
+
 from tests.conftest import materialize_warehouse, query
-from wiredesk.stories import article_signatures, changed_figure, recurring_report, same_story, shingles, signature
+from wiredesk.stories import (
+    STORY_RULES,
+    article_signatures,
+    changed_figure,
+    recurring_report,
+    same_story,
+    shingles,
+    signature,
+)
 
 STORY = (
     "Chile's state copper company Codelco said on Tuesday that workers at its El Teniente mine had ended a "
@@ -180,3 +190,22 @@ def test_stories_in_the_warehouse_follow_the_folder(tmp_path):
     assert query(db, "select count(*) from story_links where article_id not in (select article_id from articles)") == [
         (0,)
     ]
+
+    # A warehouse whose links older rules made (here: the two days of the Fed's report joined) is linked again
+    # at its next run, with nothing in the folder changed.
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            """insert into story_links
+            select least(a.article_id, b.article_id), greatest(a.article_id, b.article_id), 0.9
+            from articles a, articles b where a.source_path = 'fed_1.txt' and b.source_path = 'fed_2.txt'"""
+        )
+        con.execute("update story_rules set version = version - 1")
+    fed_links = """select count(*) from story_links l join articles a on a.article_id = l.article_id
+        join articles b on b.article_id = l.other_article_id
+        where 'fed_1.txt' in (a.source_path, b.source_path) and 'fed_2.txt' in (a.source_path, b.source_path)"""
+    assert query(db, fed_links) == [(1,)]
+    assert materialize_warehouse(folder, db).success
+    assert query(db, fed_links) == [(0,)]
+    assert stories(db)["fed_2.txt"][0] == "fed_2.txt"
+    assert stories(db)["fed_2_resent.txt"][0] == "fed_2.txt"  # the links the rules make are made again
+    assert query(db, "select version from story_rules") == [(STORY_RULES,)]

@@ -30,6 +30,9 @@ import polars as pl
 
 from wiredesk.wirecopy import without_dateline
 
+# Raised whenever a change to the rules below would link articles differently: a warehouse whose links an
+# older version made has all its articles linked again at its next publish.
+STORY_RULES = 2  # 2: recurring reports with a changed figure, short notices need a headline word in common
 PERMUTATIONS = 64
 BANDS = 16  # of PERMUTATIONS // BANDS rows each: pairs with Jaccard similarity above ~0.5 meet with odds > 0.6
 ROWS = PERMUTATIONS // BANDS

@@ -1,11 +1,12 @@
--- Pairs of articles that may tell the same story: a new article and any article sharing a band of its MinHash
--- signature (wiredesk/stories.py). Only the new articles are looked up: adding one article is a lookup.
+-- Pairs of articles that may tell the same story: an article to link (`articles_to_link`: the batch's new
+-- articles, or all of them when the story rules changed) and any article sharing a band of its MinHash
+-- signature (wiredesk/stories.py). Only those articles are looked up: adding one article is a lookup.
 -- The bodies come only for pairs published $report_gap_seconds or more apart, where a changed figure may make
 -- them two issues of a recurring report.
 with new_bands as (
     select article_id, unnest(bands) as band
     from article_signatures
-    where article_id in (select article_id from staging.articles)
+    where article_id in (select article_id from articles_to_link)
 ),
 
 all_bands as (
