@@ -152,7 +152,8 @@ def _moved_quantity(text: str, tokens: list[tuple[str, int, int]], i: int, lexic
     ("avert a dispute", "ease tensions"): less of a bad event is good news. The object comes first after a noun
     ("a rise in prices", "easing of concern") and after a participle that opens a clause (", raising questions"):
     there the word before is not what moved."""
-    object_first = i + 1 < len(tokens) and tokens[i + 1][0] in ("of", "in") or _object_follows(text, tokens, i, lexicon)
+    after_noun = i + 1 < len(tokens) and tokens[i + 1][0] in ("of", "in")
+    object_first = after_noun or _object_follows(text, tokens, i, lexicon)
     participle = tokens[i][0].endswith("ing") and i > 0 and "," in text[tokens[i - 1][2] : tokens[i][1]]
     if not (object_first or participle):
         for j in range(i - 1, max(i - _QUANTITY_BEFORE, 0) - 1, -1):
