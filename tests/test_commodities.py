@@ -117,6 +117,33 @@ def test_everyday_words_need_a_market_context(matcher):
     assert found("Tin output in Indonesia fell two percent.", matcher) == [("tin", "Tin")]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("OPEC DEFENDS 18 DLR PRICE", [("crude oil", "OPEC")]),
+        ("OPEC+ agreed deeper output cuts.", [("crude oil", "OPEC+")]),
+        ("The Hughes rig count rose by 23.", [("crude oil", "rig count")]),
+        ("Urals crude traded at a discount.", [("crude oil", "Urals crude")]),
+        ("Prices at Henry Hub slipped.", [("natural gas", "Henry Hub")]),
+        ("The Dutch TTF benchmark rose five percent.", [("natural gas", "TTF")]),
+        ("The ICCO buffer stock manager bought.", [("cocoa", "ICCO")]),
+        ("INRO will review its price range.", [("rubber", "INRO")]),
+    ],
+)
+def test_a_commodity_named_by_its_market_pact_or_grade(matcher, text, expected):
+    assert found(text, matcher) == expected
+
+
+def test_everyday_words_count_where_the_trade_works(matcher):
+    assert found("Oil workers went on strike in Ecuador.", matcher) == [("crude oil", "Oil")]
+    assert found("Gas platforms in the North Sea were shut.", matcher) == [("natural gas", "Gas")]
+    assert found("Tin miners' unions called a stoppage.", matcher) == [("tin", "Tin")]
+    # not outside the trade, and never for "lead" the verb
+    assert found("The TTF said on Monday it would meet again.", matcher) == []
+    assert found("He will lead workers out on strike.", matcher) == []
+    assert found("Olive oil was served to the workers.", matcher) == [("vegetable oils", "Olive oil")]
+
+
 def test_false_friends_file_loads():
     assert "gold medal" in load_false_friends()
 

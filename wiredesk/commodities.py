@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-CATALOGUE_VERSION = "2026.11.4"
+CATALOGUE_VERSION = "2026.11.5"
 
 COMMODITY_MENTION_SCHEMA = {
     "article_id": pl.String,
@@ -38,6 +38,12 @@ _MARKET_CONTEXT = re.compile(
     r"drilling|exploration|fields?|cargo(es)?|tankers?|metals?|energy|industry|compan(y|ies)|ministers?|ministry|"
     r"sands|shale|properties|utilit(y|ies)|transmission|distribution|liquids|consumption|consumers?|glut|"
     r"surplus|shortage|quotas?|tariffs?|embargo|sanctions?|deliver(y|ies)|alloys?|coins?|mint(ed|ing)?)\b",
+    re.IGNORECASE,
+)
+# Where the trade works, which makes an everyday word the commodity too: "oil workers strike", "gas rigs",
+# "tin miners' unions", "offshore oil". Not beside "lead": "lead workers out" is the verb.
+_WORK_CONTEXT = re.compile(
+    r"\b(workers|strikes?|strikers|unions|rigs?|platforms?|supertankers?|offshore|onshore|upstream|downstream)\b",
     re.IGNORECASE,
 )
 
@@ -212,7 +218,7 @@ def find_in_text(text: str, matcher: CommodityMatcher, sentence_spans: list[tupl
                 near = " ".join(before + ["|"] + after)
                 if not (_MARKET_CONTEXT.search(near) or matcher.pattern.search(near)):
                     continue
-            if not _MARKET_CONTEXT.search(context):
+            if not (_MARKET_CONTEXT.search(context) or _WORK_CONTEXT.search(context)):
                 continue
             if synonym == "gas" and "gasoline" in matcher.group_of and _GASOLINE_CONTEXT.search(context):
                 commodity = "gasoline"
