@@ -1,6 +1,9 @@
 """Corpus-wide entity resolution at publish: short forms across articles, one type per name."""
 
+import pytest
+
 from tests.conftest import materialize_warehouse, query
+from wiredesk.entities import load_organisation_names
 
 
 def write(folder, name, text):
@@ -95,3 +98,42 @@ def test_an_acronym_joins_the_name_an_article_writes_beside_it(tmp_path):
     )
     assert ("b.txt", "EC", "European Community") in rows
     assert {name for _, _, name in rows} == {"European Community"}
+
+
+def test_an_organisation_known_by_several_names_is_one_entity(tmp_path):
+    """The shipped organisation names join what no single article writes side by side."""
+    db = build_from(
+        tmp_path,
+        a_txt="Rates held\nThe Fed left interest rates unchanged on Wednesday, traders said.\n",
+        b_txt="Policy\nThe Federal Reserve Board said on Monday that inflation had eased.\n",
+        c_txt="Crop report\nThe USDA cut its forecast for the corn crop on Friday.\n",
+        d_txt="Crop report\nThe U.S. Agriculture Department raised its forecast for the wheat crop.\n",
+    )
+    rows = query(
+        db,
+        """select m.mention_text, e.canonical_name, e.entity_type from entity_mentions m join entities e
+        using (entity_id) where m.mention_text in ('Fed', 'Federal Reserve Board', 'USDA',
+        'U.S. Agriculture Department') order by 1""",
+    )
+    assert rows == [
+        ("Fed", "Federal Reserve", "ORG"),
+        ("Federal Reserve Board", "Federal Reserve", "ORG"),
+        ("U.S. Agriculture Department", "U.S. Department of Agriculture", "ORG"),
+        ("USDA", "U.S. Department of Agriculture", "ORG"),
+    ]
+    assert query(db, "select article_count from entities where canonical_name = 'Federal Reserve'") == [(2,)]
+
+
+@pytest.mark.parametrize(
+    "rows, problem",
+    [
+        ("Fed,Federal Reserve\nFED,Federal Reserve Board\n", "aliases listed twice"),
+        ("USDA,Agriculture Department\nAgriculture Department,U.S. Department of Agriculture\n", "also names"),
+        ("Fed,\n", "needs an alias and a name"),
+    ],
+)
+def test_organisation_names_file_is_checked(tmp_path, rows, problem):
+    path = tmp_path / "names.csv"
+    path.write_text("alias,name\n" + rows)
+    with pytest.raises(ValueError, match=problem):
+        load_organisation_names(path)

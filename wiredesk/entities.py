@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -39,6 +41,35 @@ ENTITY_MENTION_SCHEMA = {
     "latitude": pl.Float64,
     "longitude": pl.Float64,
 }
+
+
+def default_organisation_names_path() -> Path:
+    return Path(str(resources.files("wiredesk") / "data" / "organisation_names.csv"))
+
+
+def load_organisation_names(path: Path | None = None) -> pl.DataFrame:
+    """The names organisations are known by (`alias`, `name`): "Fed" and "Federal Reserve Board" are the Federal
+    Reserve, "USDA" the U.S. Department of Agriculture, in every article, whether or not it spells the name out.
+
+    A data file, `wiredesk/data/organisation_names.csv`: add a row and the next run joins the two. Aliases match
+    whatever their case; an alias may not be listed twice, nor be another row's name (no chains).
+    """
+    path = path or default_organisation_names_path()
+    frame = pl.read_csv(path, schema={"alias": pl.String, "name": pl.String}).with_columns(
+        pl.col("alias", "name").str.strip_chars()
+    )
+    folded = frame["alias"].str.to_lowercase()
+    problems = []
+    if frame.null_count().sum_horizontal().item() or (frame["alias"] == "").any() or (frame["name"] == "").any():
+        problems.append("every row needs an alias and a name")
+    if folded.is_duplicated().any():
+        problems.append(f"aliases listed twice: {sorted(set(frame.filter(folded.is_duplicated())['alias']))}")
+    chained = frame.filter(folded.is_in(frame["name"].str.to_lowercase().implode()))
+    if chained.height:
+        problems.append(f"aliases that are also names: {sorted(chained['alias'])}")
+    if problems:
+        raise ValueError(f"organisation names {path} are invalid: " + "; ".join(problems))
+    return frame
 
 
 def clean_name(expr: pl.Expr, label: pl.Expr | None = None) -> pl.Expr:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
+from wiredesk.entities import load_organisation_names
 from wiredesk.stories import REPORT_GAP, STORY_RULES, links_for, story_assignments
 from wiredesk.tone import sentence_tones
 from wiredesk.warehouse import SQL_DIR, STAGING, STAGING_TABLES, StagingMismatch, current_batch, staged_tables
@@ -130,9 +131,15 @@ def update_stories(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("stories")
 
 
-def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl.DataFrame) -> dict[str, int]:
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    commodity_catalogue: pl.DataFrame,
+    organisation_names: pl.DataFrame | None = None,
+) -> dict[str, int]:
     """Move the staged batch (attached as `staging`) into the analyst tables in one transaction; returns what
-    changed. The batch must be `run_id`'s own: a run never publishes what another staged."""
+    changed. The batch must be `run_id`'s own: a run never publishes what another staged.
+    `organisation_names` (alias, name) defaults to the shipped `wiredesk/data/organisation_names.csv`."""
     missing = set(STAGING_TABLES) - staged_tables(con)
     if missing:
         raise StagingMismatch(f"staging is incomplete (missing {sorted(missing)}): rerun the whole job")
@@ -144,6 +151,8 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl
         return con.execute(sql).fetchall()[0][0]
 
     con.register("catalogue", commodity_catalogue.to_arrow())
+    names = organisation_names if organisation_names is not None else load_organisation_names()
+    con.register("organisation_names", names.to_arrow())
     con.execute("begin transaction")
     try:
         removed = scalar(
@@ -175,4 +184,5 @@ def publish(con: duckdb.DuckDBPyConnection, run_id: str, commodity_catalogue: pl
         raise
     finally:
         con.unregister("catalogue")
+        con.unregister("organisation_names")
     return counts

@@ -3,9 +3,13 @@
 --   1. a bare surname or given name ("Trump", "Xi") with no full name in its own article takes the one full
 --      person name in the whole warehouse that has it as its first or last word, if exactly one does; only a
 --      name its article calls a person: an organisation is never a surname ("Reuters" is no "Reuters Sanchez");
---   2. an organisation's acronym ("EC") takes the name whose initials it is that articles write beside it
+--   2. a name that `organisation_names` (wiredesk/data/organisation_names.csv) lists as an alias takes the
+--      name listed for it, whatever its case: "Fed" and "Federal Reserve Board" are the Federal Reserve, "USDA"
+--      the U.S. Department of Agriculture, in every article. The listed names are organisations, so the
+--      mention's type becomes ORG (the model calls "ICCO" a place, "IMF" a nationality); never a person's name;
+--   3. an organisation's acronym ("EC") takes the name whose initials it is that articles write beside it
 --      ("European Community");
---   3. the entity id is `entity_key(type, name)` (sql/macros.sql), as in the extraction step.
+--   4. the entity id is `entity_key(type, name)` (sql/macros.sql), as in the extraction step.
 -- A name keeps the type its article gave it (one type per name within an article): "Chicago" the team in a
 -- results table and Chicago the city are two entities. A corpus-wide vote on one type per name cost 0.008 F1 on
 -- CoNLL-2003 validation with the trained model, which tells the two apart from their context.
@@ -64,19 +68,29 @@ acronyms as (
     having max(articles) >= 0.75 * sum(articles)
 ),
 
+known_names as (
+    select lower(alias) as alias, name from organisation_names
+),
+
 renamed as (
     select
         m.rowid as mention_row,
         case
             when m.article_type = 'PERSON' and m.article_name not like '% %' and p.full_name is not null
                 then p.full_name
+            when m.article_type <> 'PERSON' and k.name is not null
+                then k.name
             when m.article_type = 'ORG' and a.expansion is not null
                 then a.expansion
             else m.article_name
         end as canonical_name,
-        m.article_type as entity_type
+        case
+            when m.article_type <> 'PERSON' and k.name is not null then 'ORG'
+            else m.article_type
+        end as entity_type
     from entity_mentions as m
     left join unique_parts as p on p.part = m.article_name
+    left join known_names as k on k.alias = lower(m.article_name)
     left join acronyms as a on a.acronym = m.article_name
 )
 
