@@ -66,6 +66,7 @@ train-ner: install
 	$(BIN)/python -m devtools.train_ner $(EVAL_CONLL_TRAIN) $(TRAIN_ARGS)
 
 # Rebuilds models/primary_commodity from Reuters-21578's TOPICS (builds the warehouse first; about 2 min).
+# TRAIN_ARGS="--learning-curve" prints grouped-CV F1 against the share of training stories instead.
 train-topics: install
 	$(BIN)/python -m devtools.train_topics $(EVAL_REUTERS) $(TRAIN_ARGS)
 

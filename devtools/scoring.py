@@ -81,6 +81,35 @@ def score_sets(gold: dict[str, set], predicted: dict[str, set]) -> Score:
     return Score(tp, fp, fn)
 
 
+def label_agreement(pairs: Iterable[tuple[str, str]], labels: dict[str, set]) -> tuple[int, Score]:
+    """How far the labels of documents that ought to carry the same labels agree with each other.
+
+    Either side of a pair may stand as the gold: micro F1 is the same both ways round. Returns the number of pairs
+    with a label on either side (pairs with none add nothing to the score) and the score.
+    """
+    first, second = {}, {}
+    for index, (one, other) in enumerate(pairs):
+        first[index], second[index] = labels.get(one, set()), labels.get(other, set())
+    labelled = sum(1 for index in first if first[index] or second[index])
+    return labelled, score_sets(first, second)
+
+
+def exact_duplicate_pairs(records: Iterable[dict]) -> list[tuple[str, str]]:
+    """(first, later) Reuters ids of records whose headline and body are the same text."""
+    first_seen: dict[tuple[str, str], str] = {}
+    pairs = []
+    for record in records:
+        key = (record.get("title", "").strip(), record.get("body", "").strip())
+        if not all(key):
+            continue  # not an article: the pipeline never loads it
+        doc = f"reuters-{record['doc_id']}"
+        if key in first_seen:
+            pairs.append((first_seen[key], doc))
+        else:
+            first_seen[key] = doc
+    return pairs
+
+
 def reuters_place_codes(places: Iterable[str], gazetteer: Gazetteer) -> tuple[set[str], set[str]]:
     """Reuters PLACES codes ("usa", "west-germany") as ISO alpha-2 codes, and the codes that did not map."""
     codes, unmapped = set(), set()

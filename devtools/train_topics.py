@@ -7,6 +7,7 @@ L2-regularised logistic regression over hashed features (`wiredesk/topics.py`), 
 
 `cross_validate` is what `make eval` reports: five folds grouped by the day a story was filed, so that a story
 and its same-day updates never sit on both sides; every article is scored by a model that never saw it.
+`--learning-curve` prints the same figure with each model trained on a share of its training days only.
 """
 
 from __future__ import annotations
@@ -112,18 +113,48 @@ def fold_of(day: str | None) -> int:
     return zlib.crc32((day or "").encode()) % FOLDS
 
 
-def cross_validate(examples: Examples) -> tuple[Score, Score]:
-    """(classifier, candidates ceiling): micro F1 over the 25 commodities of out-of-fold predictions."""
-    folds = np.array([fold_of(day) for day in examples.candidates["day"]])
+def out_of_fold(examples: Examples, share: float = 1.0, rng: np.random.Generator | None = None) -> np.ndarray:
+    """Each candidate's probability from a model trained on the other folds; with `share` < 1, on that share of
+    the other folds' filing days only, drawn with `rng`."""
+    rng = rng or np.random.default_rng(0)
+    days = examples.candidates["day"].to_list()
+    folds = np.array([fold_of(day) for day in days])
     labels = examples.candidates["label"].to_numpy()
-    out_of_fold = np.zeros(examples.candidates.height)
+    probabilities = np.zeros(examples.candidates.height)
     for fold in range(FOLDS):
         train, test = folds != fold, folds == fold
+        if share < 1:
+            train_days = sorted({day or "" for day, keep in zip(days, train, strict=True) if keep})
+            drawn = rng.choice(len(train_days), size=max(1, round(share * len(train_days))), replace=False)
+            kept = {train_days[i] for i in drawn}
+            train &= np.array([(day or "") in kept for day in days])
         weights, bias = fit(examples.matrix[train], labels[train])
-        out_of_fold[test] = 1 / (1 + np.exp(-(examples.matrix[test] @ weights + bias)))
-    classifier = score_sets(examples.gold, predicted_sets(examples.candidates, out_of_fold, THRESHOLD))
+        probabilities[test] = 1 / (1 + np.exp(-(examples.matrix[test] @ weights + bias)))
+    return probabilities
+
+
+def cross_validate(examples: Examples) -> tuple[Score, Score]:
+    """(classifier, candidates ceiling): micro F1 over the 25 commodities of out-of-fold predictions."""
+    labels = examples.candidates["label"].to_numpy()
+    classifier = score_sets(examples.gold, predicted_sets(examples.candidates, out_of_fold(examples), THRESHOLD))
     ceiling = score_sets(examples.gold, predicted_sets(examples.candidates, labels.astype(float), THRESHOLD))
     return classifier, ceiling
+
+
+def learning_curve(
+    examples: Examples, shares: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0), draws: int = 3
+) -> list[tuple[float, float]]:
+    """(share, grouped-CV micro F1) with each model trained on that share of its training days, the mean of
+    `draws` random draws: what more labelled stories of the same kind would be worth."""
+    rng = np.random.default_rng(0)
+    curve = []
+    for share in shares:
+        scores = [
+            score_sets(examples.gold, predicted_sets(examples.candidates, out_of_fold(examples, share, rng), THRESHOLD))
+            for _ in range(draws if share < 1 else 1)
+        ]
+        curve.append((share, float(np.mean([score.f1 for score in scores]))))
+    return curve
 
 
 def train_and_save(examples: Examples, output: Path, reuters: Path) -> TopicModel:
@@ -157,12 +188,17 @@ def build_reuters_warehouse(reuters: Path, scratch: Path) -> Path:
     return db_path
 
 
-def trainer_arguments(prog: str, description: str, output: Path, argv: list[str] | None) -> argparse.Namespace | None:
-    """The arguments every trainer on the Reuters file takes; None (said on stderr) when the file is missing."""
+def trainer_arguments(
+    prog: str, description: str, output: Path, argv: list[str] | None, flags: dict[str, str] | None = None
+) -> argparse.Namespace | None:
+    """The arguments every trainer on the Reuters file takes, and its own on/off `flags` (flag → help); None
+    (said on stderr) when the file is missing."""
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("reuters", type=Path, help="the Reuters-21578 training split (JSONL) in the evaluation folder")
     parser.add_argument("--output", type=Path, default=output)
     parser.add_argument("--warehouse", type=Path, default=None, help="reuse a warehouse built from the file")
+    for flag, help_text in (flags or {}).items():
+        parser.add_argument(flag, action="store_true", help=help_text)
     args = parser.parse_args(argv)
     if not args.reuters.is_file():
         print(f"no such file: {args.reuters} (pass EVAL_DIR=<the evaluation data folder>)", file=sys.stderr)
@@ -180,11 +216,16 @@ def reuters_warehouse(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConne
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = trainer_arguments("make train-topics", __doc__, MODEL_DIR, argv)
+    flags = {"--learning-curve": "print grouped-CV F1 against the share of training stories, train nothing"}
+    args = trainer_arguments("make train-topics", __doc__, MODEL_DIR, argv, flags)
     if args is None:
         return 2
     with reuters_warehouse(args) as con:
         examples = reuters_examples(con, reuters_topics(read_jsonl(args.reuters)))
+        if args.learning_curve:
+            for share, f1 in learning_curve(examples):
+                print(f"training on {share:.0%} of the filing days: grouped-CV micro F1 {f1:.3f}")
+            return 0
         model = train_and_save(examples, args.output, args.reuters)
     print(f"trained on {examples.candidates.height} candidates; threshold {model.threshold}; model in {args.output}")
     return 0

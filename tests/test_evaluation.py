@@ -9,7 +9,9 @@ from devtools.scoring import (
     Score,
     align_offsets,
     commodity_news_articles,
+    exact_duplicate_pairs,
     gold_spans_in_body,
+    label_agreement,
     reuters_articles,
     reuters_place_codes,
     score_sets,
@@ -32,6 +34,26 @@ def test_score_sets_is_micro_averaged_over_documents():
     gold = {"a": {"US", "CN"}, "b": {"JP"}, "c": set()}
     predicted = {"a": {"US"}, "b": {"JP", "KR"}, "d": {"FR"}}
     assert score_sets(gold, predicted) == Score(true_positives=2, false_positives=2, false_negatives=1)
+
+
+def test_exact_duplicates_are_paired_with_the_first_filing():
+    records = [
+        {"doc_id": 1, "title": "COPPER UP", "body": "Copper rose."},
+        {"doc_id": 2, "title": "TIN DOWN", "body": "Tin fell."},
+        {"doc_id": 3, "title": " COPPER UP", "body": "Copper rose.\n"},  # the same text, other white space
+        {"doc_id": 4, "title": "COPPER UP", "body": "Copper rose."},
+        {"doc_id": 5, "title": "", "body": ""},
+        {"doc_id": 6, "title": "", "body": ""},  # no article: never loaded, never paired
+    ]
+    assert exact_duplicate_pairs(records) == [("reuters-1", "reuters-3"), ("reuters-1", "reuters-4")]
+
+
+def test_label_agreement_counts_tagged_pairs_and_scores_either_way_round():
+    labels = {"a": {"crude oil"}, "b": {"crude oil", "natural gas"}, "c": set(), "d": {"gold"}}
+    tagged, score = label_agreement([("a", "b"), ("c", "e"), ("d", "c")], labels)
+    assert tagged == 2  # c/e carry no tag on either side
+    assert score == Score(true_positives=1, false_positives=1, false_negatives=1)
+    assert label_agreement([("b", "a"), ("c", "d")], labels)[1].f1 == pytest.approx(score.f1)
 
 
 def test_score_spans_needs_exact_offsets_and_type():

@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from devtools.train_topics import feature_matrix, fit
+from devtools.train_topics import Examples, cross_validate, feature_matrix, fit, learning_curve, out_of_fold
 from wiredesk.topics import (
     HASH_BITS,
     MODEL_DIR,
@@ -84,25 +84,30 @@ def test_a_model_round_trips_through_its_files_and_pickles_are_refused(tmp_path)
         load_model(tmp_path)
 
 
-def test_training_learns_which_words_make_a_story_about_its_commodity():
-    # Written for the test: crop stories are about coffee; company results that name it are not.
+def crop_stories(count: int = 120) -> tuple[pl.DataFrame, list[bool]]:
+    """Written for the tests: crop stories are about coffee; company results that name it are not.
+    Candidate rows (one per story, coffee) and, by story number, whether the story is about coffee."""
     rng = np.random.default_rng(1)
     titles, labels = [], []
-    for i in range(120):
+    for i in range(count):
         crop = i % 2 == 0
         words = ["frost", "harvest", "crop"] if crop else ["profit", "dividend", "shares"]
         titles.append(" ".join(rng.choice(words, size=3)) + f" report {i}")
         labels.append(crop)
     articles = pl.DataFrame(
         {
-            "article_id": [str(i) for i in range(120)],
+            "article_id": [str(i) for i in range(count)],
             "title": titles,
-            "body": ["Coffee was mentioned."] * 120,
-            "sentence_count": [2] * 120,
+            "body": ["Coffee was mentioned."] * count,
+            "sentence_count": [2] * count,
         }
     )
-    candidate_mentions = mentions(*[(str(i), "coffee", "softs", "body", False, 1) for i in range(120)])
-    candidates = candidate_features(candidate_mentions, articles)
+    candidate_mentions = mentions(*[(str(i), "coffee", "softs", "body", False, 1) for i in range(count)])
+    return candidate_features(candidate_mentions, articles), labels
+
+
+def test_training_learns_which_words_make_a_story_about_its_commodity():
+    candidates, labels = crop_stories()
     order = [int(a) for a in candidates["article_id"]]
     weights, bias = fit(feature_matrix(candidates), np.array([labels[i] for i in order]))
     scores = TopicModel(weights, bias, 0.5).score(*hashed_features(candidates))
@@ -116,3 +121,22 @@ def test_the_shipped_model_loads_and_says_what_it_was_trained_on():
     load_model.cache_clear()
     model = load_model()
     assert model.weights.shape == (1 << HASH_BITS,) and np.isfinite(model.weights).all()
+
+
+def test_the_learning_curve_ends_at_the_cross_validated_figure_and_learns_from_fewer_days():
+    candidates, labels = crop_stories(200)
+    candidates = candidates.with_columns(
+        external_id=pl.col("article_id"),
+        day=(pl.col("article_id").cast(pl.Int32) // 5).cast(pl.String),  # 40 filing days of five stories
+        scored=pl.lit("coffee"),
+        label=pl.Series([labels[int(a)] for a in candidates["article_id"]]),
+    )
+    gold = {str(i): {"coffee"} if labels[i] else set() for i in range(200)}
+    examples = Examples(candidates, feature_matrix(candidates), gold)
+    curve = learning_curve(examples, shares=(0.05, 1.0), draws=2)
+    assert [share for share, _ in curve] == [0.05, 1.0]
+    assert curve[-1][1] == pytest.approx(cross_validate(examples)[0].f1)
+    # trained on two of each fold's 32 training days, the model is less sure of every story than on all of them
+    sure_full = np.abs(out_of_fold(examples) - 0.5).mean()
+    sure_share = np.abs(out_of_fold(examples, 0.05, np.random.default_rng(0)) - 0.5).mean()
+    assert sure_share < sure_full
