@@ -184,6 +184,38 @@ def test_missed_occurrences_of_an_articles_names_are_added():
         assert body[row["start_char"] : row["end_char"]] == row["mention_text"]
 
 
+def test_well_known_organisations_are_found_where_the_model_missed_them():
+    from wiredesk.entities import load_organisation_names
+    from wiredesk.spans import known_organisation_forms, propagate_mentions
+
+    body = "OPEC+ will meet. The ECB and the Fed held rates. Arab Light, 34 API, rose. Fed up, traders sold."
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["Rates"], "body": [body]})
+    sentences = pl.DataFrame(
+        {"article_id": ["a"] * 4, "field": ["body"] * 4, "start_char": [0, 17, 49, 72], "sentence_index": [1, 2, 3, 4]},
+        schema_overrides={"start_char": pl.Int32, "sentence_index": pl.Int32},
+    )
+    raw = pl.DataFrame(schema=RAW_ENTITY_MENTION_SCHEMA)
+    known = known_organisation_forms(load_organisation_names())
+    out = propagate_mentions(raw, articles, sentences, known)
+    assert out.select("mention_text", "ner_label", "sentence_index").rows() == [("OPEC+", "ORG", 1), ("ECB", "ORG", 2)]
+    assert "API" not in known and "Fed" not in known  # an oil's gravity; "Fed up"
+
+
+def test_a_market_phrase_opening_a_sentence_is_no_person():
+    from wiredesk.spans import drop_market_phrases
+
+    raw = pl.DataFrame(
+        [
+            ("a", "body", 0, 15, "Benchmark Brent", "PERSON", 1),
+            ("a", "body", 40, 57, "Benchmark Capital", "ORG", 2),
+            ("a", "body", 70, 83, "Scott Bessent", "PERSON", 3),
+        ],
+        schema=RAW_ENTITY_MENTION_SCHEMA,
+        orient="row",
+    )
+    assert drop_market_phrases(raw)["mention_text"].to_list() == ["Benchmark Capital", "Scott Bessent"]
+
+
 def test_gazetteer_cache_is_reused_and_rebuilt_when_unreadable(tmp_path, monkeypatch):
     from wiredesk import gazetteer as module
 

@@ -61,6 +61,8 @@ def test_a_name_with_a_particle_is_one_person_and_the_fed_is_the_federal_reserve
     assert ("Prince Abdulaziz bin Salman", "PERSON", "Prince Abdulaziz bin Salman", None) in found
     assert not [m for m in found if m[0] == "bin Salman"]
     assert ("Fed", "ORG", "Federal Reserve", None) in found
+    assert ("OPEC+", "ORG", "OPEC+", None) in found  # a name the model does not know, from organisation_names.csv
+    assert not [m for m in found if m[0].startswith("Benchmark")]  # "Benchmark Brent crude rose 2%"
 
 
 def test_a_headline_word_the_story_writes_in_lower_case_is_no_name(modern):

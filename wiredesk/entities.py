@@ -47,12 +47,15 @@ def default_organisation_names_path() -> Path:
     return Path(str(resources.files("wiredesk") / "data" / "organisation_names.csv"))
 
 
+@lru_cache(maxsize=4)
 def load_organisation_names(path: Path | None = None) -> pl.DataFrame:
     """The names organisations are known by (`alias`, `name`): "Fed" and "Federal Reserve Board" are the Federal
     Reserve, "USDA" the U.S. Department of Agriculture, in every article, whether or not it spells the name out.
 
-    A data file, `wiredesk/data/organisation_names.csv`: add a row and the next run joins the two. Aliases match
-    whatever their case; an alias may not be listed twice, nor be another row's name (no chains).
+    A data file, `wiredesk/data/organisation_names.csv`: add a row and the next run joins the two; a row whose
+    alias is its name ("OPEC+") only makes the name known. Extraction finds the acronyms and longer names where
+    the model missed them. Aliases match whatever their case; an alias may not be listed twice, nor be another
+    row's name (no chains).
     """
     path = path or default_organisation_names_path()
     frame = pl.read_csv(path, schema={"alias": pl.String, "name": pl.String}).with_columns(
@@ -64,7 +67,8 @@ def load_organisation_names(path: Path | None = None) -> pl.DataFrame:
         problems.append("every row needs an alias and a name")
     if folded.is_duplicated().any():
         problems.append(f"aliases listed twice: {sorted(set(frame.filter(folded.is_duplicated())['alias']))}")
-    chained = frame.filter(folded.is_in(frame["name"].str.to_lowercase().implode()))
+    own_name = folded == frame["name"].str.to_lowercase()  # a name known by no other form: "OPEC+,OPEC+"
+    chained = frame.filter(folded.is_in(frame["name"].str.to_lowercase().implode()) & ~own_name)
     if chained.height:
         problems.append(f"aliases that are also names: {sorted(chained['alias'])}")
     if problems:

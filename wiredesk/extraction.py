@@ -11,15 +11,17 @@ from spacy.language import Language
 
 from wiredesk.commodities import CommodityMatcher, find_commodity_mentions
 from wiredesk.company_names import flag_inside_names
-from wiredesk.entities import resolve_entity_mentions
+from wiredesk.entities import load_organisation_names, resolve_entity_mentions
 from wiredesk.figures import figures
 from wiredesk.gazetteer import Gazetteer
 from wiredesk.nlp import Annotations, iter_annotations
 from wiredesk.quotations import quotations
 from wiredesk.sentence_facts import add_context
 from wiredesk.spans import (
+    drop_market_phrases,
     drop_ordinary_words,
     join_name_particles,
+    known_organisation_forms,
     propagate_mentions,
     split_paired_people,
     split_place_compounds,
@@ -69,9 +71,10 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
         split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer))
     )
     raw_entity_mentions = propagate_mentions(
-        drop_ordinary_words(repaired, annotations.articles, annotations.sentences),
+        drop_market_phrases(drop_ordinary_words(repaired, annotations.articles, annotations.sentences)),
         annotations.articles,
         annotations.sentences,
+        known_organisation_forms(load_organisation_names()),
     )
     entity_mentions = resolve_entity_mentions(raw_entity_mentions, gazetteer)
     commodity_mentions = flag_inside_names(

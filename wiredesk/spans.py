@@ -5,7 +5,9 @@
 - `split_paired_people`: "Trump and Xi" tagged as one name into two people, when the article names both;
 - `join_name_particles`: "Prince Abdulaziz" + "bin Salman" into one name;
 - `drop_ordinary_words`: a headline's opening word the story writes in lower case ("Frost") is no name;
-- `propagate_mentions`: an article's names found again where the model missed them (headline capitals).
+- `drop_market_phrases`: "Benchmark Brent", "Spot Gold" opening a sentence are no person;
+- `propagate_mentions`: an article's names found again where the model missed them (headline capitals), and
+  well-known organisations the model does not know ("OPEC+").
 
 All take and return raw mentions (nlp.RAW_ENTITY_MENTION_SCHEMA).
 """
@@ -163,6 +165,19 @@ def drop_ordinary_words(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sent
     return _replace_rows(raw_mentions, drop, [])
 
 
+# Market reports open sentences with a price's description: "Benchmark Brent crude rose", "Spot gold fell".
+_MARKET_PHRASE = re.compile(r"^(?:Benchmark|Spot|Front-month|Front month|Futures)\s")
+
+
+def drop_market_phrases(raw_mentions: pl.DataFrame) -> pl.DataFrame:
+    """A person that opens with a market word ("Benchmark Brent", "Spot Gold") is the price a market report
+    names, not a name. An organisation may be one: Benchmark Capital."""
+    drop = raw_mentions.filter(
+        (pl.col("ner_label") == "PERSON") & pl.col("mention_text").str.contains(_MARKET_PHRASE.pattern)
+    )
+    return _replace_rows(raw_mentions, drop.select("article_id", "field", "start_char").rows(), [])
+
+
 # "SOCCER - ARSENAL": a headline's section slug joined to the name after it by a spaced dash.
 _SLUG = re.compile(r"^.*\s[-–—]{1,2}\s+")
 # "Leeds 0", "Spain 7-6": a score or number the model took into a name.
@@ -217,13 +232,28 @@ def _any_of(forms: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(form) for form in forms) + r")(?![\w-])")
 
 
-def propagate_mentions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+# Acronyms that stand for something else as often: "34 API" crude, a "CCC" rating, an "ICO" of tokens.
+_ACRONYMS_WITH_OTHER_MEANINGS = frozenset({"API", "BIS", "CCC", "DOE", "ICO", "UN"})
+
+
+def known_organisation_forms(names: pl.DataFrame) -> list[str]:
+    """The forms of `entities.load_organisation_names` worth finding where the model missed them: acronyms in
+    capitals ("ECB", "OPEC+", "U.N.") and names of more than one word; not "Fed", which opens "Fed up"."""
+    forms = (set(names["alias"]) | set(names["name"])) - _ACRONYMS_WITH_OTHER_MEANINGS
+    return sorted(form for form in forms if " " in form or re.fullmatch(r"[A-Z][A-Z.&+]+", form))
+
+
+def propagate_mentions(
+    raw_mentions: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame, known_organisations: Iterable[str] = ()
+) -> pl.DataFrame:
     """Add the occurrences of an article's names that the model missed there ("Bessent confirmed").
 
     A form counts when the model tagged it elsewhere in the same article, or when it is the surname of a
-    full person name there; occurrences are matched case-sensitively at word boundaries.
+    full person name there, or when it is one of `known_organisations` (ORG: "OPEC+", "ECB", which the model
+    does not know); occurrences are matched case-sensitively at word boundaries.
     """
-    if raw_mentions.is_empty():
+    known = sorted(set(known_organisations))
+    if raw_mentions.is_empty() and not known:
         return raw_mentions
     tagged = raw_mentions.filter(
         pl.col("ner_label").is_in(_PROPAGATED_LABELS)
@@ -233,8 +263,17 @@ def propagate_mentions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sente
     surnames = raw_mentions.filter(
         (pl.col("ner_label") == "PERSON") & pl.col("mention_text").str.contains(r"^[A-Z]\S+ (\S+ )*[A-Z]\S{2,}$")
     ).select("article_id", form=pl.col("mention_text").str.extract(r"(\S+)$"), label=pl.lit("PERSON"))
+    present = [
+        (article_id, form)
+        for article_id, title, body in articles.select("article_id", "title", "body").iter_rows()
+        for form in known
+        if form in body or form in title
+    ]
+    everywhere = pl.DataFrame(present, schema={"article_id": pl.String, "form": pl.String}, orient="row").with_columns(
+        label=pl.lit("ORG")
+    )
     forms = (
-        pl.concat([tagged, surnames])
+        pl.concat([tagged, surnames, everywhere])
         .group_by("article_id", "form")
         .agg(label=pl.col("label").mode().sort().first())
         .group_by("article_id")
