@@ -14,7 +14,7 @@ import polars as pl
 from assets.resources import ArticlesFolder, NlpModel, Warehouse
 from wiredesk.commodities import COMMODITY_MENTION_SCHEMA, default_matcher
 from wiredesk.entities import ENTITY_MENTION_SCHEMA
-from wiredesk.extraction import ExtractionFailure, Models, extract_articles
+from wiredesk.extraction import ExtractionFailure, Models, extract_articles, extraction_rules
 from wiredesk.figures import FIGURE_SCHEMA
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.ingest import REJECTED_SCHEMA, read_articles_folder
@@ -30,6 +30,7 @@ from wiredesk.warehouse import (
     STAGING,
     current_batch,
     existing_article_ids,
+    recorded_extraction_rules,
     reject_failed_extractions,
     start_batch,
     write_table,
@@ -78,7 +79,7 @@ STAGED_REJECTED_SCHEMA = {**REJECTED_SCHEMA, "duplicate_of": pl.String}
     tags={"wiredesk/layer": "staging"},
 )
 def staged_articles(
-    context: dg.AssetExecutionContext, articles_folder: ArticlesFolder, warehouse: Warehouse
+    context: dg.AssetExecutionContext, articles_folder: ArticlesFolder, warehouse: Warehouse, nlp: NlpModel
 ) -> dg.MaterializeResult:
     """Read the articles folder, normalise each article, and stage the ones the warehouse does not hold yet.
 
@@ -108,12 +109,27 @@ def staged_articles(
         .cast(STAGED_REJECTED_SCHEMA)
     )
 
+    rules = extraction_rules(nlp.model)
     with warehouse.read() as con:  # read-only: an analyst's open session does not hold the run up here
         known = existing_article_ids(con)
+        held_under = recorded_extraction_rules(con)
+        first_seen = con.sql("select article_id, ingested_at as first_ingested_at from articles").pl()
+    if known and held_under != rules:
+        context.log.info(
+            f"the extraction rules changed since the warehouse was built (code, data files or models: {held_under} "
+            f"→ {rules}): all {unique.height} articles are extracted again"
+        )
+        known = set()
     with warehouse.staging() as con:
-        start_batch(con, context.run_id)
-        new = unique.filter(~pl.col("article_id").is_in(list(known))).with_columns(
-            ingested_at=pl.lit(datetime.now(UTC))
+        start_batch(con, context.run_id, rules)
+        new = (
+            unique.filter(~pl.col("article_id").is_in(list(known)))
+            .join(first_seen, on="article_id", how="left")
+            .with_columns(
+                ingested_at=pl.coalesce(
+                    pl.col("first_ingested_at").dt.convert_time_zone("UTC"), pl.lit(datetime.now(UTC))
+                )
+            )
         )
         write_table(con, f"{STAGING}.folder_articles", unique.select("source_path", "article_id", "content_hash"))
         write_table(con, f"{STAGING}.articles", new.select(ARTICLE_COLUMNS))

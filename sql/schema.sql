@@ -161,6 +161,12 @@ create table if not exists story_links (
 
 -- Which version of the story rules (wiredesk/stories.py STORY_RULES) made the links: a publish under newer
 -- rules links every article again.
+-- The fingerprint of the code, data files and models the articles were extracted under (one row).
+create table if not exists extraction_rules (
+    fingerprint varchar not null,
+    recorded_at timestamp with time zone not null
+);
+
 create table if not exists story_rules (
     version integer not null
 );

@@ -7,6 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
+import pytest
+
 from tests.conftest import REPO, job_env, materialize_warehouse, query
 from wiredesk.warehouse import staging_path
 
@@ -212,3 +215,25 @@ def test_a_build_is_the_same_made_at_once_or_article_by_article(tmp_path):
         built = query(tmp_path / "a.duckdb", ordered)
         assert built == query(tmp_path / "again.duckdb", ordered), table
         assert built == query(tmp_path / "b.duckdb", ordered), table
+
+
+@pytest.mark.parametrize(
+    "older_rules",
+    ["update extraction_rules set fingerprint = 'older'", "delete from extraction_rules"],
+    ids=["other rules", "built before rules were recorded"],
+)
+def test_a_warehouse_extracted_under_other_rules_is_extracted_again_whole(tmp_path, seeds_copy, older_rules):
+    db = tmp_path / "w.duckdb"
+    write(seeds_copy, "oil.txt", "OPEC meets\nOPEC ministers met in Vienna as oil workers went on strike.\n")
+    assert materialize_warehouse(seeds_copy, db).success
+    [(rules,)] = query(db, "select fingerprint from extraction_rules")
+    first = snapshot(db)
+    # As an older wiredesk left it: other rules, which did not find what these find.
+    with duckdb.connect(str(db)) as con:
+        con.execute(older_rules)
+        con.execute("delete from commodity_mentions where mention_text in ('OPEC', 'oil')")
+    assert materialize_warehouse(seeds_copy, db).success
+    assert snapshot(db) == first  # every article extracted again, each keeping when it came in
+    assert query(db, "select fingerprint from extraction_rules") == [(rules,)]
+    assert materialize_warehouse(seeds_copy, db).success
+    assert query(db, "select articles_added from pipeline_runs order by published_at") == [(2,), (2,), (0,)]

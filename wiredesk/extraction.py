@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 from spacy.language import Language
@@ -56,6 +58,23 @@ def attach_sentences(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.Data
         check_sortedness=False,  # sorted on start_char above; Polars cannot verify it within groups
     )
     return located.drop("sentence_start").sort("article_id", "field", "start_char")
+
+
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def extraction_rules(model: str) -> str:
+    """A fingerprint of everything that decides what extraction makes of an article: the spaCy model's name,
+    the package's code and data files, and the shipped models. A warehouse records the one its articles were
+    extracted under; when it differs, the next run extracts every article again, so that old and new articles
+    never mix two versions of the rules."""
+    package, models = _ROOT / "wiredesk", _ROOT / "models"
+    files = [*package.rglob("*.py"), *(package / "data").rglob("*.csv"), *models.rglob("*")]
+    digest = hashlib.sha256(model.encode())
+    for path in sorted(p for p in files if p.is_file() and p.name != "README.md" and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,11 @@ def publish(
         added = scalar(f"select count(*) from {STAGING}.articles")
         for step in PUBLISH_STEPS:
             _run_step(con, step)
+        # Staging extracted every article again when the rules changed, so all of them are under these now.
+        rules = con.execute(f"select extraction_rules from {STAGING}.batch").fetchall()[0][0]
+        if rules is not None:
+            con.execute("delete from extraction_rules")
+            con.execute("insert into extraction_rules values (?, ?)", [rules, datetime.now(UTC)])
         counts = {
             "articles_total": scalar("select count(*) from articles"),
             "articles_added": added,

@@ -150,13 +150,15 @@ def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
         con.unregister("wiredesk_frame")
 
 
-def start_batch(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
-    """Empty staging and open a new batch: whatever a killed run left there is discarded."""
+def start_batch(con: duckdb.DuckDBPyConnection, batch_id: str, extraction_rules: str | None = None) -> None:
+    """Empty staging and open a new batch: whatever a killed run left there is discarded. `extraction_rules`:
+    the fingerprint the batch is extracted under (`extraction.extraction_rules`), which publish records."""
     for table in STAGING_TABLES:
         con.execute(f"drop table if exists {STAGING}.{table}")
     con.execute(
-        f"create table {STAGING}.batch as select ?::varchar as batch_id, ?::timestamptz as created_at",
-        [batch_id, datetime.now(UTC)],
+        f"""create table {STAGING}.batch as
+        select ?::varchar as batch_id, ?::timestamptz as created_at, ?::varchar as extraction_rules""",
+        [batch_id, datetime.now(UTC), extraction_rules],
     )
 
 
@@ -189,6 +191,12 @@ def reject_failed_extractions(con: duckdb.DuckDBPyConnection, failures) -> None:
 
 def existing_article_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("select article_id from articles").fetchall()}
+
+
+def recorded_extraction_rules(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The fingerprint the warehouse's articles were extracted under; None before the first run that recorded one."""
+    rows = con.execute("select fingerprint from extraction_rules").fetchall()
+    return rows[0][0] if rows else None
 
 
 def read_staged(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
