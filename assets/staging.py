@@ -29,7 +29,7 @@ from wiredesk.topics import load_model as load_topic_model
 from wiredesk.warehouse import (
     STAGING,
     current_batch,
-    existing_article_ids,
+    held_articles,
     recorded_extraction_rules,
     reject_failed_extractions,
     start_batch,
@@ -111,9 +111,9 @@ def staged_articles(
 
     rules = extraction_rules(nlp.model)
     with warehouse.read() as con:  # read-only: an analyst's open session does not hold the run up here
-        known = existing_article_ids(con)
+        first_seen = held_articles(con)
         held_under = recorded_extraction_rules(con)
-        first_seen = con.sql("select article_id, ingested_at as first_ingested_at from articles").pl()
+    known = set(first_seen["article_id"])
     if known and held_under != rules:
         context.log.info(
             f"the extraction rules changed since the warehouse was built (code, data files or models: {held_under} "

@@ -189,8 +189,9 @@ def reject_failed_extractions(con: duckdb.DuckDBPyConnection, failures) -> None:
         con.unregister("wiredesk_failures")
 
 
-def existing_article_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute("select article_id from articles").fetchall()}
+def held_articles(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """(article_id, first_ingested_at) of every article the warehouse holds."""
+    return con.sql("select article_id, ingested_at as first_ingested_at from articles").pl()
 
 
 def recorded_extraction_rules(con: duckdb.DuckDBPyConnection) -> str | None:
