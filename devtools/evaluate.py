@@ -119,7 +119,8 @@ def grouped(rows) -> dict[str, set]:
 def evaluate_reuters(con, reuters: Path, limit: int | None) -> list[str]:
     gazetteer = load_gazetteer()
     records = list(islice(read_jsonl(reuters), limit))
-    gold_topics, gold_places, unmapped = reuters_topics(records), {}, set()
+    all_topics = reuters_topics(records)
+    gold_topics, gold_places, unmapped = all_topics, {}, set()
     for record in records:
         codes, missing = reuters_place_codes(record["places"], gazetteer)
         unmapped |= missing
@@ -160,7 +161,7 @@ def evaluate_reuters(con, reuters: Path, limit: int | None) -> list[str]:
     else:
         primary = f"  primary commodity: too few candidates to cross-validate ({examples.candidates.height})"
     mentioned = commodity_rows("")
-    editors = editors_agreement(con, records)
+    editors = editors_agreement(con, records, all_topics)
     recall_hits = sum(len(topics & mentioned.get(doc, set())) for doc, topics in gold_topics.items())
     recall_total = sum(len(topics) for topics in gold_topics.values())
     return [
@@ -175,11 +176,11 @@ def evaluate_reuters(con, reuters: Path, limit: int | None) -> list[str]:
     ]
 
 
-def editors_agreement(con, records: list[dict]) -> list[str]:
-    """How far the editors' TOPICS agree with themselves where a story's text repeats: the same text filed twice,
-    and versions of one story (the pipeline's same-story links). No classifier can agree with the editors more
-    than they agree with each other, so this bounds the primary-commodity figure."""
-    topics = reuters_topics(records)
+def editors_agreement(con, records: list[dict], topics: dict[str, set[str]]) -> list[str]:
+    """How far the editors' TOPICS (`topics`, from `reuters_topics(records)`) agree with themselves where a
+    story's text repeats: the same text filed twice, and versions of one story (the pipeline's same-story links).
+    Where two taggings agree at A, a classifier that matched their consensus exactly would score about (1 + A) / 2
+    against either: the measure says how much of the primary-commodity figure's shortfall is the labels'."""
     exact = exact_duplicate_pairs(records)
     duplicates = label_agreement(exact, topics)
     linked = con.execute(
