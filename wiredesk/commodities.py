@@ -9,6 +9,7 @@ group, HS code and synonyms. `synonyms` always count; `context_synonyms` are eve
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -184,43 +185,69 @@ def _leading_space(text: str) -> int:
     return len(text) - len(text.lstrip(" "))
 
 
-def _sentence_around(text: str, start: int, end: int, sentence_spans) -> str:
-    for s_start, s_end in sentence_spans or ():
-        if s_start <= start < s_end:
-            return text[s_start:start] + " " + text[end:s_end]
-    return text[max(0, start - 200) : start] + " " + text[end : end + 200]
+class _Context:
+    """Asks whether a mention's sentence, the mention left out, holds a word of a context pattern. Each
+    sentence is searched once per pattern and its matches kept, so a sentence dense with mentions is not searched
+    again for each (what made 900 kB of "oil oil oil ..." take minutes). Where no sentence holds the mention,
+    the 200 characters either side stand for it."""
+
+    def __init__(self, text: str, sentence_spans: list[tuple[int, int]] | None):
+        self.text = text
+        self.spans = sorted(sentence_spans or ())
+        self.starts = [start for start, _ in self.spans]
+        self.found: dict[tuple[int, re.Pattern[str]], list[tuple[int, int]]] = {}
+
+    def has(self, pattern: re.Pattern[str], start: int, end: int) -> bool:
+        position = bisect_right(self.starts, start) - 1
+        if position < 0 or start >= self.spans[position][1]:
+            text = self.text
+            return bool(pattern.search(text[max(0, start - 200) : start] + " " + text[end : end + 200]))
+        key = (position, pattern)
+        if key not in self.found:
+            self.found[key] = [m.span() for m in pattern.finditer(self.text, *self.spans[position])]
+        return any(found_end <= start or end <= found_start for found_start, found_end in self.found[key])
 
 
 def find_in_text(text: str, matcher: CommodityMatcher, sentence_spans: list[tuple[int, int]] | None = None):
     """Yield (commodity, start, end, matched text) for each commodity mention in `text`."""
-    blocked = [(m.start(), m.end()) for m in matcher.false_friends.finditer(text)] if matcher.false_friends else []
+    # False friends in order; `reach`: the furthest end of those that start before the match ends (matches come
+    # in order), so each match is checked in constant time.
+    blocked = [m.span() for m in matcher.false_friends.finditer(text)] if matcher.false_friends else []
+    next_blocked, reach = 0, -1
+    context = _Context(text, sentence_spans)
     for match in matcher.pattern.finditer(text):
         start, end = match.span()
-        if any(b_start < end and start < b_end for b_start, b_end in blocked):
+        while next_blocked < len(blocked) and blocked[next_blocked][0] < end:
+            reach = max(reach, blocked[next_blocked][1])
+            next_blocked += 1
+        if reach > start:
             continue
         synonym = _canonical(match.group())
         commodity = matcher.commodity_of[synonym]
-        context = None
         if synonym == "crude" and matcher.pattern.match(text, end + _leading_space(text[end : end + 5])):
             continue  # an adjective of the next commodity: "crude sugar", "crude rubber"
-        if synonym in _BARE_CRUDE_OIL and commodity == "crude oil":
-            context = _sentence_around(text, start, end, sentence_spans)
-            if _VEGETABLE_OIL_CONTEXT.search(context) and not _PETROLEUM_CONTEXT.search(context):
-                continue
-        if synonym in _MEDALS:
-            context = context or _sentence_around(text, start, end, sentence_spans)
-            if _SPORTS_CONTEXT.search(context) and not _MARKET_CONTEXT.search(context):
-                continue
+        if (
+            synonym in _BARE_CRUDE_OIL
+            and commodity == "crude oil"
+            and context.has(_VEGETABLE_OIL_CONTEXT, start, end)
+            and not context.has(_PETROLEUM_CONTEXT, start, end)
+        ):
+            continue
+        if (
+            synonym in _MEDALS
+            and context.has(_SPORTS_CONTEXT, start, end)
+            and not context.has(_MARKET_CONTEXT, start, end)
+        ):
+            continue
         if synonym in matcher.needs_context:
-            context = context or _sentence_around(text, start, end, sentence_spans)
             if synonym in _NEAR_CONTEXT_SYNONYMS:
                 before, after = text[max(start - 40, 0) : start].split()[-2:], text[end : end + 40].split()[:2]
                 near = " ".join(before + ["|"] + after)
                 if not (_MARKET_CONTEXT.search(near) or matcher.pattern.search(near)):
                     continue
-            if not (_MARKET_CONTEXT.search(context) or _WORK_CONTEXT.search(context)):
+            if not (context.has(_MARKET_CONTEXT, start, end) or context.has(_WORK_CONTEXT, start, end)):
                 continue
-            if synonym == "gas" and "gasoline" in matcher.group_of and _GASOLINE_CONTEXT.search(context):
+            if synonym == "gas" and "gasoline" in matcher.group_of and context.has(_GASOLINE_CONTEXT, start, end):
                 commodity = "gasoline"
         yield commodity, start, end, match.group()
 

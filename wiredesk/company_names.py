@@ -42,14 +42,16 @@ _INSTITUTION = re.compile(_INSTITUTION_PATTERN)
 _NEXT_WORD = re.compile(r"^\s+([A-Za-z][\w&'-]*)")
 
 
-def _company_name_follows(texts: pl.Series, ends: pl.Series) -> pl.Series:
+def _company_name_follows(texts: list[str], ends: pl.Series) -> pl.Series:
     flags = []
     for text, end in zip(texts, ends, strict=True):
         after = text[end : end + 60]
         suffix = _COMPANY_SUFFIX.match(after)
         if suffix and (_INSTITUTION.search(suffix.group()) or _INSTITUTION.match(_next_word(after[suffix.end() :]))):
             suffix = None  # "Copper Study Group", "Gold Mining Industry"
-        flags.append(bool(suffix or _TICKER_FOLLOWS.match(after)) or text.rfind("<", 0, end) > text.rfind(">", 0, end))
+        # Inside "<...>" when the last bracket before the mention opens one (searched back at most 200 characters).
+        window = text[max(0, end - 200) : end]
+        flags.append(bool(suffix or _TICKER_FOLLOWS.match(after)) or window.rfind("<") > window.rfind(">"))
     return pl.Series(flags, dtype=pl.Boolean)
 
 
@@ -61,7 +63,7 @@ def _next_word(text: str) -> str:
 _WORD_BEFORE = re.compile(r"([A-Z][\w&'-]*)\s+$")
 
 
-def _company_name_cores(texts: pl.Series, starts: pl.Series, ends: pl.Series) -> list[str | None]:
+def _company_name_cores(texts: list[str], starts: pl.Series, ends: pl.Series) -> list[str | None]:
     """The short form a headline uses of a company name found by its suffix or ticker: "Pegasus Gold" from
     "Pegasus Gold Inc", "Mono Gold" from "<Mono Gold Mines Inc>", "Gold Fields" from "Gold Fields Ltd"."""
     cores = []
@@ -78,19 +80,26 @@ def _company_name_cores(texts: pl.Series, starts: pl.Series, ends: pl.Series) ->
 _TRAILING_SUFFIX = re.compile(rf"\s+(?i:{_LEGAL_FORMS})\.?$")
 
 
-def _names_elsewhere(mentions: pl.DataFrame, names: pl.DataFrame) -> pl.Series:
+def _names_elsewhere(mentions: pl.DataFrame, texts: list[str], names: pl.DataFrame) -> pl.Series:
     """True for a mention that sits inside a name found elsewhere in the same article: "Dome Petroleum Ltd" in
-    the body makes "DOME PETROLEUM" in the headline a name too, whatever the case."""
+    the body makes "DOME PETROLEUM" in the headline a name too, whatever the case. `texts`: each mention's field
+    text, in the frame's order."""
     cores: dict[str, set[str]] = {}
     for article_id, name in names.select("article_id", "name_text").iter_rows():
         core = _TRAILING_SUFFIX.sub("", name.strip()).lower()
         if " " in core:  # one word ("Petroleum") is no name
             cores.setdefault(article_id, set()).add(core)
     result = []
-    for article_id, text, start, end in mentions.select("article_id", "text", "start_char", "end_char").iter_rows():
-        lowered = text.lower() if article_id in cores else ""
-        found = ((core, lowered.find(core, max(0, end - len(core)))) for core in cores.get(article_id, ()))
-        result.append(any(at != -1 and at <= start and end <= at + len(core) for core, at in found))
+    rows = mentions.select("article_id", "start_char", "end_char").iter_rows()
+    for (article_id, start, end), text in zip(rows, texts, strict=True):
+        article_cores = cores.get(article_id, ())
+        # Only the text around the mention is lowered: the whole field on every row made this quadratic.
+        longest = max(map(len, article_cores), default=0)
+        window_start = max(0, end - longest)
+        window = text[window_start : start + longest].lower()
+        # The first place each core could start and still hold the mention, as in the window.
+        found = ((core, window.find(core, max(0, end - len(core) - window_start))) for core in article_cores)
+        result.append(any(at != -1 and window_start + at <= start for _, at in found))
     return pl.Series(result, dtype=pl.Boolean)
 
 
@@ -111,9 +120,18 @@ def flag_inside_names(
         & ~pl.col("mention_text").str.contains(_INSTITUTION_PATTERN)
         & ~((pl.col("field") == "title") & pl.col("article_id").is_in(caps_headlines))
     ).select("article_id", "field", name_start="start_char", name_end="end_char", name_text="mention_text")
-    inside = commodity_mentions.join(names, on=["article_id", "field"]).filter(
-        (pl.col("name_start") <= pl.col("start_char"))
-        & (pl.col("end_char") <= pl.col("name_end"))
+    # The name each mention may sit in: the one starting last at or before it (as-of join: a cross join of
+    # mentions and names per article was quadratic in a dense report).
+    candidates = commodity_mentions.select("article_id", "field", "start_char", "end_char").sort("start_char")
+    inside = candidates.join_asof(
+        names.sort("name_start", "name_end"),
+        left_on="start_char",
+        right_on="name_start",
+        by=["article_id", "field"],
+        strategy="backward",
+        check_sortedness=False,  # sorted on the keys above; Polars cannot verify it within groups
+    ).filter(
+        (pl.col("end_char") <= pl.col("name_end"))
         & ((pl.col("name_end") - pl.col("name_start")) > (pl.col("end_char") - pl.col("start_char")))
     )
     commodity_names = inside.select("article_id", "name_text").unique()
@@ -123,22 +141,26 @@ def flag_inside_names(
     )
     if not flagged.height:
         return flagged.with_columns(in_name=pl.col("in_name").fill_null(False))
-    # The field's text on each row, so the checks below see the rows in the frame's own order.
-    with_text = flagged.join(articles.select("article_id", "title", "body"), on="article_id", how="left").with_columns(
-        text=pl.when(pl.col("field") == "title").then("title").otherwise("body")
-    )
-    company = _company_name_follows(with_text["text"], with_text["end_char"])
-    in_body_company = with_text.filter(company & (pl.col("field") == "body"))
+    # Each row's field text, looked up per row from one copy per article (a join would copy it onto every row).
+    fields = {
+        (article_id, field): text
+        for article_id, title, body in articles.select("article_id", "title", "body").iter_rows()
+        for field, text in (("title", title), ("body", body))
+    }
+    texts = [fields[key] for key in flagged.select("article_id", "field").iter_rows()]
+    company = _company_name_follows(texts, flagged["end_char"])
+    is_body_company = (company & (flagged["field"] == "body")).to_list()
+    in_body_company = flagged.filter(is_body_company)
     company_names = pl.DataFrame(
         {
             "article_id": in_body_company["article_id"].to_list(),
             "name_text": _company_name_cores(
-                in_body_company["text"], in_body_company["start_char"], in_body_company["end_char"]
+                [text for text, keep in zip(texts, is_body_company, strict=True) if keep],
+                in_body_company["start_char"],
+                in_body_company["end_char"],
             ),
         },
         schema={"article_id": pl.String, "name_text": pl.String},
     ).drop_nulls()
-    elsewhere = _names_elsewhere(with_text, pl.concat([commodity_names, company_names]))
-    return with_text.with_columns(in_name=pl.col("in_name").fill_null(False) | company | elsewhere).drop(
-        "title", "body", "text"
-    )
+    elsewhere = _names_elsewhere(flagged, texts, pl.concat([commodity_names, company_names]))
+    return flagged.with_columns(in_name=pl.col("in_name").fill_null(False) | company | elsewhere)

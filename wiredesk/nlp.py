@@ -154,15 +154,18 @@ def iter_annotations(
                 yield text[start:end], (article_id, title, body, start, number == len(spans) - 1)
 
     docs = nlp.pipe(texts(), as_tuples=True, n_process=max(n_process, 1), batch_size=batch_size)
-    parts: list[tuple[Doc, int]] = []  # the pieces of the article being read, with their offsets
+    # Each piece's sentences and names are taken as it arrives, so no more than one piece's Doc is held.
+    reading: _ArticleReader | None = None
     try:
         for doc, (article_id, title, body, offset, last) in docs:
-            parts.append((doc, offset))
+            if reading is None:
+                reading = _ArticleReader(article_id, title, body, sentences, mentions)
+            reading.add(doc, offset)
             if not last:
                 continue
+            reading.finish()
+            reading = None
             articles.append((article_id, title, body))
-            _collect(parts, article_id, title, body, sentences, mentions)
-            parts = []
             if len(articles) >= chunk_size:
                 yield _annotations(articles, sentences, mentions)
                 articles, sentences, mentions = [], [], []
@@ -210,9 +213,11 @@ def _is_sign_off(text: str, start: int, end: int) -> bool:
 
 
 # Longer texts go to the model in pieces of at most this many characters, cut at paragraph breaks (or, in a
-# paragraph longer than that, at a space): spaCy refuses a text over 1,000,000 characters, and its memory grows
-# with the text, while a report or a transcript of that length is a plausible filing.
-PIECE_CHARS = 100_000
+# paragraph longer than that, at a space). The model's working memory grows with the characters of a batch (about
+# 4 kB a character), so pieces this size, DEFAULT_NLP_BATCH_SIZE to a batch, bound it (about 0.3 GB a worker)
+# whatever one article holds; the model reads a few words either side of each token, so a cut at a paragraph
+# break costs it nothing.
+PIECE_CHARS = 5_000
 
 
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
@@ -229,59 +234,70 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
     return spans
 
 
-def _collect(
-    parts: list[tuple[Doc, int]], article_id: str, title: str, body: str, sentences: list, mentions: list
-) -> None:
-    """Append the sentences and entity mentions of an article's docs (its pieces, each with its offset into the
-    article), with texts cut from the original (not truecased) text."""
-    original = article_text(title, body)
-    title_length = len(title)
-    body_offset = title_length + len(PARAGRAPH_SEPARATOR)
-    sentence_starts: list[int] = []  # character offsets into `original`
-    sents = [(sent, offset) for doc, offset in parts for sent in doc.sents if sent.text.strip()]
-    for index, (sent, piece_offset) in enumerate(sents):
-        sent_start = sent.start_char + piece_offset
-        field, offset = ("title", 0) if sent_start < body_offset else ("body", body_offset)
-        start = sent_start + (len(sent.text) - len(sent.text.lstrip()))
-        end = start + len(sent.text.strip())
-        sentences.append((article_id, index, field, start - offset, end - offset, original[start:end]))
-        sentence_starts.append(start)
+class _ArticleReader:
+    """Appends the sentences and entity mentions of one article's pieces (docs, each with its offset into the
+    article) to the chunk's lists as they come, with texts cut from the original (not truecased) text."""
 
-    # A dateline's place is a place mention, whatever the model made of it.
-    dateline = [(start + body_offset, end + body_offset) for start, end in find_dateline(body)]
-    spans = [(start, end, "GPE") for start, end in dateline]
-    for ent, piece_offset in ((ent, offset) for doc, offset in parts for ent in doc.ents):
-        ent_start, ent_end = ent.start_char + piece_offset, ent.end_char + piece_offset
-        if ent.label_ not in ENTITY_LABELS or not ent.text.strip():
-            continue
-        if ent_start < title_length < ent_end or ent_start < body_offset <= ent_end:
-            continue  # spans the title/body join: not a real mention
-        if any(start < ent_end and ent_start < end for start, end in dateline):
-            continue
-        if ent.text.lower() in _NUMBER_WORDS or _is_sign_off(original, ent_start, ent_end):
-            continue
-        start = ent_start
-        determiner = _DETERMINER.match(original, start, ent_end)
-        if determiner and determiner.end() < ent_end:
-            start = determiner.end()  # "the United States" → "United States": the name, as news NER scores it
-        label = ent.label_
-        titled = titled_name_start(original, start)
-        if titled < start:  # "Vice Premier He Lifeng": a title, a word, a name: a person
-            start, label = titled, "PERSON"
-        spans.append((start, ent_end, label))
-    for start, end, label in spans:
-        in_title = start < body_offset
-        offset = 0 if in_title else body_offset
-        mentions.append(
-            (
-                article_id,
-                "title" if in_title else "body",
-                start - offset,
-                end - offset,
-                original[start:end],
-                label,
-                sentence_position(start, sentence_starts),
-            )
+    def __init__(self, article_id: str, title: str, body: str, sentences: list, mentions: list):
+        self.article_id, self.body = article_id, body
+        self.sentences, self.mentions = sentences, mentions
+        self.original = article_text(title, body)
+        self.title_length = len(title)
+        self.body_offset = self.title_length + len(PARAGRAPH_SEPARATOR)
+        self.sentence_starts: list[int] = []  # character offsets into `original`
+        self.first_mention = len(mentions)
+        # A dateline's place is a place mention, whatever the model made of it.
+        self.dateline = [(start + self.body_offset, end + self.body_offset) for start, end in find_dateline(body)]
+
+    def add(self, doc: Doc, piece_offset: int) -> None:
+        original, body_offset = self.original, self.body_offset
+        for sent in doc.sents:
+            if not sent.text.strip():
+                continue
+            sent_start = sent.start_char + piece_offset
+            field, offset = ("title", 0) if sent_start < body_offset else ("body", body_offset)
+            start = sent_start + (len(sent.text) - len(sent.text.lstrip()))
+            end = start + len(sent.text.strip())
+            index = len(self.sentence_starts)
+            self.sentences.append((self.article_id, index, field, start - offset, end - offset, original[start:end]))
+            self.sentence_starts.append(start)
+        for ent in doc.ents:
+            ent_start, ent_end = ent.start_char + piece_offset, ent.end_char + piece_offset
+            if ent.label_ not in ENTITY_LABELS or not ent.text.strip():
+                continue
+            if ent_start < self.title_length < ent_end or ent_start < body_offset <= ent_end:
+                continue  # spans the title/body join: not a real mention
+            if any(start < ent_end and ent_start < end for start, end in self.dateline):
+                continue
+            if ent.text.lower() in _NUMBER_WORDS or _is_sign_off(original, ent_start, ent_end):
+                continue
+            start = ent_start
+            determiner = _DETERMINER.match(original, start, ent_end)
+            if determiner and determiner.end() < ent_end:
+                start = determiner.end()  # "the United States" → "United States": the name, as news NER scores it
+            label = ent.label_
+            titled = titled_name_start(original, start)
+            if titled < start:  # "Vice Premier He Lifeng": a title, a word, a name: a person
+                start, label = titled, "PERSON"
+            self.mentions.append(self._mention(start, ent_end, label))
+
+    def finish(self) -> None:
+        """Add the dateline's place, first among the article's mentions."""
+        self.mentions[self.first_mention : self.first_mention] = [
+            self._mention(start, end, "GPE") for start, end in self.dateline
+        ]
+
+    def _mention(self, start: int, end: int, label: str) -> tuple:
+        in_title = start < self.body_offset
+        offset = 0 if in_title else self.body_offset
+        return (
+            self.article_id,
+            "title" if in_title else "body",
+            start - offset,
+            end - offset,
+            self.original[start:end],
+            label,
+            sentence_position(start, self.sentence_starts),
         )
 
 

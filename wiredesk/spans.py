@@ -128,7 +128,8 @@ def join_name_particles(raw_mentions: pl.DataFrame) -> pl.DataFrame:
             (first["article_id"], first["field"]) == (second["article_id"], second["field"])
             and second["start_char"] == first["end_char"] + 1
             and _NAME_PARTICLE.match(second["mention_text"])
-            and not any(key == (first["article_id"], first["field"], first["start_char"]) for key in replaced)
+            # the first is not the second of the pair just merged
+            and (not replaced or replaced[-1] != (first["article_id"], first["field"], first["start_char"]))
         ):
             replaced += [(r["article_id"], r["field"], r["start_char"]) for r in (first, second)]
             merged.append(
@@ -152,17 +153,28 @@ def drop_ordinary_words(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sent
     openers = single.join(
         sentences.select("article_id", "field", start_char="start_char"), on=["article_id", "field", "start_char"]
     )
-    texts = dict(articles.select("article_id", pl.concat_str("title", pl.lit("\n"), "body")).iter_rows())
+    # Each article's words in lower case, and those it capitalises mid-sentence: one pass over its text (a
+    # search of the whole text for every opener was quadratic in a long report).
+    texts = articles.filter(pl.col("article_id").is_in(openers["article_id"].implode())).select(
+        "article_id", pl.concat_str("title", pl.lit("\n"), "body")
+    )
+    words = {
+        article_id: (set(_LOWER_WORD.findall(text)), set(_NAMED_MID_SENTENCE.findall(text)))
+        for article_id, text in texts.iter_rows()
+    }
     drop = []
     for article_id, field, start, word in openers.select(
         "article_id", "field", "start_char", "mention_text"
     ).iter_rows():
-        text = texts.get(article_id, "")
-        lower = re.search(rf"\b{re.escape(word.lower())}\b", text)
-        named = re.search(rf"[a-z,;] {re.escape(word)}\b", text)
-        if lower and not named:
+        lower_words, named_words = words[article_id]
+        if word.lower() in lower_words and word not in named_words:
             drop.append((article_id, field, start))
     return _replace_rows(raw_mentions, drop, [])
+
+
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+_NAMED_MID_SENTENCE = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)\b")
+
 
 
 # Market reports open sentences with a price's description: "Benchmark Brent crude rose", "Spot gold fell".
@@ -295,7 +307,9 @@ def propagate_mentions(
         pattern = _any_of(form for form, _ in ordered)
         label_of = dict(ordered)
         for field, text in (("title", title), ("body", body)):
-            occupied = taken.get((article_id, field), [])
+            # The model's spans in order; `reach` is the furthest end of those starting before the match ends
+            # (matches come in order and never overlap each other), so each check is constant time.
+            occupied, next_span, reach = sorted(taken.get((article_id, field), [])), 0, -1
             # An ALL-CAPS headline writes the body's names in capitals: "TRUMP" is the body's "Trump".
             caps = field == "title" and is_all_caps(text) and len(text.lower()) == len(text)
             if caps:
@@ -304,9 +318,11 @@ def propagate_mentions(
                 text.lower() if caps else text
             ):
                 start, end = match.span()
-                if any(s < end and start < e for s, e in occupied):
+                while next_span < len(occupied) and occupied[next_span][0] < end:
+                    reach = max(reach, occupied[next_span][1])
+                    next_span += 1
+                if reach > start:
                     continue
-                occupied.append((start, end))
                 starts_of, indexes = sentence_starts.get((article_id, field), ([0], [0]))
                 sentence_index = indexes[sentence_position(start, starts_of)]
                 form = text[start:end]
