@@ -176,7 +176,6 @@ _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _NAMED_MID_SENTENCE = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)\b")
 
 
-
 # Market reports open sentences with a price's description: "Benchmark Brent crude rose", "Spot gold fell".
 _MARKET_PHRASE = re.compile(r"^(?:Benchmark|Spot|Front-month|Front month|Futures)\s")
 
