@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from wiredesk.slices import flagged_rows
+
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 STAGING = "staging"
 
@@ -206,23 +208,15 @@ def read_staged(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
 
 def read_staged_checked(con: duckdb.DuckDBPyConnection, table: str, text_column: str = "mention_text") -> pl.DataFrame:
     """Staged mentions (or quotations, figures: any rows with offsets and their text in `text_column`) with
-    `has_article` and `slice_matches` computed by DuckDB: each row's article is staged and its offsets slice
-    back to its text. Done in SQL so the article texts are never copied onto every row (at 20,000 articles
-    that copy alone was most of a run's memory)."""
-    return con.sql(
-        f"""
-        select
-            m.* exclude ({text_column}),
-            a.article_id is not null as has_article,
-            coalesce(
-                substring(field_text(m.field, a.title, a.body),
-                          m.start_char + 1, m.end_char - m.start_char) = m.{text_column},
-                false
-            ) as slice_matches
-        from {STAGING}.{table} as m
-        left join {STAGING}.articles as a using (article_id)
-        """
-    ).pl()
+    `has_article` and `slice_matches`: each row's article is staged and its offsets slice back to its text.
+    The text column itself is left out (the check has read it)."""
+    return flagged_rows(
+        con,
+        f"""select article_id, field, start_char, end_char, {text_column} as text,
+                * exclude (article_id, field, start_char, end_char, {text_column})
+            from {STAGING}.{table} order by article_id""",
+        f"select article_id, title, body from {STAGING}.articles order by article_id",
+    )
 
 
 def staged_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
