@@ -234,13 +234,14 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
                     context.log.info(f"extracted {done}/{total} articles ({rate:.0f} articles/s)")
             reject_failed_extractions(con, failures)
             for failure in failures:
-                context.log.warning(f"extraction failed for article {failure.article_id}: {failure.error}")
+                context.log.warning(f"article {failure.article_id} rejected, {failure.reason}: {failure.error}")
     for table, key in zip(outputs, EXTRACTED_KEYS, strict=True):
         yield dg.MaterializeResult(
             asset_key=key,
             metadata={
                 "dagster/row_count": counts[table],
-                "extraction_failed": len(failures),
+                "extraction_failed": sum(f.reason == "extraction_failed" for f in failures),
+                "too_complex": sum(f.reason == "too_complex" for f in failures),
                 "preview": dg.MetadataValue.md(markdown_table(previews.get(table, pl.DataFrame()))),
             },
         )

@@ -121,7 +121,8 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
 @dataclass(frozen=True)
 class ExtractionFailure:
     article_id: str
-    error: str  # the exception's type and message: what `rejected_articles.detail` shows
+    error: str  # the exception's type and message, or why it is too complex: `rejected_articles.detail`
+    reason: str = "extraction_failed"  # `rejected_articles.reason`: extraction_failed or too_complex
 
 
 @dataclass(frozen=True)
@@ -152,12 +153,13 @@ def _extract_isolated(
     annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher, models: Models
 ) -> ChunkResult:
     """`extract` for a chunk; when it fails, again article by article, so only the article at fault fails."""
-    count = annotations.articles.height
+    count = annotations.articles.height + len(annotations.too_complex)
+    too_complex = [ExtractionFailure(a, detail, "too_complex") for a, detail in annotations.too_complex.items()]
     try:
-        return ChunkResult([extract(annotations, gazetteer, matcher, models)], count)
+        return ChunkResult([extract(annotations, gazetteer, matcher, models)], count, too_complex)
     except Exception:  # any error in one article's text must not fail its neighbours
         pass
-    parts, failures = [], []
+    parts, failures = [], too_complex
     for article_id in annotations.articles["article_id"]:
         try:
             parts.append(extract(_only(annotations, article_id), gazetteer, matcher, models))
@@ -191,7 +193,7 @@ def extract_articles(
     try:
         with closing(iter_annotations(fed(), nlp, n_process, batch_size, chunk_size)) as chunks:
             for annotations in chunks:
-                for article_id in annotations.articles["article_id"]:
+                for article_id in [*annotations.articles["article_id"], *annotations.too_complex]:
                     pending.pop(article_id, None)
                 yield _extract_isolated(annotations, gazetteer, matcher, models)
         return

@@ -6,11 +6,15 @@ offsets are mapped back to the field (`title` or `body`) they fall in. Sentence 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import resource
+import signal
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import polars as pl
@@ -117,6 +121,8 @@ class Annotations:
     articles: pl.DataFrame  # article_id, title, body of the articles annotated
     sentences: pl.DataFrame  # SENTENCE_SCHEMA
     entity_mentions: pl.DataFrame  # RAW_ENTITY_MENTION_SCHEMA
+    # Articles read but left out as too complex to extract within the memory budget: article_id → why.
+    too_complex: dict[str, str] = field(default_factory=dict)
 
 
 def annotate_articles(articles: pl.DataFrame, nlp: Language, n_process: int = 2, batch_size: int = 64) -> Annotations:
@@ -142,6 +148,7 @@ def iter_annotations(
     articles: list[tuple[str, str, str]] = []
     sentences: list[tuple] = []
     mentions: list[tuple] = []
+    too_complex: dict[str, str] = {}
     stopping = threading.Event()
 
     def texts() -> Iterator[tuple[str, tuple[str, str, str, int, bool]]]:
@@ -153,6 +160,9 @@ def iter_annotations(
             for number, (start, end) in enumerate(spans):
                 yield text[start:end], (article_id, title, body, start, number == len(spans) - 1)
 
+    watch = _WorkerWatch() if n_process > 1 else None
+    if watch:
+        watch.start()
     docs = nlp.pipe(texts(), as_tuples=True, n_process=max(n_process, 1), batch_size=batch_size)
     # Each piece's sentences and names are taken as it arrives, so no more than one piece's Doc is held.
     reading: _ArticleReader | None = None
@@ -163,26 +173,93 @@ def iter_annotations(
             reading.add(doc, offset)
             if not last:
                 continue
-            reading.finish()
+            if reading.too_complex:
+                too_complex[article_id] = reading.too_complex
+            else:
+                articles.append((article_id, title, body))
             reading = None
-            articles.append((article_id, title, body))
-            if len(articles) >= chunk_size:
-                yield _annotations(articles, sentences, mentions)
-                articles, sentences, mentions = [], [], []
-    except BaseException:
+            if len(articles) + len(too_complex) >= chunk_size:
+                yield _annotations(articles, sentences, mentions, too_complex)
+                articles, sentences, mentions, too_complex = [], [], [], {}
+    except BaseException as err:
         # The consumer failed or stopped early. Left alone, spaCy's worker processes would block for ever on
         # full pipes and the process would hang at exit. Feed no more articles and take what the workers hold
         # (a few batches), so that they finish and exit cleanly.
         stopping.set()
         for _ in docs:
             pass
+        if watch and watch.stopped and isinstance(err, Exception):
+            raise WorkerOverMemory("; ".join(watch.stopped)) from err
         raise
-    if articles:
-        yield _annotations(articles, sentences, mentions)
+    finally:
+        if watch:
+            watch.stop()
+    if articles or too_complex:
+        yield _annotations(articles, sentences, mentions, too_complex)
 
 
-def _annotations(articles: list, sentences: list, mentions: list) -> Annotations:
+# A model worker may grow this far past its resident size when first seen (it needs about 0.3 GB more: see
+# PIECE_CHARS); past it, the worker is stopped, the model's stream fails, and extraction.extract_articles reads
+# the articles not yet done one at a time in the run's own process. A cap on the address space instead left a
+# worker whose allocation failed hung, and the run with it.
+WORKER_MEMORY_HEADROOM = 1 << 30
+
+
+class WorkerOverMemory(RuntimeError):
+    """A model worker passed its memory limit and was stopped."""
+
+
+class _WorkerWatch(threading.Thread):
+    """Watches the model's worker processes (children of this process started after it was made) and stops
+    any that grows WORKER_MEMORY_HEADROOM past its size when first seen."""
+
+    def __init__(self) -> None:
+        super().__init__(name="wiredesk-worker-watch", daemon=True)
+        self.before = set(_children())
+        self.first_seen: dict[int, int] = {}
+        self.stopped: list[str] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        headroom = WORKER_MEMORY_HEADROOM
+        while not self.done.wait(0.1):
+            for pid in set(_children()) - self.before:
+                size = _resident_bytes(pid)
+                if size is None:
+                    continue
+                first = self.first_seen.setdefault(pid, size)
+                if size > first + headroom:
+                    self.stopped.append(
+                        f"model worker {pid} grew to {size >> 20} MB, past its limit of "
+                        f"{(first + headroom) >> 20} MB, and was stopped"
+                    )
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+
+def _children() -> list[int]:
+    pids = []
+    for task in os.listdir("/proc/self/task") if os.path.isdir("/proc/self/task") else ():
+        with contextlib.suppress(OSError), open(f"/proc/self/task/{task}/children") as children:
+            pids += [int(pid) for pid in children.read().split()]
+    return pids
+
+
+def _resident_bytes(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize()
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _annotations(articles: list, sentences: list, mentions: list, too_complex: dict | None = None) -> Annotations:
     return Annotations(
+        too_complex=too_complex or {},
         articles=pl.DataFrame(
             articles, schema={"article_id": pl.String, "title": pl.String, "body": pl.String}, orient="row"
         ),
@@ -234,6 +311,12 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
     return spans
 
 
+# Every step after the model holds an article's names in memory at once; this many fit the run's budget with
+# room to spare (a 5 MB report of dense wire copy has about 170,000). An article with more is rejected as
+# `too_complex` rather than extracted in part.
+MAX_NAMES_PER_ARTICLE = 250_000
+
+
 class _ArticleReader:
     """Appends the sentences and entity mentions of one article's pieces (docs, each with its offset into the
     article) to the chunk's lists as they come, with texts cut from the original (not truecased) text."""
@@ -245,11 +328,14 @@ class _ArticleReader:
         self.title_length = len(title)
         self.body_offset = self.title_length + len(PARAGRAPH_SEPARATOR)
         self.sentence_starts: list[int] = []  # character offsets into `original`
-        self.first_mention = len(mentions)
+        self.first_sentence, self.first_mention = len(sentences), len(mentions)
+        self.too_complex = ""  # why the article is left out, once it is
         # A dateline's place is a place mention, whatever the model made of it.
         self.dateline = [(start + self.body_offset, end + self.body_offset) for start, end in find_dateline(body)]
 
     def add(self, doc: Doc, piece_offset: int) -> None:
+        if self.too_complex:
+            return
         original, body_offset = self.original, self.body_offset
         for sent in doc.sents:
             if not sent.text.strip():
@@ -280,9 +366,18 @@ class _ArticleReader:
             if titled < start:  # "Vice Premier He Lifeng": a title, a word, a name: a person
                 start, label = titled, "PERSON"
             self.mentions.append(self._mention(start, ent_end, label))
+        names = len(self.mentions) - self.first_mention
+        if names > MAX_NAMES_PER_ARTICLE:
+            self.too_complex = (
+                f"over {names:,} names in the first {piece_offset + len(doc.text):,} of its {len(original):,} "
+                f"characters; the limit is {MAX_NAMES_PER_ARTICLE:,} an article"
+            )
+            del self.sentences[self.first_sentence :], self.mentions[self.first_mention :]
 
     def finish(self) -> None:
         """Add the dateline's place, first among the article's mentions."""
+        if self.too_complex:
+            return
         self.mentions[self.first_mention : self.first_mention] = [
             self._mention(start, end, "GPE") for start, end in self.dateline
         ]

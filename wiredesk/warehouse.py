@@ -38,6 +38,17 @@ STAGING_TABLES = (
     "figures",
     "tone_terms",
 )
+# The staged tables whose rows belong to one new article each: what a rejected article takes with it.
+ARTICLE_ROW_TABLES = (
+    "sentences",
+    "entity_mentions",
+    "commodity_mentions",
+    "quotations",
+    "figures",
+    "tone_terms",
+    "article_signatures",
+    "articles",
+)
 ANALYST_TABLES = (
     "articles",
     "sentences",
@@ -171,21 +182,23 @@ def current_batch(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def reject_failed_extractions(con: duckdb.DuckDBPyConnection, failures) -> None:
-    """Move staged articles whose extraction failed (ExtractionFailure rows) to the staged rejections with
-    reason `extraction_failed`: they are not published, and the error says why."""
+    """Move staged articles whose extraction failed (ExtractionFailure rows) to the staged rejections with their
+    reason (`extraction_failed`, `too_complex`): they are not published, and the detail says why."""
     if not failures:
         return
     frame = pl.DataFrame(
-        [(f.article_id, f.error) for f in failures], schema={"article_id": pl.String, "detail": pl.String}, orient="row"
+        [(f.article_id, f.reason, f.error) for f in failures],
+        schema={"article_id": pl.String, "reason": pl.String, "detail": pl.String},
+        orient="row",
     )
     con.register("wiredesk_failures", frame.to_arrow())
     try:
         con.execute(
             f"""insert into {STAGING}.rejected_articles by name
-            select a.source_path, 'extraction_failed' as reason, f.detail, a.size_bytes, now() as detected_at
+            select a.source_path, f.reason, f.detail, a.size_bytes, now() as detected_at
             from {STAGING}.articles as a join wiredesk_failures as f using (article_id)"""
         )
-        for table in ("sentences", "entity_mentions", "commodity_mentions", "quotations", "figures", "articles"):
+        for table in ARTICLE_ROW_TABLES:
             con.execute(f"delete from {STAGING}.{table} where article_id in (select article_id from wiredesk_failures)")
     finally:
         con.unregister("wiredesk_failures")

@@ -1,0 +1,123 @@
+"""Memory stays bounded whatever one article holds: each hostile article is built in a real run (`python -m
+pipelines.run`, as `make run` does) in a child process whose process tree is stopped if it passes the budget."""
+
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from devtools.hostile_articles import write_hostile
+from devtools.memory import run_measured
+from tests.conftest import SEED_FILE, SEEDS, job_env, query
+from wiredesk import nlp as nlp_module
+from wiredesk.extraction import extract_articles
+from wiredesk.nlp import iter_annotations
+from wiredesk.settings import DEFAULT_MODEL
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return nlp_module.load_pipeline(DEFAULT_MODEL)
+
+
+# The run's budget (docs/performance.md): the run's process and its model workers together.
+RUN_BUDGET_MB = 2_500
+
+
+def _run(tmp_path: Path, *hostile: str):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / SEED_FILE).write_bytes((SEEDS / SEED_FILE).read_bytes())
+    write_hostile(seeds, *hostile)
+    db = tmp_path / "wiredesk.duckdb"
+    env = {**job_env(seeds, db, tmp_path / "dagster_home"), "WIREDESK_NLP_PROCESSES": "2"}
+    env.pop("WIREDESK_NLP_CHUNK_SIZE")
+    run = run_measured([sys.executable, "-m", "pipelines.run"], env=env, budget_mb=RUN_BUDGET_MB, timeout=900)
+    assert not run.over_budget, f"the run passed {RUN_BUDGET_MB} MB and was stopped"
+    assert run.returncode == 0, run.output[-3000:]
+    return db, run
+
+
+def _accounted_for(db: Path, name: str) -> str:
+    """Where the article went: 'articles', or its rejection reason."""
+    if query(db, "select count(*) from articles where source_path = ?", [name])[0][0]:
+        return "articles"
+    reasons = query(db, "select reason from rejected_articles where source_path = ?", [name])
+    assert reasons, f"{name} is in neither articles nor rejected_articles"
+    return reasons[0][0]
+
+
+@pytest.mark.slow
+def test_a_dense_report_and_a_run_of_one_word_are_built_within_the_budget(tmp_path):
+    db, run = _run(tmp_path, "dense_report.txt", "oil_oil_oil.txt")
+    assert _accounted_for(db, "dense_report.txt") == "articles"
+    assert _accounted_for(db, "oil_oil_oil.txt") == "articles"
+    assert _accounted_for(db, SEED_FILE) == "articles"
+    # The report's names and commodities are all there: one OPEC, one New York and one crude oil a sentence.
+    opec, sentences = query(
+        db,
+        """select (select count(*) from entity_mentions join articles using (article_id)
+                   where source_path = 'dense_report.txt' and mention_text = 'OPEC'),
+                  (select count(*) from sentences join articles using (article_id)
+                   where source_path = 'dense_report.txt' and field = 'body')""",
+    )[0]
+    assert opec == sentences > 13_000
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["mixed_wire_copy.txt", "commodity_list.txt"])
+def test_five_megabytes_of_wire_copy_or_fifty_thousand_commodity_mentions_stay_within_the_budget(tmp_path, name):
+    db, _ = _run(tmp_path, name)
+    assert _accounted_for(db, name) in ("articles", "too_complex")
+    if name == "commodity_list.txt":
+        mentions = query(
+            db, "select count(*) from commodity_mentions join articles using (article_id) where source_path = ?", [name]
+        )[0][0]
+        assert mentions >= 50_000
+
+
+def _rows(*articles):
+    return [(article_id, title, body) for article_id, title, body in articles]
+
+
+def test_an_article_with_more_names_than_the_limit_is_left_out_as_too_complex(nlp, monkeypatch):
+    monkeypatch.setattr(nlp_module, "MAX_NAMES_PER_ARTICLE", 40)
+    crowded = " ".join(["Angela Merkel met Emmanuel Macron in Berlin."] * 30)
+    rows = _rows(("crowded", "Leaders meet", crowded), ("plain", "Merkel in Paris", "Angela Merkel spoke in Paris."))
+    (chunk,) = iter_annotations(rows, nlp, n_process=1, chunk_size=10)
+    assert chunk.articles["article_id"].to_list() == ["plain"]
+    assert set(chunk.sentences["article_id"]) == {"plain"} == set(chunk.entity_mentions["article_id"])
+    assert list(chunk.too_complex) == ["crowded"] and "the limit is 40" in chunk.too_complex["crowded"]
+
+    (result,) = extract_articles(rows, nlp, *_extraction_parts(), n_process=1, chunk_size=10)
+    assert [(f.article_id, f.reason) for f in result.failures] == [("crowded", "too_complex")]
+    assert result.articles == 2
+
+
+def _extraction_parts():
+    from wiredesk.commodities import default_matcher
+    from wiredesk.extraction import Models
+    from wiredesk.gazetteer import load_gazetteer
+    from wiredesk.tone import load_model as load_tone
+    from wiredesk.topics import load_model as load_topics
+
+    return load_gazetteer(), default_matcher(), Models(topics=load_topics(), tone=load_tone())
+
+
+@pytest.mark.slow
+def test_a_model_worker_past_its_memory_limit_fails_alone_and_its_articles_are_read_again(nlp, monkeypatch):
+    # Short articles first, then long ones in batches of 64 pieces: a worker grows about 300 MB, past this limit.
+    monkeypatch.setattr(nlp_module, "WORKER_MEMORY_HEADROOM", 100 << 20)
+    small = [(f"a{i:03}", "Merkel in Paris", "Angela Merkel spoke in Paris. " * 40) for i in range(100)]
+    large = [
+        (f"b{i:03}", "Merkel in Paris", "\n\n".join(["Angela Merkel spoke in Paris. " * 60] * 60)) for i in range(4)
+    ]
+    rows = _rows(*small, *large)
+    with pytest.raises(nlp_module.WorkerOverMemory, match="past its limit"):
+        for _ in iter_annotations(rows, nlp, n_process=2, batch_size=64, chunk_size=50):
+            pass
+    results = list(extract_articles(rows, nlp, *_extraction_parts(), n_process=2, batch_size=64, chunk_size=50))
+    assert not [failure for result in results for failure in result.failures]
+    mentions = pl.concat([part.entity_mentions for result in results for part in result.extracted])
+    assert mentions["article_id"].n_unique() == len(rows)
