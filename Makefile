@@ -6,11 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# Settings set in the environment win: `DAGSTER_HOME=/elsewhere make run` runs in that instance.
 export PYTHONPATH := $(CURDIR)
-export DAGSTER_HOME := $(CURDIR)/dagster_home
-export GX_ANALYTICS_ENABLED := False
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+export GX_ANALYTICS_ENABLED ?= False
 
-.PHONY: install run test ui lint format sql eval bench train-ner train-topics train-tone reset clean
+.PHONY: install run test test-fast ui lint format sql export rebuild eval bench train-ner train-topics train-tone reset clean
 
 install: $(STAMP)
 
@@ -32,8 +33,13 @@ run: install
 	$(BIN)/python -m pipelines.run
 	$(BIN)/python -m wiredesk.cli counts
 
+# The whole suite, as CI runs it; test-fast leaves out the slow tier (runs that are killed, raced, measured for
+# memory, or serve the UI).
 test: install
 	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 ui: install
 	$(BIN)/python -m pipelines.ui
@@ -48,7 +54,7 @@ format: install
 
 # The warehouse, its reports and the run history; the installed .venv stays.
 reset:
-	rm -rf data $(filter-out $(DAGSTER_HOME)/dagster.yaml,$(wildcard $(DAGSTER_HOME)/*))
+	rm -rf data $(filter-out $(CURDIR)/dagster_home/dagster.yaml,$(wildcard $(CURDIR)/dagster_home/*))
 
 clean: reset
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
@@ -79,5 +85,16 @@ BENCH_ARTICLES ?= 20000
 bench: install
 	$(BIN)/python -m devtools.bench $(BENCH_SOURCE) --articles $(BENCH_ARTICLES) $(BENCH_ARGS)
 
+# Q reaches the shell untouched: make's $(value) keeps its `$`, single quotes keep the shell off its quotes,
+# `$` and backticks, and the query travels in WIREDESK_SQL.
 sql: install
-	$(BIN)/python -m wiredesk.cli sql $(if $(MODE),--mode $(MODE)) $(if $(Q),-c "$(Q)")
+	@WIREDESK_SQL='$(subst ','\'',$(value Q))' $(BIN)/python -m wiredesk.cli sql $(if $(MODE),--mode $(MODE))
+
+# make export OUT=folder [TABLES="articles v_top_entities"] [FORMAT=csv]: Parquet (or CSV) files of tables or views.
+OUT ?= exports
+export: install
+	$(BIN)/python -m wiredesk.cli export --to "$(OUT)" $(if $(FORMAT),--format $(FORMAT)) $(TABLES)
+
+# A new warehouse built from the articles folder beside the old one, swapped in only once it is complete.
+rebuild: install
+	$(BIN)/python -m pipelines.run --rebuild

@@ -19,7 +19,16 @@ from wiredesk.settings import (
     DEFAULT_NLP_PROCESSES,
 )
 from wiredesk.validation import start_warm_up
-from wiredesk.warehouse import apply_schema, attach_staging, create_macros, open_reader, schema_is_current
+from wiredesk.warehouse import (
+    DamagedWarehouse,
+    apply_schema,
+    attach_staging,
+    check_intact,
+    create_macros,
+    is_damage,
+    open_reader,
+    schema_is_current,
+)
 
 
 class ArticlesFolder(dg.ConfigurableResource):
@@ -31,6 +40,20 @@ class ArticlesFolder(dg.ConfigurableResource):
     @property
     def folder(self) -> Path:
         return Path(self.path)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        tag_run(context, {FOLDER_TAG: str(self.folder.resolve())})
+
+
+# Every run says which folder and warehouse it built, however it was launched (make run, the UI's launchpad,
+# the sensor, a schedule): the resources tag their run as it starts, so the UI's run list can show and filter it.
+FOLDER_TAG = "wiredesk/articles_folder"
+WAREHOUSE_TAG = "wiredesk/warehouse_path"
+
+
+def tag_run(context: dg.InitResourceContext, tags: dict[str, str]) -> None:
+    if context.instance is not None and context.run_id:
+        context.instance.add_run_tags(context.run_id, tags)
 
 
 class Warehouse(DuckDBResource):
@@ -46,6 +69,7 @@ class Warehouse(DuckDBResource):
         # Great Expectations takes ~2 s to import and a blocking check needs it right after the first step:
         # start now, once the run exists (earlier, the import held the GIL while Dagster created the run).
         start_warm_up()
+        tag_run(context, {WAREHOUSE_TAG: str(Path(self.database).resolve())})
         try:
             self._run_lock = acquire_run_lock(Path(self.database), context.run_id or "a run")
         except WarehouseBusy as err:
@@ -59,9 +83,11 @@ class Warehouse(DuckDBResource):
     def connect(self):
         """A read-write connection to the warehouse with the schema applied; waits (with backoff, about a
         minute and a half) while another process has the file open."""
-        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(self.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with self.get_connection() as con:
+            with _damage_stops_the_run(path), self.get_connection() as con:
+                check_intact(con, path)
                 apply_schema(con)
                 yield con
         except duckdb.IOException as err:
@@ -79,7 +105,7 @@ class Warehouse(DuckDBResource):
         a read-write one (`connect`) when the file is new or its schema is not this version's yet."""
         path = Path(self.database)
         if path.exists():
-            with open_reader(path) as con:
+            with _damage_stops_the_run(path), open_reader(path) as con:
                 if schema_is_current(con):
                     yield con
                     return
@@ -95,6 +121,19 @@ class Warehouse(DuckDBResource):
             attach_staging(con, Path(self.database))
             create_macros(con)
             yield con
+
+
+@contextmanager
+def _damage_stops_the_run(path: Path):
+    """A damaged warehouse file fails the run with what to do about it, not with DuckDB's stack trace."""
+    try:
+        yield
+    except DamagedWarehouse as err:
+        raise dg.Failure(description=str(err)) from err
+    except duckdb.Error as err:
+        if is_damage(err):
+            raise dg.Failure(description=str(DamagedWarehouse(path, str(err).splitlines()[0]))) from err
+        raise
 
 
 class NlpModel(dg.ConfigurableResource):

@@ -3,6 +3,7 @@
 This is what `make run` calls; the UI (`make ui`) shows these runs next to the ones it launches itself.
 """
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -15,19 +16,11 @@ from wiredesk.settings import DEFAULT_DAGSTER_HOME, Settings
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
-def main() -> int:
-    if not os.environ.get("DAGSTER_HOME"):
-        os.environ["DAGSTER_HOME"] = str(DEFAULT_DAGSTER_HOME)
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
-    settings = Settings.from_env()
-    # Each run says which folder and warehouse it built, so the UI's run list can show and filter them.
-    tags = {
-        "wiredesk/articles_folder": str(settings.seeds_dir.resolve()),
-        "wiredesk/warehouse": str(settings.db_path.resolve()),
-    }
+def run_job() -> int:
+    """Run build_warehouse once over the settings in the environment; 0 when it succeeded."""
     job = defs.resolve_job_def("build_warehouse")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, run_config=RUN_CONFIG, raise_on_error=False, tags=tags)
+        result = job.execute_in_process(instance=instance, run_config=RUN_CONFIG, raise_on_error=False)
     failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
     for evaluation in failed_checks:
         print(f"check failed: {evaluation.asset_key.to_user_string()} {evaluation.check_name}", file=sys.stderr)
@@ -35,6 +28,37 @@ def main() -> int:
         print(f"run {result.run_id} failed; see the log above or `make ui`", file=sys.stderr)
         return 1
     return 0
+
+
+def rebuild() -> int:
+    """Build a new warehouse from the articles folder beside the configured one, then swap it in: the old
+    file (damaged, or built by older rules) stays in place until the new one is complete, and is kept beside it
+    as `<name>.replaced.duckdb`."""
+    target = Settings.from_env().db_path
+    fresh = target.with_name(f"{target.stem}.rebuild{target.suffix}")
+    for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+        leftover.unlink(missing_ok=True)  # a rebuild that was stopped part-way starts again
+    os.environ["WIREDESK_DB"] = str(fresh)
+    code = run_job()
+    if code:
+        print(f"the rebuild failed; {target} is as it was", file=sys.stderr)
+        return code
+    if target.exists():
+        target.replace(target.with_name(f"{target.stem}.replaced{target.suffix}"))
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)
+    fresh.replace(target)
+    print(f"rebuilt {target} from {Settings.from_env().seeds_dir}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pipelines.run", description=__doc__)
+    parser.add_argument("--rebuild", action="store_true", help="build a new warehouse and swap it in when complete")
+    args = parser.parse_args(argv)
+    if not os.environ.get("DAGSTER_HOME"):
+        os.environ["DAGSTER_HOME"] = str(DEFAULT_DAGSTER_HOME)
+    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    return rebuild() if args.rebuild else run_job()
 
 
 def exit_now(code: int) -> None:

@@ -344,3 +344,53 @@ def test_a_first_line_without_a_letter_or_digit_is_no_headline(tmp_path, first_l
     write(tmp_path, "a.txt", f"{first_line}\n{BODY}\n")
     _, rejected = read(tmp_path)
     assert rejected["a.txt"]["reason"] == "no_title"
+
+
+# A headline and a sentence of news in each language, written in the legacy encoding its press used.
+LEGACY_TEXTS = [
+    ("koi8_r", "Пшеница дорожает в России", "Цены на пшеницу в России выросли третью неделю подряд из-за засухи."),
+    ("cp1251", "Пшеница дорожает в России", "Цены на пшеницу в России выросли третью неделю подряд из-за засухи."),
+    ("iso8859_2", "Polska zwiększa wydobycie węgla", "Polskie kopalnie zwiększyły wydobycie węgla o pięć procent."),
+    (
+        "cp1250",
+        "Česká vláda schválila nový rozpočet",
+        "Vláda v Praze schválila rozpočet, který počítá s vyššími výdaji.",
+    ),
+    ("iso8859_7", "Η Ελλάδα αυξάνει τις εξαγωγές", "Οι εξαγωγές ελαιολάδου αυξήθηκαν κατά δέκα τοις εκατό φέτος."),
+    ("cp1256", "ارتفاع أسعار النفط", "ارتفعت أسعار النفط الخام اليوم بعد أن قررت منظمة أوبك خفض الإنتاج."),
+    ("shift_jis", "日本の輸出が増加", "日本の輸出は先月、自動車と半導体の需要が強く、前年比で五パーセント増加した。"),
+    ("gb18030", "中国大豆进口量创新高", "据海关总署公布的数据，中国上个月的大豆进口量比去年同期增长了百分之十。"),
+    ("euc_kr", "한국 반도체 수출 증가", "한국의 반도체 수출이 지난달 인공지능 수요 증가로 전년 대비 20퍼센트 늘었다."),
+    (
+        "big5",
+        "台灣半導體出口創新高",
+        "經濟部表示，受人工智慧需求帶動，台灣上個月的半導體出口比去年同期成長百分之二十。",
+    ),
+]
+
+
+@pytest.mark.parametrize(("encoding", "title", "body"), LEGACY_TEXTS, ids=[e for e, *_ in LEGACY_TEXTS])
+def test_legacy_encodings_are_told_apart_before_the_western_fallback(tmp_path, encoding, title, body):
+    write(tmp_path, "story.txt", f"{title}\n{body}".encode(encoding))
+    articles, rejected = read(tmp_path)
+    assert not rejected
+    row = articles.row(0, named=True)
+    assert (row["title"], row["body"]) == (title, body)
+    assert len(row["repairs"]) == 1 and row["repairs"][0].startswith("decoded_")
+    assert row["repairs"] != ["decoded_cp1252"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zürich wheat\nDie Preise für Weizen stiegen um 2 % in Zürich, sagten Händler.",
+        "Cobre en Santiago\nEl precio del cobre subió un 3 % en Santiago, según operadores.",
+        "Vete i Göteborg\nPriserna på vete steg i Göteborg, sade handlare.",
+    ],
+)
+def test_short_western_texts_stay_windows_1252(tmp_path, text):
+    write(tmp_path, "story.txt", text.encode("cp1252"))
+    articles, _ = read(tmp_path)
+    row = articles.row(0, named=True)
+    assert f"{row['title']}\n{row['body']}" == text
+    assert row["repairs"] == ["decoded_cp1252"]

@@ -119,19 +119,56 @@ def _decode_8bit(data: bytes, repairs: list[str]) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    # Legacy Western news text is almost always Windows-1252 (a superset of Latin-1's printable range);
-    # charset-normalizer guesses poorly on short texts, so it only decides when cp1252 cannot decode.
+    # Not UTF-8: a maintained detector (charset-normalizer) tells the legacy encodings apart (KOI8-R, cp1251,
+    # Shift-JIS, ...). Windows-1252 decodes almost any bytes into something, so it stays the reading for Western
+    # text: whenever the detector finds its reading no more garbled ("chaos") than its own best guess.
     try:
-        text = data.decode("cp1252")
-        repairs.append("decoded_cp1252")
-        return text
+        western = data.decode("cp1252")
     except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
+        western = None
+    candidates = from_bytes(data)
+    best = candidates.best()
+    if western is not None and (best is None or _no_worse(western, candidates, best)):
+        repairs.append("decoded_cp1252")
+        return western
     if best is None:
         raise RejectedInput("undecodable", "not UTF-8 and no known text encoding fits")
     repairs.append(f"decoded_{best.encoding}")
     return str(best)
+
+
+# The languages Windows-1252 was made for, as charset-normalizer names them: text the detector finds in one of
+# them is read as cp1252, whichever Latin code page it guessed (short Western texts read as cleanly in several).
+_WESTERN_LANGUAGES = frozenset(
+    ["English", "French", "German", "Dutch", "Italian", "Spanish", "Portuguese", "Danish", "Norwegian", "Swedish",
+     "Finnish", "Indonesian"]
+)  # fmt: skip
+
+
+def _no_worse(western: str, candidates, best) -> bool:
+    """Whether `western` (the bytes read as cp1252) is the right reading. A wrong code page puts symbols inside
+    words ("Z³rich", "zwiêkszy³y"), so the reading with fewer of them wins; when they tie, cp1252 stays where the
+    detector finds a Western language, or ranks that reading no lower than its best guess (less garbled; as
+    garbled and as coherent)."""
+    ours, theirs = _symbols_inside_words(western), _symbols_inside_words(str(best))
+    if ours != theirs:
+        return ours < theirs
+    if best.language in _WESTERN_LANGUAGES:
+        return True
+    same = next((candidate for candidate in candidates if str(candidate) == western), None)
+    return same is not None and (same.chaos, -same.coherence) <= (best.chaos, -best.coherence)
+
+
+def _symbols_inside_words(text: str) -> int:
+    """How many characters that are not letters ("³", "õ" is a letter) stand between two letters."""
+    return sum(
+        1
+        for match in re.finditer(r"[^\sA-Za-z0-9'’.\-&/]", text)
+        if not match.group().isalpha()
+        and 0 < match.start() < len(text) - 1
+        and text[match.start() - 1].isalpha()
+        and text[match.start() + 1].isalpha()
+    )
 
 
 _HEADER_LINE = re.compile(r"^(date|published|published_at|source|url)\s*:\s*(.*\S)\s*$", re.IGNORECASE)

@@ -136,19 +136,79 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# A reader sees the warehouse and nothing else: no other file read or written (read_text, COPY, EXPORT), no
+# other database attached, no extension installed or loaded from disk, no network; and no setting changed to
+# lift any of that. Exports go through the shell's output modes or `make export`.
+SANDBOX = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+class DamagedWarehouse(RuntimeError):
+    """The warehouse file is truncated or fails DuckDB's checksums."""
+
+    def __init__(self, db_path: Path, what: str):
+        super().__init__(
+            f"the warehouse {db_path} is damaged ({what}). Two ways back: restore it from a backup, or run "
+            "`make rebuild`, which builds a new warehouse from the articles folder (the source of truth) and swaps "
+            "it in only once it is complete"
+        )
+
+
+# The file opens with three 4 kB headers (the main one and two database headers), then its blocks.
+_FILE_HEADER_BYTES = 3 * 4096
+# What DuckDB says when a block is missing or its checksum does not match.
+_DAMAGE_SIGNS = ("could not read enough bytes", "checksum", "corrupt")
+
+
+def is_damage(err: BaseException) -> bool:
+    return isinstance(err, duckdb.Error) and any(sign in str(err).lower() for sign in _DAMAGE_SIGNS)
+
+
+def check_intact(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Raise DamagedWarehouse when the file is shorter than the blocks its header counts (a copy cut short, a
+    full disk). A flipped bit inside a block shows when the block is read: DuckDB checks its checksum then, and
+    `is_damage` recognises the error."""
+    if db_path.with_name(db_path.name + ".wal").exists():
+        return  # blocks a log will add are counted but not yet in the file
+    rows = con.execute(
+        "select total_blocks, block_size from pragma_database_size() where database_name = current_database()"
+    ).fetchall()
+    if not rows:
+        return
+    total_blocks, block_size = rows[0]
+    expected = _FILE_HEADER_BYTES + total_blocks * block_size
+    actual = db_path.stat().st_size
+    if actual < expected:
+        raise DamagedWarehouse(db_path, f"{actual:,} bytes where its header counts {expected:,}")
+
+
 def open_reader(db_path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the warehouse. A run holds the file for writing only for moments (its first
-    step, and the publish transaction); an open that meets one of those retries for up to `wait_seconds`."""
+    """A read-only, sandboxed (SANDBOX) connection to the warehouse, checked intact on open. A run holds the
+    file for writing only for moments (its first step, and the publish transaction); an open that meets one of
+    those retries for up to `wait_seconds`."""
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(db_path), read_only=True)
+            con = duckdb.connect(str(db_path), read_only=True, config=SANDBOX)
+            break
         except duckdb.IOException as err:
+            if is_damage(err):
+                raise DamagedWarehouse(db_path, str(err).splitlines()[0]) from err
             if "lock" not in str(err).lower() or time.monotonic() + delay > deadline:
                 raise
         time.sleep(delay)
         delay = min(delay * 2, 1.0)
+    try:
+        check_intact(con, db_path)
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, append: bool = False) -> None:
