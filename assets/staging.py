@@ -121,7 +121,7 @@ def staged_articles(
         )
         known = set()
     with warehouse.staging() as con:
-        start_batch(con, context.run_id, rules)
+        start_batch(con, context.run_id, rules, ingest.blank_lines)
         new = (
             unique.filter(~pl.col("article_id").is_in(list(known)))
             .join(first_seen, on="article_id", how="left")
@@ -140,7 +140,7 @@ def staged_articles(
     by_reason = rejected.group_by("reason").len().sort("reason")
     context.log.info(
         f"{unique.height} articles in the folder: {new.height} new, {unique.height - new.height} unchanged, "
-        f"{removed} gone; {rejected.height} rejected"
+        f"{removed} gone; {rejected.height} rejected; {ingest.blank_lines} blank JSONL lines"
     )
     return dg.MaterializeResult(
         metadata={
@@ -150,6 +150,7 @@ def staged_articles(
             "unchanged_articles": unique.height - new.height,
             "removed_articles": removed,
             "rejected": rejected.height,
+            "blank_jsonl_lines": ingest.blank_lines,
             "rejected_by_reason": dg.MetadataValue.md(markdown_table(by_reason, max_rows=50)),
             "preview": dg.MetadataValue.md(
                 markdown_table(new.select("article_id", "source_path", "title", "word_count"))

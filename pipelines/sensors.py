@@ -21,6 +21,8 @@ def folder_fingerprint(folder: Path) -> str:
                 continue
             digest.update(f"{source_path_of(path, folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
         for path, refusal in listing.refused:
+            if refusal.reason == "hidden":  # editor swap files come and go with every save: no run for them
+                continue
             digest.update(f"{source_path_of(path, folder)}\0{refusal.reason}\n".encode())
     return digest.hexdigest()
 

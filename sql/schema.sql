@@ -204,6 +204,7 @@ create table if not exists pipeline_runs (
     articles_renamed integer not null,
     rejected_total integer not null
 );
+alter table pipeline_runs add column if not exists blank_lines integer; -- blank lines between JSONL records
 
 -- What each article is about. Rebuilt from the mention tables at every publish.
 create table if not exists article_entities (

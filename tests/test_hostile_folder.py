@@ -140,10 +140,12 @@ def hostile_folder(root: Path) -> tuple[Path, dict[str, str]]:
         put(f"bulk/binary_{i:02}.txt", bytes([i]) * 10 + b"\x00" + noise.randbytes(64), "binary")
         put(f"bulk/random_{i:02}.txt", noise.randbytes(200 + 37 * i), ANY)
 
-    # hidden entries are editor and OS litter: skipped, in neither table, by design
+    # hidden entries (drafts, editor and OS litter) are not read, but listed: a hidden folder once
     (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (folder / ".draft.txt").write_text("Draft\nNot ready to publish.\n")
     (folder / ".git").mkdir()
     (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    expected[".DS_Store"] = expected[".draft.txt"] = expected[".git"] = "hidden"
     return folder, expected
 
 
@@ -166,6 +168,8 @@ def test_a_run_over_a_hostile_folder_succeeds_and_accounts_for_every_file(tmp_pa
         elif outcome != ANY:
             assert rejected.get(path) == outcome, (path, rejected.get(path), path in loaded)
 
+    # blank JSONL lines are in neither table, but the run counts them: two in feed.jsonl, two in empty.jsonl
+    assert query(db, "select blank_lines from pipeline_runs") == [(4,)]
     # nothing from outside the folder was read
     assert query(db, "select count(*) from articles where body like '%outside the articles folder%'") == [(0,)]
     assert query(db, "select count(*) from articles where body like '%root:%'") == [(0,)]

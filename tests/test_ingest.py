@@ -152,12 +152,42 @@ def test_jsonl_record_must_be_an_object_with_strings():
     assert err.value.reason == "missing_title"
 
 
-def test_hidden_files_are_ignored_and_subfolders_read(tmp_path):
+def test_hidden_files_and_folders_are_listed_not_read_and_subfolders_read(tmp_path):
     write(tmp_path, ".DS_Store", b"\x00\x01")
+    write(tmp_path, "wire/.draft.txt", f"Draft\n{BODY}")
+    write(tmp_path, ".drafts/one.txt", f"Draft one\n{BODY}")
+    write(tmp_path, ".drafts/two.txt", f"Draft two\n{BODY}")
     write(tmp_path, "wire/2025/a.txt", f"Nested\n{BODY}")
     articles, rejected = read(tmp_path)
     assert articles["source_path"].to_list() == ["wire/2025/a.txt"]
-    assert rejected == {}
+    assert {path: row["reason"] for path, row in rejected.items()} == {
+        ".DS_Store": "hidden",
+        ".drafts": "hidden",  # the folder once, not its files
+        "wire/.draft.txt": "hidden",
+    }
+    assert "hidden folder" in rejected[".drafts"]["detail"]
+
+
+def test_blank_jsonl_lines_are_counted(tmp_path):
+    record = json.dumps({"title": "Zinc", "body": "Zinc rose."})
+    write(tmp_path, "feed.jsonl", f"\n{record}\n   \n\n{record.replace('rose', 'fell')}\n".encode())
+    result = read_articles_folder(tmp_path, 10_000)
+    assert result.articles.height == 2 and result.rejected.is_empty()
+    assert result.blank_lines == 3
+    assert result.articles["source_path"].to_list() == ["feed.jsonl:2", "feed.jsonl:5"]
+
+
+def test_a_jsonl_id_given_to_two_texts_loads_both_with_a_note_naming_the_other(tmp_path):
+    first = json.dumps({"id": "R-1", "title": "Zinc", "body": "Zinc rose."})
+    second = json.dumps({"id": "R-1", "title": "Zinc", "body": "Zinc fell."})
+    same_text = json.dumps({"id": "R-2", "title": "Lead", "body": "Lead rose."})
+    write(tmp_path, "a.jsonl", f"{first}\n{same_text}\n".encode())
+    write(tmp_path, "b.jsonl", f"{second}\n{same_text}\n".encode())
+    articles, _ = read(tmp_path)
+    repairs = dict(articles.select("source_path", "repairs").iter_rows())
+    assert repairs["a.jsonl:1"] == ["duplicate_id: b.jsonl:1"]
+    assert repairs["b.jsonl:1"] == ["duplicate_id: a.jsonl:1"]
+    assert repairs["a.jsonl:2"] == repairs["b.jsonl:2"] == []  # one text: the content duplicate rule applies
 
 
 def test_missing_folder_is_a_clear_error(tmp_path):

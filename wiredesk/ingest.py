@@ -75,6 +75,7 @@ class RejectedInput(Exception):
 class IngestResult:
     articles: pl.DataFrame  # RAW_ARTICLE_SCHEMA
     rejected: pl.DataFrame  # REJECTED_SCHEMA
+    blank_lines: int = 0  # blank lines between JSONL records: no article and no rejection, but counted
 
 
 def decode_text(data: bytes) -> tuple[str, list[str]]:
@@ -348,8 +349,9 @@ def list_article_files(folder: Path) -> FolderListing:
 
     The folder is a boundary: a symbolic link is followed only to a file inside it (a link to `/etc/passwd` is
     refused as `outside_folder`); links that loop or lead nowhere, pipes, sockets and devices are `not_a_file`;
-    a subfolder that cannot be listed is `unreadable`. Hidden files and folders (editor and OS litter) are
-    skipped. Nothing is opened here, so a FIFO cannot block the run."""
+    a subfolder that cannot be listed is `unreadable`. Hidden files and folders (drafts, editor and OS litter)
+    are not read and are listed as `hidden` (a folder once, not its contents). Nothing is opened here, so a FIFO
+    cannot block the run."""
     root = folder.resolve()
     files: list[Path] = []
     refused: list[tuple[Path, RejectedInput]] = []
@@ -361,9 +363,11 @@ def list_article_files(folder: Path) -> FolderListing:
             refused.append((directory, RejectedInput("unreadable", f"could not list the folder: {err.strerror}")))
             return
         for entry in entries:
-            if entry.name.startswith("."):
-                continue
             path = Path(entry.path)
+            if entry.name.startswith("."):
+                what = "folder" if entry.is_dir(follow_symlinks=False) else "file"
+                refused.append((path, RejectedInput("hidden", f"a hidden {what} (its name starts with '.'): not read")))
+                continue
             try:
                 if entry.is_symlink():
                     try:
@@ -420,6 +424,7 @@ def read_articles_folder(folder: Path, max_bytes: int) -> IngestResult:
             }
         )
 
+    blank_lines = 0
     listing = list_article_files(folder)
     for path, err in listing.refused:
         reject(source_path_of(path, folder), err, None)
@@ -440,15 +445,34 @@ def read_articles_folder(folder: Path, max_bytes: int) -> IngestResult:
                 reject(source_path, err, size)
         else:
             for line_path, line_size, outcome in _read_jsonl_file(path, source_path, max_bytes):
-                if isinstance(outcome, RejectedInput):
+                if outcome is None:
+                    blank_lines += 1
+                elif isinstance(outcome, RejectedInput):
                     reject(line_path, outcome, line_size)
                 else:
                     articles.append(outcome)
 
+    note_duplicate_ids(articles)
     return IngestResult(
         articles=pl.DataFrame(articles, schema=RAW_ARTICLE_SCHEMA),
         rejected=pl.DataFrame(rejected, schema=REJECTED_SCHEMA),
+        blank_lines=blank_lines,
     )
+
+
+def note_duplicate_ids(articles: list[dict]) -> None:
+    """A JSONL `id` given to records with different texts: each is loaded, under its own path, and its repairs
+    say `duplicate_id: <the other paths>`. (Records with the same text are one article: see `duplicate`.)"""
+    paths_of: dict[str, list[dict]] = {}
+    for article in articles:
+        if article["external_id"] is not None:
+            paths_of.setdefault(article["external_id"], []).append(article)
+    for same_id in paths_of.values():
+        if len({(article["title"], article["body"]) for article in same_id}) < 2:
+            continue
+        for article in same_id:
+            others = ", ".join(other["source_path"] for other in same_id if other is not article)
+            article["repairs"] = [*article["repairs"], f"duplicate_id: {others}"]
 
 
 def _read_text_file(path: Path, source_path: str, size: int, max_bytes: int) -> dict:
@@ -486,7 +510,8 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _read_jsonl_file(path: Path, source_path: str, max_bytes: int):
-    """Yield (source_path with line number, size, article dict or RejectedInput) for each non-blank line."""
+    """Yield (source_path with line number, size, article dict or RejectedInput) for each line; a blank line
+    yields None in place of either."""
     try:
         handle = path.open("rb")
     except OSError as err:
@@ -497,6 +522,7 @@ def _read_jsonl_file(path: Path, source_path: str, max_bytes: int):
         for number, raw_line in enumerate(handle, start=1):
             line_path = f"{source_path}:{number}"
             if not raw_line.strip():
+                yield line_path, len(raw_line), None
                 continue
             seen_any = True
             size = len(raw_line)

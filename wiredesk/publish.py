@@ -166,7 +166,7 @@ def publish(
         for step in PUBLISH_STEPS:
             _run_step(con, step)
         # Staging extracted every article again when the rules changed, so all of them are under these now.
-        rules = con.execute(f"select extraction_rules from {STAGING}.batch").fetchall()[0][0]
+        rules, blank_lines = con.execute(f"select extraction_rules, blank_lines from {STAGING}.batch").fetchall()[0]
         if rules is not None:
             con.execute("delete from extraction_rules")
             con.execute("insert into extraction_rules values (?, ?)", [rules, datetime.now(UTC)])
@@ -176,11 +176,12 @@ def publish(
             "articles_removed": removed,
             "articles_renamed": renamed,
             "rejected_total": scalar("select count(*) from rejected_articles"),
+            "blank_lines": blank_lines,
         }
         con.execute(
             """insert into pipeline_runs by name
             select ? as run_id, ? as published_at, ? as articles_total, ? as articles_added,
-                   ? as articles_removed, ? as articles_renamed, ? as rejected_total""",
+                   ? as articles_removed, ? as articles_renamed, ? as rejected_total, ? as blank_lines""",
             [run_id, datetime.now(UTC), *counts.values()],
         )
         con.execute("commit")

@@ -223,15 +223,19 @@ def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
         con.unregister("wiredesk_frame")
 
 
-def start_batch(con: duckdb.DuckDBPyConnection, batch_id: str, extraction_rules: str | None = None) -> None:
+def start_batch(
+    con: duckdb.DuckDBPyConnection, batch_id: str, extraction_rules: str | None = None, blank_lines: int = 0
+) -> None:
     """Empty staging and open a new batch: whatever a killed run left there is discarded. `extraction_rules`:
-    the fingerprint the batch is extracted under (`extraction.extraction_rules`), which publish records."""
+    the fingerprint the batch is extracted under (`extraction.extraction_rules`), which publish records, with
+    the folder's blank JSONL lines."""
     for table in STAGING_TABLES:
         con.execute(f"drop table if exists {STAGING}.{table}")
     con.execute(
         f"""create table {STAGING}.batch as
-        select ?::varchar as batch_id, ?::timestamptz as created_at, ?::varchar as extraction_rules""",
-        [batch_id, datetime.now(UTC), extraction_rules],
+        select ?::varchar as batch_id, ?::timestamptz as created_at, ?::varchar as extraction_rules,
+               ?::integer as blank_lines""",
+        [batch_id, datetime.now(UTC), extraction_rules, blank_lines],
     )
 
 
