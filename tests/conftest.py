@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
-from wiredesk.settings import DEFAULT_MAX_ARTICLE_BYTES, DEFAULT_MODEL, Settings
+from wiredesk.settings import DEFAULT_MAX_ARTICLE_BYTES, DEFAULT_MODEL, DEFAULT_NLP_CHUNK_SIZE, Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -23,6 +23,7 @@ def materialize_warehouse(seeds_dir: Path, db_path: Path, **overrides) -> dg.Exe
         db_path=db_path,
         spacy_model=DEFAULT_MODEL,
         max_article_bytes=overrides.pop("max_article_bytes", DEFAULT_MAX_ARTICLE_BYTES),
+        nlp_chunk_size=overrides.pop("nlp_chunk_size", DEFAULT_NLP_CHUNK_SIZE),
     )
     resources = build_resources(settings)
     return dg.materialize([*ALL_ASSETS, *ALL_CHECKS], resources=resources, **overrides)

@@ -302,7 +302,9 @@ def propagate_mentions(
 
     added = []
     for article_id, title, body, article_forms, labels in texts.iter_rows():
-        ordered = sorted(zip(article_forms, labels, strict=True), key=lambda fl: -len(fl[0]))
+        # Longest first; then by form and label, so that the order (and which of two forms written alike wins)
+        # does not depend on how the chunk was grouped.
+        ordered = sorted(zip(article_forms, labels, strict=True), key=lambda fl: (-len(fl[0]), fl[0], fl[1]))
         pattern = _any_of(form for form, _ in ordered)
         label_of = dict(ordered)
         for field, text in (("title", title), ("body", body)):
