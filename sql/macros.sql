@@ -22,13 +22,18 @@ create or replace macro prominence(in_title, in_lead, times_named, most_times_na
 
 -- An article's tone from its sentences' (an aggregate): each sentence weighted by how polar it is, so a story's
 -- neutral sentences do not water its news down, and the headline (sentence 0) counted twice, as a reader
--- weighs it. 0 when no sentence leans either way.
+-- weighs it. 0 when no sentence leans either way. Sentence tones carry four decimals: summed as decimals, the
+-- result does not depend on the order DuckDB's threads add them up in (doubles differed in the last digit).
 create or replace macro article_tone(tone, sentence_index) as
     round(
         coalesce(
-            sum(tone * abs(tone) * (1 + (sentence_index = 0)::int))
-            / nullif(sum(abs(tone) * (1 + (sentence_index = 0)::int)), 0),
+            sum(tone::decimal(9, 4) * abs(tone::decimal(9, 4)) * (1 + (sentence_index = 0)::int))
+            / nullif(sum(abs(tone::decimal(9, 4)) * (1 + (sentence_index = 0)::int)), 0),
             0
         ),
         4
-    );
+    )::double;
+
+-- The mean of tones as an exact decimal (see article_tone), rounded to four decimals.
+create or replace macro mean_tone(tone) as
+    round(avg(tone::decimal(9, 4)), 4)::double;

@@ -169,21 +169,23 @@ def is_damage(err: BaseException) -> bool:
 
 
 def check_intact(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
-    """Raise DamagedWarehouse when the file is shorter than the blocks its header counts (a copy cut short, a
-    full disk). A flipped bit inside a block shows when the block is read: DuckDB checks its checksum then, and
+    """Raise DamagedWarehouse when the file is shorter than the blocks in use its header counts (a copy cut
+    short, a full disk). A flipped bit inside a block shows when the block is read: DuckDB checks its checksum then, and
     `is_damage` recognises the error."""
     if db_path.with_name(db_path.name + ".wal").exists():
         return  # blocks a log will add are counted but not yet in the file
     rows = con.execute(
-        "select total_blocks, block_size from pragma_database_size() where database_name = current_database()"
+        "select used_blocks, block_size from pragma_database_size() where database_name = current_database()"
     ).fetchall()
     if not rows:
         return
-    total_blocks, block_size = rows[0]
-    expected = _FILE_HEADER_BYTES + total_blocks * block_size
+    used_blocks, block_size = rows[0]
+    # Each block in use has a place of its own in the file (free ones at its end may be cut off, so they do not
+    # count): a file shorter than that is missing some.
+    expected = _FILE_HEADER_BYTES + used_blocks * block_size
     actual = db_path.stat().st_size
     if actual < expected:
-        raise DamagedWarehouse(db_path, f"{actual:,} bytes where its header counts {expected:,}")
+        raise DamagedWarehouse(db_path, f"{actual:,} bytes, too few for the {used_blocks:,} blocks its header counts")
 
 
 def open_reader(db_path: Path, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:

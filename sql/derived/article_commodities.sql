@@ -19,7 +19,7 @@ with per_article as (
 ),
 
 named_tone as (
-    select m.article_id, m.commodity, round(avg(s.tone), 4) as tone
+    select m.article_id, m.commodity, mean_tone(s.tone) as tone
     from (select distinct article_id, commodity, sentence_index from commodity_mentions) as m
     join sentences as s using (article_id, sentence_index)
     group by m.article_id, m.commodity

@@ -13,7 +13,7 @@ with per_article as (
 ),
 
 named_tone as (
-    select m.article_id, m.entity_id, round(avg(s.tone), 4) as tone
+    select m.article_id, m.entity_id, mean_tone(s.tone) as tone
     from (select distinct article_id, entity_id, sentence_index from entity_mentions) as m
     join sentences as s using (article_id, sentence_index)
     group by m.article_id, m.entity_id

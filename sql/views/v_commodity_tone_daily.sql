@@ -21,13 +21,13 @@ with dated as (
 ),
 
 per_story as (
-    select day, commodity, story_id, avg(tone) as tone
+    select day, commodity, story_id, avg(tone::decimal(9, 4)) as tone
     from dated
     group by day, commodity, story_id
 ),
 
 by_story as (
-    select day, commodity, round(avg(tone), 4) as story_mean_tone
+    select day, commodity, round(avg(tone::decimal(9, 4)), 4)::double as story_mean_tone
     from per_story
     group by day, commodity
 ),
@@ -41,7 +41,7 @@ by_article as (
         count(distinct article_id) filter (where is_primary) as primary_articles,
         count(distinct story_id) as stories,
         count(distinct article_id) filter (where novelty >= 0.5) as novel_articles,
-        round(avg(tone), 4) as mean_tone
+        round(avg(tone::decimal(9, 4)), 4)::double as mean_tone
     from dated
     group by day, commodity
 ),

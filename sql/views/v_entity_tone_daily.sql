@@ -18,13 +18,13 @@ with dated as (
 ),
 
 per_story as (
-    select day, entity_id, story_id, avg(tone) as tone
+    select day, entity_id, story_id, avg(tone::decimal(9, 4)) as tone
     from dated
     group by day, entity_id, story_id
 ),
 
 by_story as (
-    select day, entity_id, round(avg(tone), 4) as story_mean_tone
+    select day, entity_id, round(avg(tone::decimal(9, 4)), 4)::double as story_mean_tone
     from per_story
     group by day, entity_id
 ),
@@ -36,7 +36,7 @@ by_article as (
         count(distinct article_id) as articles,
         count(distinct story_id) as stories,
         count(distinct article_id) filter (where novelty >= 0.5) as novel_articles,
-        round(avg(tone), 4) as mean_tone
+        round(avg(tone::decimal(9, 4)), 4)::double as mean_tone
     from dated
     group by day, entity_id
 ),
