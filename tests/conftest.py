@@ -50,6 +50,26 @@ def query(db_path: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
+def _contents(folder: Path) -> list[tuple[str, int]]:
+    return sorted((str(path.relative_to(folder)), path.stat().st_mtime_ns) for path in folder.rglob("*"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dagster_home_outside_the_project(tmp_path_factory):
+    """Test runs go to a temporary Dagster instance (`make test` exports the project's as DAGSTER_HOME); the
+    project's dagster_home/ is the same after the session as before it."""
+    project_home = REPO / "dagster_home"
+    before = _contents(project_home)
+    previous = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(tmp_path_factory.mktemp("dagster_home"))
+    yield
+    if previous is None:
+        del os.environ["DAGSTER_HOME"]
+    else:
+        os.environ["DAGSTER_HOME"] = previous
+    assert _contents(project_home) == before, "a test wrote into the project's dagster_home/"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def reports_in_a_temporary_folder(tmp_path_factory):
     """Validation reports of test runs go to a temporary folder, not the project's data/reports."""

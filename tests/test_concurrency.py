@@ -14,6 +14,8 @@ import pytest
 from tests.conftest import job_env, materialize_warehouse, query
 from wiredesk.warehouse import open_reader, staging_path
 
+pytestmark = pytest.mark.slow  # make test-fast leaves these out
+
 EXTRA_ARTICLES = 300
 SENTENCES_PER_ARTICLE = 40  # long enough that the run extracts for about half a minute
 

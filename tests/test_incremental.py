@@ -133,6 +133,7 @@ def test_the_bad_input_folder_loads_the_good_once_and_lists_the_bad(tmp_path, se
     assert snapshot(db)[3] == first[3]
 
 
+@pytest.mark.slow
 def test_a_run_killed_midway_leaves_the_warehouse_as_it_was(tmp_path, seeds_copy):
     db = tmp_path / "w.duckdb"
     assert materialize_warehouse(seeds_copy, db).success

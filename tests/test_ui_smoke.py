@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import REPO, SEEDS, query
 
+pytestmark = pytest.mark.slow  # make test-fast leaves these out
+
 STARTUP_SECONDS = 180
 RUN_SECONDS = 240
 
