@@ -11,7 +11,7 @@ export PYTHONPATH := $(CURDIR)
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export GX_ANALYTICS_ENABLED ?= False
 
-.PHONY: install run test test-fast ui lint format sql export rebuild eval bench train-ner train-topics train-tone reset clean
+.PHONY: install run test test-fast ui lint format docs sql export rebuild eval bench train-ner train-topics train-tone reset clean
 
 install: $(STAMP)
 
@@ -47,6 +47,10 @@ ui: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# docs/warehouse.md from the DDL's comments (a test checks it is current).
+docs: install
+	$(BIN)/python -m devtools.warehouse_doc --write docs/warehouse.md
 
 format: install
 	$(BIN)/ruff format .
