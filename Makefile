@@ -69,7 +69,7 @@ EVAL_COMMODITY_NEWS ?= $(EVAL_DIR)/commodity-news-corpus/annotated.jsonl
 EVAL_CONLL ?= $(EVAL_DIR)/conll2003-validation.jsonl
 EVAL_CONLL_TRAIN ?= $(EVAL_DIR)/conll2003-train.jsonl
 eval: install
-	$(BIN)/python -m devtools.evaluate --conll $(EVAL_CONLL) --reuters $(EVAL_REUTERS) --commodity-news $(EVAL_COMMODITY_NEWS) --conll-train $(EVAL_CONLL_TRAIN) $(EVAL_ARGS)
+	$(BIN)/python -m devtools.evaluate --conll $(EVAL_CONLL) --reuters $(EVAL_REUTERS) --commodity-news $(EVAL_COMMODITY_NEWS) --conll-train $(EVAL_CONLL_TRAIN) --write docs/quality.md $(EVAL_ARGS)
 
 # Rebuilds models/wiredesk_news_ner from CoNLL-2003's training split (about 15 min on 2 cores).
 train-ner: install
@@ -87,7 +87,7 @@ train-tone: install
 BENCH_SOURCE ?= $(EVAL_DIR)
 BENCH_ARTICLES ?= 20000
 bench: install
-	$(BIN)/python -m devtools.bench $(BENCH_SOURCE) --articles $(BENCH_ARTICLES) $(BENCH_ARGS)
+	$(BIN)/python -m devtools.bench $(BENCH_SOURCE) --articles $(BENCH_ARTICLES) --write docs/performance.md $(BENCH_ARGS)
 
 # Q reaches the shell untouched: make's $(value) keeps its `$`, single quotes keep the shell off its quotes,
 # `$` and backticks, and the query travels in WIREDESK_SQL.

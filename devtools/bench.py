@@ -21,6 +21,9 @@ from pathlib import Path
 
 import duckdb
 
+from devtools.hostile_articles import write_hostile
+from devtools.memory import run_measured
+from devtools.report_doc import write_report
 from devtools.scoring import read_jsonl
 from wiredesk.ingest import read_articles_folder
 from wiredesk.nlp import BASE_MODEL
@@ -123,11 +126,20 @@ def time_stories_from_scratch(db: Path) -> float:
     return seconds
 
 
+# Runs of hostile articles (devtools/hostile_articles.py) beside the seed: peak memory of the run's processes.
+HOSTILE_RUNS = {
+    "dense_and_one_word": ("dense_report.txt", "oil_oil_oil.txt"),
+    "five_megabytes": ("mixed_wire_copy.txt",),
+}
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bf3e6714cf294e8b.txt"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("source", type=Path, help="a folder of articles or a JSONL file with title and body")
     parser.add_argument("--articles", type=int, default=20_000, help="corpus size N (default 20,000)")
     parser.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temporary folder)")
+    parser.add_argument("--write", type=Path, default=None, help="also write the table into this doc's figures")
     args = parser.parse_args(argv)
 
     articles = source_articles(args.source)
@@ -164,22 +176,41 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(c) add one:  {results['add_one'][0]:.1f}s", flush=True)
         results["small"] = pipeline(small_folder, workdir / "small.duckdb")
         print(f"(d) pipeline on {small}: {small / results['small'][0]:.1f} articles/s", flush=True)
+        for name, articles_in in HOSTILE_RUNS.items():
+            folder = workdir / name
+            write_hostile(folder, *articles_in)
+            (folder / SEED.name).write_bytes(SEED.read_bytes())
+            env = {**base_env, "WIREDESK_SEEDS_DIR": str(folder), "WIREDESK_DB": str(workdir / f"{name}.duckdb")}
+            results[name] = run_measured([sys.executable, "-m", "pipelines.run"], env=env, timeout=1800)
+            print(f"(e) {name}: {results[name].seconds:.0f} s, peak {results[name].peak_rss_mb:.0f} MB", flush=True)
 
     pipeline_rate = len(corpus) / results["pipeline"][0]
     floor_rate = len(corpus) / results["floor"][0]
-    print()
-    print("| measure | value |")
-    print("|---|---|")
-    print(f"| articles | {len(corpus):,} |")
-    print(f"| pipeline end to end | {pipeline_rate:.1f} articles/s ({results['pipeline'][0]:.0f} s) |")
-    print(f"| floor (tok2vec + ner, 2 processes) | {floor_rate:.1f} articles/s ({results['floor'][0]:.0f} s) |")
-    print(f"| pipeline / floor | {pipeline_rate / floor_rate:.2f} |")
     add_one_share = results["add_one"][0] / results["pipeline"][0]
-    print(f"| add one article | {results['add_one'][0]:.1f} s = {add_one_share:.3f} × full build |")
-    print(f"| stories for {len(corpus):,} articles, from scratch | {results['stories']:.1f} s |")
-    print(f"| peak RSS, {len(corpus):,} articles | {results['pipeline'][1]:.0f} MB |")
-    print(f"| peak RSS, {small:,} articles | {results['small'][1]:.0f} MB |")
-    print(f"| RSS ratio | {results['pipeline'][1] / results['small'][1]:.2f} |")
+    rows = [
+        "| measure | value |",
+        "|---|---|",
+        f"| articles | {len(corpus):,} |",
+        f"| pipeline end to end | {pipeline_rate:.1f} articles/s ({results['pipeline'][0]:.0f} s) |",
+        f"| floor (tok2vec + ner, 2 processes) | {floor_rate:.1f} articles/s ({results['floor'][0]:.0f} s) |",
+        f"| pipeline / floor | {pipeline_rate / floor_rate:.2f} |",
+        f"| add one article | {results['add_one'][0]:.1f} s = {add_one_share:.3f} × full build |",
+        f"| stories for {len(corpus):,} articles, from scratch | {results['stories']:.1f} s |",
+        f"| peak RSS, {len(corpus):,} articles | {results['pipeline'][1]:.0f} MB |",
+        f"| peak RSS, {small:,} articles | {results['small'][1]:.0f} MB |",
+        f"| RSS ratio | {results['pipeline'][1] / results['small'][1]:.2f} |",
+    ]
+    for name, articles_in in HOSTILE_RUNS.items():
+        run = results[name]
+        outcome = "succeeded" if run.returncode == 0 else f"failed ({run.returncode})"
+        rows.append(
+            f"| one run: the seed + {' + '.join(articles_in)} | {run.seconds:.0f} s, peak RSS of the run and its "
+            f"workers {run.peak_rss_mb:,.0f} MB, {outcome} |"
+        )
+    print()
+    print("\n".join(rows))
+    if args.write:
+        write_report(args.write, "bench", "\n".join(rows))
     return 0
 
 

@@ -27,6 +27,7 @@ import dagster as dg
 import duckdb
 
 from devtools.conll import CONLL_SOURCE, read_conll_stories
+from devtools.report_doc import write_report
 from devtools.scoring import (
     ANNOTATED_STORIES_SOURCE,
     COMMODITY_NEWS_SOURCE,
@@ -343,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=int, default=None, help="score only the first N Reuters articles")
     parser.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temporary folder)")
+    parser.add_argument("--write", type=Path, default=None, help="also write the report into this doc's figures")
     args = parser.parse_args(argv)
     missing = [
         str(path) for path in (args.conll, args.reuters, args.commodity_news, args.stories) if not path.is_file()
@@ -369,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
             heading = "wiredesk annotated stories (regression guard, written for the project)"
             lines += evaluate_names(con, stories, ANNOTATED_STORIES_SOURCE, heading, model_name)
     print("\n".join(lines))
+    if args.write:
+        write_report(args.write, "eval", "```\n" + "\n".join(lines) + "\n```")
     return 0
 
 

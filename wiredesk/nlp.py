@@ -173,6 +173,7 @@ def iter_annotations(
             reading.add(doc, offset)
             if not last:
                 continue
+            reading.finish()
             if reading.too_complex:
                 too_complex[article_id] = reading.too_complex
             else:
