@@ -5,6 +5,7 @@ and leave the prose around it alone."""
 from __future__ import annotations
 
 import platform
+import re
 import shlex
 import sys
 from datetime import UTC, datetime
@@ -26,9 +27,9 @@ def write_report(doc: Path, name: str, report: str) -> None:
     )
     block = f"{start}\n{stamp}\n\n{report.rstrip()}\n{end}"
     text = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + block + rest.split(end, 1)[1]
+    existing = re.compile(rf"<!-- {re.escape(name)}:start.*?-->.*?{re.escape(end)}", re.DOTALL)
+    if existing.search(text):
+        text = existing.sub(lambda _: block, text, count=1)
     else:
         text = f"{text.rstrip()}\n\n{block}\n" if text else f"{block}\n"
     doc.parent.mkdir(parents=True, exist_ok=True)
