@@ -23,21 +23,6 @@ from wiredesk.slices import flagged_rows
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 STAGING = "staging"
 
-# The staging database's name in SQL: `staging.articles` is the staged articles table.
-# Staged by each run; `folder_articles` lists every loadable article in the folder, `articles` only new ones.
-STAGING_TABLES = (
-    "batch",
-    "folder_articles",
-    "articles",
-    "article_signatures",
-    "rejected_articles",
-    "sentences",
-    "entity_mentions",
-    "commodity_mentions",
-    "quotations",
-    "figures",
-    "tone_terms",
-)
 # The staged tables whose rows belong to one new article each: what a rejected article takes with it.
 ARTICLE_ROW_TABLES = (
     "sentences",
@@ -49,6 +34,9 @@ ARTICLE_ROW_TABLES = (
     "article_signatures",
     "articles",
 )
+# The staging database's name in SQL: `staging.articles` is the staged articles table.
+# Staged by each run; `folder_articles` lists every loadable article in the folder, `articles` only new ones.
+STAGING_TABLES = ("batch", "folder_articles", "rejected_articles", *ARTICLE_ROW_TABLES)
 ANALYST_TABLES = (
     "articles",
     "sentences",
