@@ -176,7 +176,7 @@ def extract_articles(
     models: Models,
     *,
     n_process: int = 2,
-    batch_size: int = 64,
+    batch_size: int = 16,
     chunk_size: int = 1000,
 ) -> Iterator[ChunkResult]:
     """Extract a stream of (article_id, title, body) rows chunk by chunk. One article can fail only itself: an

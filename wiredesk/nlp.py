@@ -125,7 +125,7 @@ class Annotations:
     too_complex: dict[str, str] = field(default_factory=dict)
 
 
-def annotate_articles(articles: pl.DataFrame, nlp: Language, n_process: int = 2, batch_size: int = 64) -> Annotations:
+def annotate_articles(articles: pl.DataFrame, nlp: Language, n_process: int = 2, batch_size: int = 16) -> Annotations:
     """Sentences and raw NER mentions for `articles` (columns article_id, title, body), in one piece."""
     rows = articles.select("article_id", "title", "body").iter_rows()
     chunks = list(iter_annotations(rows, nlp, n_process, batch_size, chunk_size=max(articles.height, 1)))
@@ -138,7 +138,7 @@ def iter_annotations(
     rows: Iterable[tuple[str, str, str]],
     nlp: Language,
     n_process: int = 2,
-    batch_size: int = 64,
+    batch_size: int = 16,
     chunk_size: int = 1000,
 ) -> Iterator[Annotations]:
     """Annotate a stream of (article_id, title, body) rows, yielding results every `chunk_size` articles.
@@ -323,7 +323,7 @@ class _ArticleReader:
     article) to the chunk's lists as they come, with texts cut from the original (not truecased) text."""
 
     def __init__(self, article_id: str, title: str, body: str, sentences: list, mentions: list):
-        self.article_id, self.body = article_id, body
+        self.article_id = article_id
         self.sentences, self.mentions = sentences, mentions
         self.original = article_text(title, body)
         self.title_length = len(title)
