@@ -89,7 +89,7 @@ def run_pipeline_and_report() -> None:
     """Entry point of the measured pipeline process: run the job, print peak RSS as JSON."""
     from pipelines.run import exit_now, main
 
-    code = main()
+    code = main([])
     if not code:
         print(json.dumps({"peak_rss_mb": peak_rss_mb()}))
     exit_now(code)
