@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from assets.resources import FOLDER_TAG, WAREHOUSE_TAG
 from tests.conftest import REPO, SEEDS, query
 
 pytestmark = pytest.mark.slow  # make test-fast leaves these out
@@ -122,6 +123,12 @@ def test_a_run_launched_through_graphql_builds_the_warehouse(webserver):
             break
         time.sleep(2)
     assert status == "SUCCESS"
+    # a run launched from the UI says which folder and warehouse it built, as one from `make run` does
+    tags = graphql(
+        url, "query($id: ID!) { runOrError(runId: $id) { ... on Run { tags { key value } } } }", {"id": run_id}
+    )["runOrError"]["tags"]
+    assert {tag["key"]: tag["value"] for tag in tags}[WAREHOUSE_TAG] == str(Path(db_path).resolve())
+    assert FOLDER_TAG in {tag["key"] for tag in tags}
     assert query(db_path, "select count(*) from articles") == [(1,)]
     assert ("Donald Trump",) in query(db_path, "select canonical_name from entities where entity_type = 'PERSON'")
 
