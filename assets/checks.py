@@ -21,7 +21,7 @@ from assets.warehouse import WAREHOUSE_KEYS
 from wiredesk.commodities import load_catalogue
 from wiredesk.report import markdown_table, validation_report_html
 from wiredesk.settings import reports_dir
-from wiredesk.slices import count_not_slicing_back, flagged_rows
+from wiredesk.slices import SliceCheck, checked_rows, count_not_slicing_back
 from wiredesk.validation import ValidationReport, validate
 from wiredesk.warehouse import STAGING, current_batch, read_staged, read_staged_checked
 
@@ -97,11 +97,18 @@ def _commodity_mentions(con) -> pl.DataFrame:
 
 
 def _quotations(con) -> pl.DataFrame:
-    speakers = flagged_rows(
+    speakers = checked_rows(
         con,
-        f"""select article_id, 'body' as field, speaker_start_char, speaker_end_char, speaker_text as text, start_char
-            from {STAGING}.quotations where speaker_text is not null order by article_id""",
-        f"select article_id, title, body from {STAGING}.articles order by article_id",
+        SliceCheck(
+            f"{STAGING}.quotations",
+            "speaker_text",
+            articles=f"{STAGING}.articles",
+            field="'body'",
+            start="speaker_start_char",
+            end="speaker_end_char",
+            where="m.speaker_text is not null",
+        ),
+        "m.article_id, m.start_char",
     ).select("article_id", "start_char", speaker_slice_matches="slice_matches")
     return (
         read_staged_checked(con, "quotations", "quote_text")
@@ -174,52 +181,45 @@ def staged_extraction_expectations(warehouse: Warehouse):
         )
 
 
-# Whole-warehouse invariants, as SQL that counts the rows breaking them; `Slices` names the rows whose offsets
-# must slice back to their article, which Python checks (wiredesk/slices.py: in SQL it is quadratic).
-class Slices(str):
-    """A query of rows (article_id, field, start_char, end_char, text) whose offsets must slice back."""
-
-
-_ARTICLES_IN_ORDER = "select article_id, title, body from articles order by article_id"
-
-
-def _slices(table: str, text: str) -> Slices:
-    return Slices(f"select article_id, field, start_char, end_char, {text} from {table} order by article_id")
-
-
+# Whole-warehouse invariants: SQL that counts the rows breaking them, or a SliceCheck of rows whose offsets must
+# slice back to their article (wiredesk/slices.py).
 WAREHOUSE_INVARIANTS = {
     "articles": {
         "article_id is unique": "select count(*) - count(distinct article_id) from articles",
         "source_path is unique": "select count(*) - count(distinct source_path) from articles",
     },
     "entity_mentions": {
-        "each has its article, slices back": _slices("entity_mentions", "mention_text"),
+        "each has its article, slices back": SliceCheck("entity_mentions", "mention_text"),
         "every mention has its entity": """select count(*) from entity_mentions
             where entity_id not in (select entity_id from entities)""",
     },
     "commodity_mentions": {
-        "each has its article, slices back": _slices("commodity_mentions", "mention_text"),
+        "each has its article, slices back": SliceCheck("commodity_mentions", "mention_text"),
         "every commodity is in the catalogue": """select count(*) from commodity_mentions
             where commodity not in (select commodity from commodities)""",
     },
     "quotations": {
-        "each has its article, slices back": _slices("quotations", "quote_text"),
-        "every speaker slices back": Slices(
-            """select article_id, 'body', speaker_start_char, speaker_end_char, speaker_text from quotations
-            where speaker_text is not null order by article_id"""
+        "each has its article, slices back": SliceCheck("quotations", "quote_text"),
+        "every speaker slices back": SliceCheck(
+            "quotations",
+            "speaker_text",
+            field="'body'",
+            start="speaker_start_char",
+            end="speaker_end_char",
+            where="m.speaker_text is not null",
         ),
         "every speaker entity is an entity": """select count(*) from quotations
             where speaker_entity_id is not null and speaker_entity_id not in (select entity_id from entities)""",
     },
     "figures": {
-        "each has its article, slices back": _slices("figures", "figure_text"),
+        "each has its article, slices back": SliceCheck("figures", "figure_text"),
         "every value is finite": "select count(*) from figures where not isfinite(value)",
     },
     "sentences": {
         "every sentence has a tone in -1..1": "select count(*) from sentences where tone is null or abs(tone) > 1",
     },
     "tone_terms": {
-        "each has its article, slices back": _slices("tone_terms", "term"),
+        "each has its article, slices back": SliceCheck("tone_terms", "term"),
     },
     "entities": {
         "mention counts add up": """select abs((select coalesce(sum(mention_count), 0) from entities)
@@ -239,8 +239,8 @@ def warehouse_invariants(warehouse: Warehouse):
     with warehouse.read() as con:
         for table, invariants in WAREHOUSE_INVARIANTS.items():
             broken = {
-                name: count_not_slicing_back(con, sql, _ARTICLES_IN_ORDER)
-                if isinstance(sql, Slices)
+                name: count_not_slicing_back(con, sql)
+                if isinstance(sql, SliceCheck)
                 else con.execute(sql).fetchall()[0][0]
                 for name, sql in invariants.items()
             }

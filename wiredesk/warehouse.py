@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from wiredesk.slices import flagged_rows
+from wiredesk.slices import SliceCheck, checked_rows
 
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 STAGING = "staging"
@@ -275,15 +275,10 @@ def read_staged(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
 
 def read_staged_checked(con: duckdb.DuckDBPyConnection, table: str, text_column: str = "mention_text") -> pl.DataFrame:
     """Staged mentions (or quotations, figures: any rows with offsets and their text in `text_column`) with
-    `has_article` and `slice_matches`: each row's article is staged and its offsets slice back to its text.
-    The text column itself is left out (the check has read it)."""
-    return flagged_rows(
-        con,
-        f"""select article_id, field, start_char, end_char, {text_column} as text,
-                * exclude (article_id, field, start_char, end_char, {text_column})
-            from {STAGING}.{table} order by article_id""",
-        f"select article_id, title, body from {STAGING}.articles order by article_id",
-    )
+    `has_article` and `slice_matches`: each row's article is staged and its offsets slice back to its text
+    (wiredesk/slices.py). The text column itself is left out (the check has read it)."""
+    check = SliceCheck(f"{STAGING}.{table}", text_column, articles=f"{STAGING}.articles")
+    return checked_rows(con, check, f"m.* exclude ({text_column})")
 
 
 def staged_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
