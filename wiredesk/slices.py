@@ -3,7 +3,7 @@ and its offsets into the article's title or body; these functions check that the
 
 SQL's `substring` counts its way to the offset on every row, so a check in SQL costs each row the length of its
 article: nothing for a news story, quadratic for a report of a million characters (minutes). So rows of articles
-up to LONG_TEXT characters are checked in DuckDB, and rows of longer articles in Python, walking the rows and
+up to LONG_TEXT bytes are checked in DuckDB, and rows of longer articles in Python, walking the rows and
 those articles side by side in article order, where an offset is found in constant time.
 """
 
@@ -16,7 +16,8 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-# A field longer than this many characters is checked in Python: below it, SQL's per-row cost is bounded.
+# A field longer than this many bytes is checked in Python: below it, SQL's per-row cost is bounded. Bytes, not
+# characters: `strlen` reads the stored size, where `length` counts characters (the same quadratic trap).
 LONG_TEXT = 20_000
 _BATCH_ROWS = 50_000
 
@@ -45,18 +46,18 @@ class SliceCheck:
                 a.article_id is not null as has_article,
                 coalesce(substring(field_text({self.field}, a.title, a.body), m.{self.start} + 1,
                                    m.{self.end} - m.{self.start}) = m.{self.text}, false) as slice_matches
-            {self._joined("length({source}) <= " + str(LONG_TEXT))}"""
+            {self._joined("strlen({source}) <= " + str(LONG_TEXT))}"""
 
     def long_rows(self, columns: str) -> str:
         """The rows of long articles (their key, field, offsets and text first, for slice_flags), in article order."""
         return f"""select m.article_id as _slice_article_id, {self.field} as _slice_field,
                 m.{self.start} as _slice_start, m.{self.end} as _slice_end, m.{self.text} as _slice_text, {columns}
-            {self._joined("length({source}) > " + str(LONG_TEXT))} and a.article_id is not null
+            {self._joined("strlen({source}) > " + str(LONG_TEXT))} and a.article_id is not null
             order by _slice_article_id"""
 
     def long_articles(self) -> str:
         return f"""select article_id, title, body from {self.articles}
-            where greatest(length(title), length(body)) > {LONG_TEXT} order by article_id"""
+            where greatest(strlen(title), strlen(body)) > {LONG_TEXT} order by article_id"""
 
 
 def _batches(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[pa.RecordBatch]:
