@@ -1,23 +1,27 @@
 -- entity_aliases: every surface form met for each entity (US, U.S., the United States → United States).
--- Mention spans leave out a leading "the"; the form with it, where the text has it, is an alias too.
-with forms as (
+-- Mention spans leave out a leading "the"; the form with it, where the text has it, is an alias too. The "the" is
+-- looked for in the mention's sentence (a few hundred characters), not the article: `substring` counts its way
+-- to an offset, so on the article it cost each mention the length of the article.
+with preceded as (
+    select
+        m.entity_id,
+        s.sentence_text,
+        m.start_char - s.start_char as offset_in_sentence,
+        m.end_char - m.start_char as length
+    from entity_mentions as m
+    join sentences as s using (article_id, sentence_index)
+    where m.field = s.field and m.start_char - s.start_char >= 4
+),
+
+forms as (
     select entity_id, mention_text as alias
     from entity_mentions
 
     union all
 
-    select
-        m.entity_id,
-        substring(
-            field_text(m.field, a.title, a.body),
-            m.start_char - 3,
-            m.end_char - m.start_char + 4
-        ) as alias
-    from entity_mentions as m
-    join articles as a using (article_id)
-    where
-        m.start_char >= 4
-        and lower(substring(field_text(m.field, a.title, a.body), m.start_char - 3, 4)) = 'the '
+    select entity_id, substring(sentence_text, offset_in_sentence - 3, length + 4) as alias
+    from preceded
+    where lower(substring(sentence_text, offset_in_sentence - 3, 4)) = 'the '
 )
 
 select entity_id, alias, count(*) as mention_count
