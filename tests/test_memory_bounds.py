@@ -1,6 +1,7 @@
 """Memory stays bounded whatever one article holds: each hostile article is built in a real run (`python -m
 pipelines.run`, as `make run` does) in a child process whose process tree is stopped if it passes the budget."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from devtools.hostile_articles import write_hostile
 from devtools.memory import run_measured
-from tests.conftest import SEED_FILE, SEEDS, job_env, query
+from tests.conftest import REPO, SEED_FILE, SEEDS, job_env, query
 from wiredesk import nlp as nlp_module
 from wiredesk.extraction import extract_articles
 from wiredesk.nlp import iter_annotations
@@ -121,3 +122,34 @@ def test_a_model_worker_past_its_memory_limit_fails_alone_and_its_articles_are_r
     assert not [failure for result in results for failure in result.failures]
     mentions = pl.concat([part.entity_mentions for result in results for part in result.extracted])
     assert mentions["article_id"].n_unique() == len(rows)
+
+
+_STOPPED_WORKER_SCRIPT = """
+from wiredesk import nlp
+nlp.WORKER_MEMORY_HEADROOM = 100 << 20
+model = nlp.load_pipeline({model!r})
+small = [(f"a{{i}}", "Merkel in Paris", "Angela Merkel spoke in Paris. " * 40) for i in range(100)]
+large = [(f"b{{i}}", "Merkel", "\\n\\n".join(["Angela Merkel spoke in Paris. " * 60] * 60)) for i in range(4)]
+try:
+    for _ in nlp.iter_annotations(small + large, model, n_process=2, batch_size=64, chunk_size=50):
+        pass
+except nlp.WorkerOverMemory:
+    print("stopped")
+"""
+
+
+@pytest.mark.slow
+def test_a_process_whose_model_worker_was_stopped_still_exits(tmp_path):
+    """The queue that fed a stopped worker holds texts no one reads; a process must not wait on it at exit."""
+    import subprocess
+
+    script = _STOPPED_WORKER_SCRIPT.format(model=DEFAULT_MODEL)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "stopped"

@@ -7,6 +7,8 @@ offsets are mapped back to the field (`title` or `body`) they fall in. Sentence 
 from __future__ import annotations
 
 import contextlib
+import gc
+import multiprocessing.queues
 import os
 import re
 import resource
@@ -190,6 +192,7 @@ def iter_annotations(
         for _ in docs:
             pass
         if watch and watch.stopped and isinstance(err, Exception):
+            _release_closed_queues()
             raise WorkerOverMemory("; ".join(watch.stopped)) from err
         raise
     finally:
@@ -240,6 +243,15 @@ class _WorkerWatch(threading.Thread):
     def stop(self) -> None:
         self.done.set()
         self.join()
+
+
+def _release_closed_queues() -> None:
+    """After a worker was stopped, the queue that fed it may hold texts no process will read: its feeder thread
+    then blocks for ever, and the process with it when it exits (multiprocessing joins feeders at exit). The
+    queues spaCy has closed are let go without that join."""
+    for candidate in gc.get_objects():
+        if isinstance(candidate, multiprocessing.queues.Queue) and getattr(candidate, "_closed", False):
+            candidate.cancel_join_thread()
 
 
 def _children() -> list[int]:
