@@ -34,7 +34,7 @@ run: install
 	$(BIN)/python -m wiredesk.cli counts
 
 # The whole suite, as CI runs it; test-fast leaves out the slow tier (runs that are killed, raced, measured for
-# memory, or serve the UI).
+# memory or serve the UI, and the longest builds).
 test: install
 	$(BIN)/python -m pytest
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import dagster as dg
+import pytest
 
 from assets.resources import FOLDER_TAG, WAREHOUSE_TAG
 from tests.conftest import REPO, SEEDS, query
@@ -46,6 +47,7 @@ def test_sql_shell_on_a_missing_file_is_a_clear_error(tmp_path, capsys):
     assert "cannot open the warehouse" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_the_run_command_works_without_the_makefile_and_tags_its_run(tmp_path):
     """`python -m pipelines.run` from a bare shell; the run says which folder and warehouse it built."""
     articles, home, db = tmp_path / "articles", tmp_path / "home", tmp_path / "w.duckdb"

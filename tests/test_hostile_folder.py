@@ -10,6 +10,8 @@ import os
 import random
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import materialize_warehouse, query
 
 GOOD = "good"  # expected outcome: loaded as an article
@@ -149,6 +151,7 @@ def hostile_folder(root: Path) -> tuple[Path, dict[str, str]]:
     return folder, expected
 
 
+@pytest.mark.slow
 def test_a_run_over_a_hostile_folder_succeeds_and_accounts_for_every_file(tmp_path):
     folder, expected = hostile_folder(tmp_path)
     assert len(expected) > 140
@@ -191,6 +194,7 @@ def test_a_run_over_a_hostile_folder_succeeds_and_accounts_for_every_file(tmp_pa
     assert query(db, "select count(*) from articles where source_path like '%drop table%'") == [(1,)]
 
 
+@pytest.mark.slow
 def test_one_sentence_of_twenty_thousand_commodity_words_finishes_in_bounded_time(tmp_path):
     """Extraction time grew faster than linearly with the candidate words of one sentence: 5,000 repeats of
     "oil" took six minutes and 247,000 never finished. A child process, so a hang fails the test instead of

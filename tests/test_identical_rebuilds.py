@@ -5,6 +5,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 
 from tests.conftest import SEED_FILE, SEEDS, materialize_warehouse
 from tests.test_annotated_stories import STORIES_FILE, parse_annotated_stories
@@ -53,6 +54,7 @@ def _differences(first: Path, second: Path) -> dict[str, int]:
     return differences
 
 
+@pytest.mark.slow
 def test_two_builds_with_different_chunk_sizes_are_identical_row_for_row(tmp_path):
     folder = _folder(tmp_path)
     assert len(list(folder.iterdir())) > 5

@@ -5,6 +5,8 @@ The records here are written by the test in the CoNLL JSONL form; the real train
 
 import json
 
+import pytest
+
 from devtools.conll import conll_story, read_conll_stories
 from devtools.train_ner import fine_type, training_example
 from wiredesk.gazetteer import load_gazetteer
@@ -73,6 +75,7 @@ def test_a_training_example_is_the_text_the_model_sees_with_gold_names():
     assert sum(1 for token in example.predicted if token.is_sent_start) >= 3
 
 
+@pytest.mark.slow
 def test_training_writes_a_model_that_loads_and_keeps_only_the_base_strings(tmp_path):
     from devtools.train_ner import train
 
