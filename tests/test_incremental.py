@@ -197,6 +197,7 @@ ANALYST_TABLES_WITHOUT_CLOCKS = {
 }
 
 
+@pytest.mark.slow
 def test_a_build_is_the_same_made_at_once_or_article_by_article(tmp_path):
     """Every analyst table, row for row: neither the history of the folder nor a second build changes the
     warehouse."""
