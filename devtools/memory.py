@@ -12,33 +12,18 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            found += [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
+from wiredesk.processes import children, resident_bytes
 
 
 def tree_rss_mb(pid: int) -> float:
     """Resident memory, in MB, of process `pid` and all its descendants now."""
-    total_kb, stack = 0, [pid]
+    total, stack = 0, [pid]
     while stack:
         current = stack.pop()
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
-                    break
-        except OSError:  # gone since it was listed
-            continue
-        stack += _children(current)
-    return total_kb / 1024
+        total += resident_bytes(current) or 0
+        stack += children(current)
+    return total / 2**20
 
 
 @dataclass(frozen=True)

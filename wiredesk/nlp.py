@@ -11,7 +11,6 @@ import gc
 import multiprocessing.queues
 import os
 import re
-import resource
 import signal
 import threading
 from bisect import bisect_right
@@ -26,6 +25,7 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from wiredesk.normalise import PARAGRAPH_SEPARATOR
+from wiredesk.processes import children, resident_bytes
 from wiredesk.wirecopy import find_dateline, model_text
 
 # Named entities only: numbers, dates, money and the like are not entities.
@@ -219,7 +219,7 @@ class _WorkerWatch(threading.Thread):
 
     def __init__(self) -> None:
         super().__init__(name="wiredesk-worker-watch", daemon=True)
-        self.before = set(_children())
+        self.before = set(children())
         self.first_seen: dict[int, int] = {}
         self.stopped: list[str] = []
         self.done = threading.Event()
@@ -227,8 +227,8 @@ class _WorkerWatch(threading.Thread):
     def run(self) -> None:
         headroom = WORKER_MEMORY_HEADROOM
         while not self.done.wait(0.1):
-            for pid in set(_children()) - self.before:
-                size = _resident_bytes(pid)
+            for pid in set(children()) - self.before:
+                size = resident_bytes(pid)
                 if size is None:
                     continue
                 first = self.first_seen.setdefault(pid, size)
@@ -252,22 +252,6 @@ def _release_closed_queues() -> None:
     for candidate in gc.get_objects():
         if isinstance(candidate, multiprocessing.queues.Queue) and getattr(candidate, "_closed", False):
             candidate.cancel_join_thread()
-
-
-def _children() -> list[int]:
-    pids = []
-    for task in os.listdir("/proc/self/task") if os.path.isdir("/proc/self/task") else ():
-        with contextlib.suppress(OSError), open(f"/proc/self/task/{task}/children") as children:
-            pids += [int(pid) for pid in children.read().split()]
-    return pids
-
-
-def _resident_bytes(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/statm") as statm:
-            return int(statm.read().split()[1]) * resource.getpagesize()
-    except (OSError, IndexError, ValueError):
-        return None
 
 
 def _annotations(articles: list, sentences: list, mentions: list, too_complex: dict | None = None) -> Annotations:
