@@ -12,6 +12,7 @@ from spacy.language import Language
 from wiredesk.nlp import load_pipeline
 from wiredesk.runlock import RunLock, WarehouseBusy, acquire_run_lock
 from wiredesk.settings import (
+    DEFAULT_BATCH_ARTICLES,
     DEFAULT_MAX_ARTICLE_BYTES,
     DEFAULT_MODEL,
     DEFAULT_NLP_BATCH_SIZE,
@@ -146,3 +147,19 @@ class NlpModel(dg.ConfigurableResource):
 
     def pipeline(self) -> Language:
         return load_pipeline(self.model)
+
+
+class ExtractionCluster(dg.ConfigurableResource):
+    """Where extraction runs. With no `ray_address` (the default), in the run's own process and its `nlp.n_process`
+    model workers, with no Ray imported. With one ("auto", "ray://head:10001", "local"), on that Ray cluster:
+    `workers` actors of one CPU (0: one per CPU of the cluster), each extracting `batch_articles` articles at a
+    time and writing them as Parquet under `batch_location` (a folder every node reaches, or an s3:// or gs:// URI;
+    default: `<warehouse>.batches/` beside the warehouse), from where publish reads them (docs/scaling.md)."""
+
+    ray_address: str = ""
+    batch_location: str = ""
+    workers: int = 0
+    batch_articles: int = DEFAULT_BATCH_ARTICLES
+
+    def location_for(self, db_path: Path) -> str:
+        return self.batch_location or str(db_path.with_name(f"{db_path.stem}.batches"))

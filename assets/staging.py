@@ -4,26 +4,28 @@ Nothing here touches the analyst tables; the blocking checks in `assets/checks.p
 `publish` asset moves them into the warehouse in one transaction.
 """
 
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import polars as pl
 
-from assets.resources import ArticlesFolder, NlpModel, Warehouse
-from wiredesk.commodities import COMMODITY_MENTION_SCHEMA, default_matcher
-from wiredesk.entities import ENTITY_MENTION_SCHEMA
+from assets.resources import ArticlesFolder, ExtractionCluster, NlpModel, Warehouse
+from wiredesk.batches import FAILURES, Batch, BatchLocation, failures_of, plan_batches
+from wiredesk.commodities import default_matcher
 from wiredesk.extraction import ExtractionFailure, Models, extract_articles, extraction_rules
-from wiredesk.figures import FIGURE_SCHEMA
 from wiredesk.gazetteer import load_gazetteer
-from wiredesk.ingest import REJECTED_SCHEMA, read_articles_folder
-from wiredesk.nlp import SENTENCE_SCHEMA, processes_for
+from wiredesk.ingest import read_articles_folder
+from wiredesk.nlp import processes_for
 from wiredesk.normalise import normalise_articles, split_duplicates
-from wiredesk.quotations import QUOTATION_SCHEMA
 from wiredesk.report import markdown_table
+from wiredesk.settings import DEFAULT_MODEL
 from wiredesk.stories import article_signatures
-from wiredesk.tone import TONE_TERM_SCHEMA
+from wiredesk.tables import EXTRACTED_TABLES, STAGED, conform, empty
 from wiredesk.tone import load_model as load_tone_model
 from wiredesk.topics import load_model as load_topic_model
 from wiredesk.warehouse import (
@@ -36,40 +38,14 @@ from wiredesk.warehouse import (
     write_table,
 )
 
-STAGED_ARTICLES = dg.AssetKey([STAGING, "articles"])
-STAGED_SENTENCES = dg.AssetKey([STAGING, "sentences"])
-STAGED_ENTITY_MENTIONS = dg.AssetKey([STAGING, "entity_mentions"])
-STAGED_COMMODITY_MENTIONS = dg.AssetKey([STAGING, "commodity_mentions"])
-STAGED_QUOTATIONS = dg.AssetKey([STAGING, "quotations"])
-STAGED_FIGURES = dg.AssetKey([STAGING, "figures"])
-STAGED_TONE_TERMS = dg.AssetKey([STAGING, "tone_terms"])
-# What the extraction step stages, in the order of its outputs.
-EXTRACTED_KEYS = (
-    STAGED_SENTENCES,
-    STAGED_ENTITY_MENTIONS,
-    STAGED_COMMODITY_MENTIONS,
-    STAGED_QUOTATIONS,
-    STAGED_FIGURES,
-    STAGED_TONE_TERMS,
-)
+# Every staged table's asset key (wiredesk/tables.py is the registry): staging/articles, staging/sentences, ...
+if TYPE_CHECKING:
+    from wiredesk.ray_engine import Progress
 
-ARTICLE_COLUMNS = [
-    "article_id",
-    "source_path",
-    "external_id",
-    "title",
-    "body",
-    "published_at",
-    "source",
-    "url",
-    "word_count",
-    "paragraph_count",
-    "content_hash",
-    "repairs",
-    "size_bytes",
-    "ingested_at",
-]
-STAGED_REJECTED_SCHEMA = {**REJECTED_SCHEMA, "duplicate_of": pl.String}
+STAGED_KEYS = {table.name: dg.AssetKey([STAGING, table.name]) for table in STAGED if table.name != "folder_articles"}
+STAGED_ARTICLES = STAGED_KEYS["articles"]
+# What the extraction step stages, in the order of its outputs.
+EXTRACTED_KEYS = tuple(STAGED_KEYS[table] for table in EXTRACTED_TABLES)
 
 
 @dg.asset(
@@ -88,26 +64,23 @@ def staged_articles(
     """
     ingest = read_articles_folder(articles_folder.folder, articles_folder.max_article_bytes)
     unique, duplicates = split_duplicates(normalise_articles(ingest.articles))
-    rejected = (
-        pl.concat(
-            [
-                ingest.rejected.with_columns(duplicate_of=pl.lit(None, pl.String)),
-                duplicates.join(
-                    unique.select("source_path", "size_bytes"), left_on="duplicate_of", right_on="source_path"
-                ).select(
-                    "source_path",
-                    reason=pl.lit("duplicate"),
-                    detail=pl.format("same content as {}, which is loaded", "duplicate_of"),
-                    size_bytes="size_bytes",
-                    detected_at=pl.lit(datetime.now(UTC)),
-                    duplicate_of="duplicate_of",
-                ),
-            ],
-            how="diagonal_relaxed",
-        )
-        .select(list(STAGED_REJECTED_SCHEMA))
-        .cast(STAGED_REJECTED_SCHEMA)
+    rejected = pl.concat(
+        [
+            ingest.rejected.with_columns(duplicate_of=pl.lit(None, pl.String)),
+            duplicates.join(
+                unique.select("source_path", "size_bytes"), left_on="duplicate_of", right_on="source_path"
+            ).select(
+                "source_path",
+                reason=pl.lit("duplicate"),
+                detail=pl.format("same content as {}, which is loaded", "duplicate_of"),
+                size_bytes="size_bytes",
+                detected_at=pl.lit(datetime.now(UTC)),
+                duplicate_of="duplicate_of",
+            ),
+        ],
+        how="diagonal_relaxed",
     )
+    rejected = conform("rejected_articles", rejected)
 
     rules = extraction_rules(nlp.model)
     with warehouse.read() as con:  # read-only: an analyst's open session does not hold the run up here
@@ -131,8 +104,8 @@ def staged_articles(
                 )
             )
         )
-        write_table(con, f"{STAGING}.folder_articles", unique.select("source_path", "article_id", "content_hash"))
-        write_table(con, f"{STAGING}.articles", new.select(ARTICLE_COLUMNS))
+        write_table(con, f"{STAGING}.folder_articles", conform("folder_articles", unique))
+        write_table(con, f"{STAGING}.articles", conform("articles", new))
         write_table(con, f"{STAGING}.article_signatures", article_signatures(new))
         write_table(con, f"{STAGING}.rejected_articles", rejected)
 
@@ -159,12 +132,10 @@ def staged_articles(
     )
 
 
-def _staged_rows(con, batch_rows: int) -> Iterator[tuple[str, str, str]]:
-    reader = con.sql(f"select article_id, title, body from {STAGING}.articles order by source_path").to_arrow_reader(
-        batch_rows
-    )
+def _staged_rows(con, batch_rows: int, columns: str = "article_id, title, body") -> Iterator[tuple]:
+    reader = con.sql(f"select {columns} from {STAGING}.articles order by source_path").to_arrow_reader(batch_rows)
     for batch in reader:
-        yield from zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True)
+        yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
 
 
 @dg.multi_asset(
@@ -173,76 +144,122 @@ def _staged_rows(con, batch_rows: int) -> Iterator[tuple[str, str, str]]:
         for key in EXTRACTED_KEYS
     ],
 )
-def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse: Warehouse):
-    """Run NER and commodity matching over the staged (new) articles, in chunks streamed into staging.
+def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse: Warehouse, cluster: ExtractionCluster):
+    """Run NER and commodity matching over the staged (new) articles: here, in chunks streamed into staging, or
+    on a Ray cluster when one is set (`cluster`), in Parquet batches loaded into staging when all are done.
 
-    Sentences and entity mentions come from spaCy; entity mentions are resolved to canonical entities and
-    linked to countries; commodity mentions come from the catalogue and carry their sentence; quotations carry
-    their speaker, figures their value, unit and commodity; each sentence its tone, and tone_terms the words
-    that carried it.
+    Sentences and entity mentions come from spaCy, with each mention's surface form, type, country and offsets;
+    commodity mentions come from the catalogue and carry their sentence; quotations carry their speaker's words
+    and offsets, figures their value, unit and commodity; each sentence its tone, and tone_terms the words that
+    carried it. Everything here is article-local: which entity a name is across the corpus is decided at publish.
     """
-    outputs = {
-        "sentences": {**SENTENCE_SCHEMA, "tone": pl.Float64},
-        "entity_mentions": ENTITY_MENTION_SCHEMA,
-        "commodity_mentions": {
-            **COMMODITY_MENTION_SCHEMA,
-            "in_name": pl.Boolean,
-            "sentence_index": pl.Int32,
-            "sentence_text": pl.String,
-            "direction": pl.String,
-            "trade_action": pl.String,
-            "price_or_quantity": pl.String,
-            "countries": pl.List(pl.String),
-            "topic_score": pl.Float64,
-        },
-        "quotations": QUOTATION_SCHEMA,
-        "figures": FIGURE_SCHEMA,
-        "tone_terms": TONE_TERM_SCHEMA,
-    }
-    counts = dict.fromkeys(outputs, 0)
-    failures: list[ExtractionFailure] = []
-    previews: dict[str, pl.DataFrame] = {}
     with warehouse.staging() as con:
         current_batch(con)  # fails with a clear message when nothing is staged
-        for table, schema in outputs.items():
-            write_table(con, f"{STAGING}.{table}", pl.DataFrame(schema=schema))
+        for table in EXTRACTED_TABLES:
+            write_table(con, f"{STAGING}.{table}", empty(table))
         total = con.execute(f"select count(*) from {STAGING}.articles").fetchall()[0][0]
-        if total:
-            rows = _staged_rows(con.cursor(), nlp.chunk_size)
-            results = extract_articles(
-                rows,
-                nlp.pipeline(),
-                load_gazetteer(),
-                default_matcher(),
-                Models(topics=load_topic_model(), tone=load_tone_model()),
-                n_process=processes_for(total, nlp.n_process),
-                batch_size=nlp.batch_size,
-                chunk_size=nlp.chunk_size,
-            )
-            done, started = 0, datetime.now(UTC)
-            # closing(): an error below stops the model's worker processes instead of leaving the run hanging
-            with closing(results) as chunks:
-                for result in chunks:
-                    for extracted in result.extracted:
-                        for table in outputs:
-                            frame = getattr(extracted, table)
-                            write_table(con, f"{STAGING}.{table}", frame, append=True)
-                            counts[table] += frame.height
-                            previews.setdefault(table, frame.head(5))
-                    failures += result.failures
-                    done += result.articles
-                    rate = done / max((datetime.now(UTC) - started).total_seconds(), 1e-6)
-                    context.log.info(f"extracted {done}/{total} articles ({rate:.0f} articles/s)")
-            reject_failed_extractions(con, failures)
-            for failure in failures:
-                context.log.warning(f"article {failure.article_id} rejected, {failure.reason}: {failure.error}")
-    for table, key in zip(outputs, EXTRACTED_KEYS, strict=True):
+        engine: dict[str, object] = {"engine": "ray" if cluster.ray_address else "local"}
+        failures: list[ExtractionFailure] = []
+        if total and cluster.ray_address:
+            failures, engine = _extract_on_cluster(context, con, nlp, cluster, Path(warehouse.database), total)
+        elif total:
+            failures = _extract_here(context, con, nlp, total)
+        reject_failed_extractions(con, failures)
+        for failure in failures:
+            context.log.warning(f"article {failure.article_id} rejected, {failure.reason}: {failure.error}")
+        counts = {t: con.execute(f"select count(*) from {STAGING}.{t}").fetchall()[0][0] for t in EXTRACTED_TABLES}
+        previews = {t: con.sql(f"select * from {STAGING}.{t} limit 5").pl() for t in EXTRACTED_TABLES}
+    for table, key in zip(EXTRACTED_TABLES, EXTRACTED_KEYS, strict=True):
         yield dg.MaterializeResult(
             asset_key=key,
             metadata={
                 "dagster/row_count": counts[table],
                 "extraction_failed": sum(f.reason == "extraction_failed" for f in failures),
                 "too_complex": sum(f.reason == "too_complex" for f in failures),
-                "preview": dg.MetadataValue.md(markdown_table(previews.get(table, pl.DataFrame()))),
+                **engine,
+                "preview": dg.MetadataValue.md(markdown_table(previews[table])),
             },
         )
+
+
+def _extract_here(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: int) -> list[ExtractionFailure]:
+    """The default engine: this process and its `nlp.n_process` model workers, chunk by chunk into staging."""
+    results = extract_articles(
+        _staged_rows(con.cursor(), nlp.chunk_size),
+        nlp.pipeline(),
+        load_gazetteer(),
+        default_matcher(),
+        Models(topics=load_topic_model(), tone=load_tone_model()),
+        n_process=processes_for(total, nlp.n_process),
+        batch_size=nlp.batch_size,
+        chunk_size=nlp.chunk_size,
+    )
+    failures: list[ExtractionFailure] = []
+    done, started = 0, time.monotonic()
+    # closing(): an error below stops the model's worker processes instead of leaving the run hanging
+    with closing(results) as chunks:
+        for result in chunks:
+            for extracted in result.extracted:
+                for table in EXTRACTED_TABLES:
+                    write_table(con, f"{STAGING}.{table}", getattr(extracted, table), append=True)
+            failures += result.failures
+            done += result.articles
+            rate = done / max(time.monotonic() - started, 1e-6)
+            context.log.info(f"extracted {done}/{total} articles ({rate:.0f} articles/s)")
+    return failures
+
+
+def _extract_on_cluster(
+    context: dg.AssetExecutionContext, con, nlp: NlpModel, cluster: ExtractionCluster, db_path: Path, total: int
+) -> tuple[list[ExtractionFailure], dict[str, object]]:
+    """Extraction on the Ray cluster: batches planned from the staged articles, extracted by the workers into
+    Parquet (wiredesk/batches.py), then read into staging with DuckDB. Batches an earlier, killed run finished
+    are not extracted again."""
+    from wiredesk.ray_engine import extract_on_ray  # Ray is imported only by runs that use it
+
+    rules = con.execute(f"select extraction_rules from {STAGING}.batch").fetchall()[0][0] or ""
+    location = cluster.location_for(db_path)
+    keys: list[str] = []
+
+    def planned() -> Iterator[Batch]:
+        rows = _staged_rows(con.cursor(), cluster.batch_articles, "article_id, title, body, content_hash")
+        for batch in plan_batches(rows, rules, cluster.batch_articles):
+            keys.append(batch.key)
+            yield batch
+
+    def report(progress: "Progress") -> None:
+        context.log.info(
+            f"batches {progress.batches_done}/{progress.batches_total} done ({progress.batches_resumed} from an "
+            f"earlier run), {progress.articles_done} articles extracted here, "
+            f"{progress.articles_per_second:.0f} articles/s"
+        )
+
+    progress = extract_on_ray(
+        cluster.ray_address,
+        planned(),
+        -(-total // cluster.batch_articles),
+        location,
+        model=None if nlp.model == DEFAULT_MODEL else nlp.model,
+        workers=cluster.workers,
+        nlp_batch_size=nlp.batch_size,
+        report=report,
+    )
+    batches = BatchLocation.open(location)
+    for table in EXTRACTED_TABLES:
+        con.register("batch_rows", batches.dataset(keys, table))
+        try:
+            con.execute(f"insert into {STAGING}.{table} by name select * from batch_rows")
+        finally:
+            con.unregister("batch_rows")
+    con.register("batch_rows", batches.dataset(keys, FAILURES))
+    try:
+        failures = failures_of(con.sql("select article_id, reason, error from batch_rows").pl())
+    finally:
+        con.unregister("batch_rows")
+    return failures, {
+        "engine": "ray",
+        "batches": progress.batches_total,
+        "batches_from_earlier_run": progress.batches_resumed,
+        "articles_per_second": round(progress.articles_per_second, 1),
+        "batch_location": location,
+    }

@@ -5,7 +5,10 @@ In one invocation, on a corpus of N distinct articles built from a source the us
   (a) the pipeline end to end (`python -m pipelines.run`, a fresh process, as `make run` does);
   (b) the floor: the same spaCy model with only tok2vec and ner, `nlp.pipe` over both cores, same texts;
   (c) the pipeline again after adding one article;
-  (d) the pipeline end to end on the first N/4 articles, to compare peak memory.
+  (d) the pipeline end to end on the first N/4 articles, to compare peak memory;
+  (r) on the first --cluster-articles articles: the local path, then the Ray path on a local Ray cluster of two
+      single-CPU nodes (head and worker, started here and stopped after) with 2 workers and with 1, and the
+      Ray warehouse compared with the local one row for row.
 Each step runs in its own process so its peak RSS (with its worker processes) is its own.
 """
 
@@ -112,7 +115,7 @@ def run_floor_and_report(corpus_folder: str) -> None:
 def time_stories_from_scratch(db: Path) -> float:
     """Seconds to find every article's story in a built warehouse as if all its articles were new (the same
     publish step, its links dropped first, rolled back after)."""
-    from wiredesk.publish import update_stories
+    from wiredesk.stories import link_stories
 
     with duckdb.connect(str(db)) as con:
         con.execute("attach ':memory:' as staging")
@@ -120,7 +123,7 @@ def time_stories_from_scratch(db: Path) -> float:
         con.execute("begin transaction")
         con.execute("delete from story_links")
         started = time.perf_counter()
-        update_stories(con)
+        link_stories(con)
         seconds = time.perf_counter() - started
         con.execute("rollback")
     return seconds
@@ -134,12 +137,51 @@ HOSTILE_RUNS = {
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_bf3e6714cf294e8b.txt"
 
 
+def compare_engines(folder: Path, workdir: Path, pipeline) -> dict:
+    """(r): the local path and the Ray path (2 workers, then 1) over the same folder, each from scratch."""
+    from ray.cluster_utils import Cluster
+
+    from devtools.compare import table_differences
+
+    results = {"local": pipeline(folder, workdir / "cluster_local.duckdb")}
+    print(f"(r) local path: {results['local'][0]:.1f} s", flush=True)
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
+    try:
+        cluster.add_node(num_cpus=1)
+        cluster.wait_for_nodes()
+        for workers in (2, 1):
+            db = workdir / f"cluster_ray_{workers}.duckdb"
+            settings = {"WIREDESK_RAY_ADDRESS": cluster.address, "WIREDESK_RAY_WORKERS": str(workers)}
+            results[workers] = pipeline(folder, db, settings)
+            print(f"(r) Ray, {workers} worker(s): {results[workers][0]:.1f} s", flush=True)
+    finally:
+        cluster.shutdown()
+    differences = table_differences(workdir / "cluster_local.duckdb", workdir / "cluster_ray_2.duckdb")
+    results["differing_rows"] = sum(differences.values())
+    results["tables_compared"] = len(differences)
+    return results
+
+
+def cluster_rows(articles: int, results: dict) -> list[str]:
+    local, two, one = results["local"][0], results[2][0], results[1][0]
+    return [
+        f"| Ray path, 2 single-CPU workers, {articles:,} articles | {articles / two:.1f} articles/s ({two:.0f} s), "
+        f"{local / two:.2f} × the local path ({articles / local:.1f} articles/s) |",
+        f"| Ray path, 1 worker | {articles / one:.1f} articles/s ({one:.0f} s); 2 workers / 1 = {one / two:.2f} × |",
+        f"| Ray warehouse vs local, row for row | {results['differing_rows']} rows differ in "
+        f"{results['tables_compared']} tables |",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make bench", description=__doc__)
     parser.add_argument("source", type=Path, help="a folder of articles or a JSONL file with title and body")
     parser.add_argument("--articles", type=int, default=20_000, help="corpus size N (default 20,000)")
     parser.add_argument("--workdir", type=Path, default=None, help="where to build (default: a temporary folder)")
     parser.add_argument("--write", type=Path, default=None, help="also write the table into this doc's figures")
+    parser.add_argument(
+        "--cluster-articles", type=int, default=6_000, help="corpus of the Ray comparison (0: leave it out)"
+    )
     args = parser.parse_args(argv)
 
     articles = source_articles(args.source)
@@ -158,8 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
         base_env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
 
-        def pipeline(folder: Path, db: Path) -> tuple[float, float]:
-            env = {**base_env, "WIREDESK_SEEDS_DIR": str(folder), "WIREDESK_DB": str(db)}
+        def pipeline(folder: Path, db: Path, settings: dict | None = None) -> tuple[float, float]:
+            env = {**base_env, "WIREDESK_SEEDS_DIR": str(folder), "WIREDESK_DB": str(db), **(settings or {})}
             return timed_process(["devtools.bench", "--run-pipeline"], env)
 
         results = {}
@@ -176,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(c) add one:  {results['add_one'][0]:.1f}s", flush=True)
         results["small"] = pipeline(small_folder, workdir / "small.duckdb")
         print(f"(d) pipeline on {small}: {small / results['small'][0]:.1f} articles/s", flush=True)
+        if args.cluster_articles:
+            cluster_folder = workdir / "corpus_cluster"
+            write_corpus(corpus[: args.cluster_articles], cluster_folder)
+            results["cluster"] = compare_engines(cluster_folder, workdir, pipeline)
         for name, articles_in in HOSTILE_RUNS.items():
             folder = workdir / name
             write_hostile(folder, *articles_in)
@@ -200,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         f"| peak RSS, {small:,} articles | {results['small'][1]:.0f} MB |",
         f"| RSS ratio | {results['pipeline'][1] / results['small'][1]:.2f} |",
     ]
+    if args.cluster_articles:
+        rows += cluster_rows(args.cluster_articles, results["cluster"])
     for name, articles_in in HOSTILE_RUNS.items():
         run = results[name]
         outcome = "succeeded" if run.returncode == 0 else f"failed ({run.returncode})"

@@ -10,8 +10,9 @@ import argparse
 import re
 import sys
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
+
+from wiredesk.shipped import sql_dir as shipped_sql_dir
 
 _TABLE = re.compile(r"^create table if not exists (\w+) \($")
 _COLUMN = re.compile(r"^\s+(\w+) ([a-z][\w ,()\[\]]*?)(?:,)?\s*(?:--\s*(.*))?$")
@@ -95,7 +96,7 @@ def render(sql_dir: Path) -> str:
 
 
 def sql_dir() -> Path:
-    return Path(str(resources.files("wiredesk"))).parent / "sql"
+    return shipped_sql_dir()
 
 
 def main(argv: list[str] | None = None) -> int:

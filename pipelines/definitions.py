@@ -5,7 +5,7 @@ import os
 import dagster as dg
 
 from assets.checks import staged_articles_expectations, staged_extraction_expectations, warehouse_invariants
-from assets.resources import ArticlesFolder, NlpModel, Warehouse
+from assets.resources import ArticlesFolder, ExtractionCluster, NlpModel, Warehouse
 from assets.staging import staged_articles, staged_mentions
 from assets.warehouse import publish_warehouse
 from pipelines.sensors import build_articles_folder_sensor
@@ -31,6 +31,12 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "nlp": NlpModel(
             model=settings.spacy_model, n_process=settings.nlp_processes, chunk_size=settings.nlp_chunk_size
         ),
+        "cluster": ExtractionCluster(
+            ray_address=settings.ray_address,
+            batch_location=settings.batch_location,
+            workers=settings.ray_workers,
+            batch_articles=settings.batch_articles,
+        ),
     }
 
 
@@ -50,6 +56,12 @@ def environment_resources() -> dict[str, dg.ConfigurableResource]:
         "warehouse": Warehouse(database=_setting("db_path")),
         "nlp": NlpModel(
             model=_setting("spacy_model"), n_process=_setting("nlp_processes"), chunk_size=_setting("nlp_chunk_size")
+        ),
+        "cluster": ExtractionCluster(
+            ray_address=_setting("ray_address"),
+            batch_location=_setting("batch_location"),
+            workers=_setting("ray_workers"),
+            batch_articles=_setting("batch_articles"),
         ),
     }
 

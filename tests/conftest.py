@@ -16,6 +16,9 @@ SEEDS = REPO / "seeds"
 SEED_FILE = "000_bf3e6714cf294e8b.txt"
 
 
+CLUSTER_SETTINGS = ("ray_address", "batch_location", "ray_workers", "batch_articles")
+
+
 def materialize_warehouse(seeds_dir: Path, db_path: Path, **overrides) -> dg.ExecuteInProcessResult:
     """Materialise every asset and check over `seeds_dir` into the DuckDB file `db_path`."""
     settings = Settings(
@@ -24,6 +27,8 @@ def materialize_warehouse(seeds_dir: Path, db_path: Path, **overrides) -> dg.Exe
         spacy_model=DEFAULT_MODEL,
         max_article_bytes=overrides.pop("max_article_bytes", DEFAULT_MAX_ARTICLE_BYTES),
         nlp_chunk_size=overrides.pop("nlp_chunk_size", DEFAULT_NLP_CHUNK_SIZE),
+        # Extraction on a Ray cluster: ray_address, batch_location, ray_workers, batch_articles.
+        **{name: overrides.pop(name) for name in CLUSTER_SETTINGS if name in overrides},
     )
     resources = build_resources(settings)
     return dg.materialize([*ALL_ASSETS, *ALL_CHECKS], resources=resources, **overrides)

@@ -13,17 +13,8 @@ from assets.checks import (
     staged_extraction_expectations,
     warehouse_invariants,
 )
-from assets.resources import ArticlesFolder, NlpModel, Warehouse
-from assets.staging import (
-    STAGED_COMMODITY_MENTIONS,
-    STAGED_ENTITY_MENTIONS,
-    STAGED_FIGURES,
-    STAGED_QUOTATIONS,
-    STAGED_SENTENCES,
-    STAGED_TONE_TERMS,
-    staged_articles,
-    staged_mentions,
-)
+from assets.resources import ArticlesFolder, ExtractionCluster, NlpModel, Warehouse
+from assets.staging import STAGED_KEYS, staged_articles, staged_mentions
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 from tests.conftest import SEEDS, materialize_warehouse, query
 from wiredesk.validation import validate
@@ -38,6 +29,7 @@ def staged(tmp_path):
         "warehouse": Warehouse(database=str(db_path)),
         "articles_folder": ArticlesFolder(path=str(SEEDS)),
         "nlp": NlpModel(),
+        "cluster": ExtractionCluster(),
     }
     assert dg.materialize([staged_articles, staged_mentions], resources=resources).success
     return db_path, resources
@@ -67,50 +59,58 @@ STAGED_CHECKS = [
         "article_id",
     ),
     (
-        extraction_check(STAGED_ENTITY_MENTIONS),
+        extraction_check(STAGED_KEYS["entity_mentions"]),
         "update staging.entity_mentions set start_char = start_char + 1 where mention_text = 'APEC'",
         "slice_matches",
     ),
     (
-        extraction_check(STAGED_ENTITY_MENTIONS),
+        extraction_check(STAGED_KEYS["entity_mentions"]),
         "update staging.entity_mentions set entity_type = 'DATE' where mention_text = 'Japan'",
         "entity_type",
     ),
     (
-        extraction_check(STAGED_COMMODITY_MENTIONS),
+        extraction_check(STAGED_KEYS["commodity_mentions"]),
         "update staging.commodity_mentions set commodity = 'unobtainium' where commodity = 'copper'",
         "in_catalogue",
     ),
     (
-        extraction_check(STAGED_COMMODITY_MENTIONS),
+        extraction_check(STAGED_KEYS["commodity_mentions"]),
         "update staging.commodity_mentions set article_id = 'missing' where commodity = 'soybeans'",
         "has_article",
     ),
     (
-        extraction_check(STAGED_QUOTATIONS),
+        extraction_check(STAGED_KEYS["quotations"]),
         "update staging.quotations set speaker_start_char = speaker_start_char + 1 where speaker_text = 'Bessent'",
         "speaker_slice_matches",
     ),
     (
-        extraction_check(STAGED_QUOTATIONS),
+        extraction_check(STAGED_KEYS["quotations"]),
         "update staging.quotations set end_char = end_char + 1 where cue = 'told'",
         "slice_matches",
     ),
-    (extraction_check(STAGED_FIGURES), "update staging.figures set unit = 'furlongs' where kind = 'rate'", "unit"),
     (
-        extraction_check(STAGED_FIGURES),
+        extraction_check(STAGED_KEYS["figures"]),
+        "update staging.figures set unit = 'furlongs' where kind = 'rate'",
+        "unit",
+    ),
+    (
+        extraction_check(STAGED_KEYS["figures"]),
         "update staging.figures set value = 'infinity'::double where kind = 'change'",
         "value_is_finite",
     ),
-    (extraction_check(STAGED_SENTENCES), "update staging.sentences set tone = 1.5 where sentence_index = 0", "tone"),
     (
-        extraction_check(STAGED_SENTENCES),
+        extraction_check(STAGED_KEYS["sentences"]),
+        "update staging.sentences set tone = 1.5 where sentence_index = 0",
+        "tone",
+    ),
+    (
+        extraction_check(STAGED_KEYS["sentences"]),
         "update staging.sentences set end_char = end_char + 1 where sentence_index = 2",
         "slice_matches",
     ),
-    (extraction_check(STAGED_TONE_TERMS), "update staging.tone_terms set source = 'guessed'", "source"),
+    (extraction_check(STAGED_KEYS["tone_terms"]), "update staging.tone_terms set source = 'guessed'", "source"),
     (
-        extraction_check(STAGED_TONE_TERMS),
+        extraction_check(STAGED_KEYS["tone_terms"]),
         "update staging.tone_terms set start_char = start_char + 1 where term = 'rally'",
         "slice_matches",
     ),
@@ -173,6 +173,7 @@ def test_a_failed_blocking_check_keeps_the_warehouse_as_it_was(tmp_path, seeds_c
         "warehouse": Warehouse(database=str(db_path)),
         "articles_folder": ArticlesFolder(path=str(seeds_copy)),
         "nlp": NlpModel(),
+        "cluster": ExtractionCluster(),
     }
     assert dg.materialize([staged_articles, staged_mentions], resources=resources).success
     run_sql(db_path, "update staging.articles set word_count = 0")

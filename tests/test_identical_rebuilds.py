@@ -3,19 +3,14 @@ depend on which articles were extracted together or in which order a group came 
 
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
+from devtools.compare import table_differences
 from tests.conftest import SEED_FILE, SEEDS, materialize_warehouse
 from tests.test_annotated_stories import STORIES_FILE, parse_annotated_stories
 from wiredesk.nlp import RAW_ENTITY_MENTION_SCHEMA
 from wiredesk.spans import propagate_mentions
-
-# When a row was written, not what it says.
-CLOCK_COLUMNS = {"ingested_at", "detected_at", "recorded_at", "applied_at", "run_id"}
-# pipeline_runs.published_at is the publish's clock; articles.published_at is the story's date and compared.
-CLOCK_COLUMNS_OF = {"pipeline_runs": {"published_at"}}
 
 
 def _folder(tmp_path: Path) -> Path:
@@ -27,33 +22,6 @@ def _folder(tmp_path: Path) -> Path:
     return folder
 
 
-def _differences(first: Path, second: Path) -> dict[str, int]:
-    with duckdb.connect() as con:
-        con.execute(f"attach '{first}' as a (read_only)")
-        con.execute(f"attach '{second}' as b (read_only)")
-        tables = [
-            name
-            for (name,) in con.execute(
-                "select table_name from duckdb_tables() where database_name = 'a' and schema_name = 'main'"
-            ).fetchall()
-        ]
-        differences = {}
-        for table in tables:
-            skip = CLOCK_COLUMNS | CLOCK_COLUMNS_OF.get(table, set())
-            columns = ", ".join(
-                f'"{name}"'
-                for (name,) in con.execute(
-                    "select column_name from duckdb_columns() where database_name = 'a' and table_name = ?", [table]
-                ).fetchall()
-                if name not in skip
-            )
-            one_way = f"select {columns} from a.{table} except all select {columns} from b.{table}"
-            other_way = f"select {columns} from b.{table} except all select {columns} from a.{table}"
-            count = con.execute(f"select (select count(*) from ({one_way})) + (select count(*) from ({other_way}))")
-            differences[table] = count.fetchall()[0][0]
-    return differences
-
-
 @pytest.mark.slow
 def test_two_builds_with_different_chunk_sizes_are_identical_row_for_row(tmp_path):
     folder = _folder(tmp_path)
@@ -61,7 +29,7 @@ def test_two_builds_with_different_chunk_sizes_are_identical_row_for_row(tmp_pat
     first, second = tmp_path / "first.duckdb", tmp_path / "second.duckdb"
     assert materialize_warehouse(folder, first, nlp_chunk_size=1000).success
     assert materialize_warehouse(folder, second, nlp_chunk_size=2).success
-    differences = _differences(first, second)
+    differences = table_differences(first, second)
     assert {"articles", "entities", "entity_mentions", "sentences", "tone_terms"} <= set(differences)
     assert not any(differences.values()), differences
 

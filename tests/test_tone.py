@@ -150,7 +150,7 @@ def test_the_model_loads_only_plain_arrays(tmp_path):
         load_model(folder)
 
 
-def test_tone_in_the_warehouse_counts_a_story_once_and_fills_old_warehouses(tmp_path):
+def test_tone_in_the_warehouse_counts_a_story_once_and_reaches_old_warehouses(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
     write(folder, "story.txt", "2026-03-03T09:00:00Z", "Codelco strike ends", STORY)
@@ -187,12 +187,14 @@ def test_tone_in_the_warehouse_counts_a_story_once_and_fills_old_warehouses(tmp_
     entity_days = query(db, "select stories from v_entity_tone_daily where canonical_name = 'Codelco'")
     assert entity_days == [(1,)]
 
-    # A warehouse from before tone: no sentence tones, no terms, no article tone. The next run fills them in.
+    # A warehouse from before tone: no sentence tones, no terms, no article tone, and older extraction rules
+    # recorded. The next run extracts its articles again under these rules, tone included.
     before = query(db, "select article_id, sentence_index, tone from sentences order by all")
     terms_before = query(db, "select * from tone_terms order by all")
     article_tones = query(db, "select article_id, tone from articles order by all")
     with duckdb.connect(str(db)) as con:
         con.execute("update sentences set tone = null; update articles set tone = null; delete from tone_terms")
+        con.execute("update extraction_rules set fingerprint = 'before tone'")
     assert materialize_warehouse(folder, db).success
     assert query(db, "select article_id, sentence_index, tone from sentences order by all") == before
     assert query(db, "select * from tone_terms order by all") == terms_before

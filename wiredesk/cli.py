@@ -16,7 +16,8 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from wiredesk.settings import Settings
-from wiredesk.warehouse import ANALYST_TABLES, DamagedWarehouse, is_damage, open_reader
+from wiredesk.tables import ANALYST_TABLES
+from wiredesk.warehouse import DamagedWarehouse, is_damage, open_reader
 
 MODES = ("box", "csv", "json", "line")
 _FETCH_ROWS = 10_000  # rows read at a time by the streaming modes

@@ -12,10 +12,11 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import polars as pl
+
+from wiredesk.shipped import data_file
 
 CATALOGUE_VERSION = "2026.11.5"
 
@@ -59,11 +60,11 @@ class CommodityMatcher:
 
 
 def default_catalogue_path() -> Path:
-    return Path(str(resources.files("wiredesk") / "data" / "commodities.csv"))
+    return data_file("commodities.csv")
 
 
 def default_false_friends_path() -> Path:
-    return Path(str(resources.files("wiredesk") / "data" / "commodity_false_friends.csv"))
+    return data_file("commodity_false_friends.csv")
 
 
 def _split_synonyms(column: str) -> pl.Expr:

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -18,33 +17,17 @@ import polars as pl
 
 from wiredesk.gazetteer import Gazetteer, Place, fold
 from wiredesk.nlp import ENTITY_LABELS
+from wiredesk.shipped import data_file
+from wiredesk.tables import ENTITY_MENTION_SCHEMA
 from wiredesk.warehouse import create_macros
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # When the model's labels for one name in one article tie, the earlier label wins (PERSON, ORG, GPE...).
 LABEL_PRIORITY = ENTITY_LABELS
 
-ENTITY_MENTION_SCHEMA = {
-    "article_id": pl.String,
-    "entity_id": pl.String,
-    "mention_text": pl.String,
-    "entity_type": pl.String,
-    "field": pl.String,
-    "start_char": pl.Int32,
-    "end_char": pl.Int32,
-    "sentence_index": pl.Int32,
-    "canonical_name": pl.String,
-    "ner_label": pl.String,
-    "article_name": pl.String,
-    "article_type": pl.String,
-    "country_code": pl.String,
-    "latitude": pl.Float64,
-    "longitude": pl.Float64,
-}
-
 
 def default_organisation_names_path() -> Path:
-    return Path(str(resources.files("wiredesk") / "data" / "organisation_names.csv"))
+    return data_file("organisation_names.csv")
 
 
 @lru_cache(maxsize=4)

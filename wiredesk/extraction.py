@@ -6,7 +6,6 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 from spacy.language import Language
@@ -19,6 +18,7 @@ from wiredesk.gazetteer import Gazetteer
 from wiredesk.nlp import Annotations, iter_annotations
 from wiredesk.quotations import quotations
 from wiredesk.sentence_facts import add_context
+from wiredesk.shipped import models_dir, package_dir
 from wiredesk.spans import (
     drop_market_phrases,
     drop_ordinary_words,
@@ -60,20 +60,22 @@ def attach_sentences(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.Data
     return located.drop("sentence_start").sort("article_id", "field", "start_char")
 
 
-_ROOT = Path(__file__).resolve().parents[1]
-
-
 def extraction_rules(model: str) -> str:
     """A fingerprint of everything that decides what extraction makes of an article: the spaCy model's name,
     the package's code and data files, and the shipped models. A warehouse records the one its articles were
     extracted under; when it differs, the next run extracts every article again, so that old and new articles
     never mix two versions of the rules."""
-    package, models = _ROOT / "wiredesk", _ROOT / "models"
-    files = [*package.rglob("*.py"), *(package / "data").rglob("*.csv"), *models.rglob("*")]
+    package, models = package_dir(), models_dir()
+    files = [
+        *((path, path.relative_to(package.parent)) for path in package.rglob("*.py")),
+        *((path, path.relative_to(package.parent)) for path in (package / "data").rglob("*.csv")),
+        *((path, "models" / path.relative_to(models)) for path in models.rglob("*")),
+    ]
     digest = hashlib.sha256(model.encode())
-    for path in sorted(p for p in files if p.is_file() and p.name != "README.md" and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(_ROOT)).encode())
-        digest.update(path.read_bytes())
+    for path, name in sorted(files, key=lambda file: str(file[1])):
+        if path.is_file() and path.name not in ("README.md", "__init__.py") and "__pycache__" not in path.parts:
+            digest.update(str(name).encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

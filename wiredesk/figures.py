@@ -24,20 +24,7 @@ from bisect import bisect_right
 
 import polars as pl
 
-FIGURE_SCHEMA = {
-    "article_id": pl.String,
-    "field": pl.String,
-    "start_char": pl.Int32,
-    "end_char": pl.Int32,
-    "figure_text": pl.String,
-    "sentence_index": pl.Int32,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "currency": pl.String,
-    "kind": pl.String,
-    "measure": pl.String,
-    "commodity": pl.String,
-}
+from wiredesk.tables import FIGURE_SCHEMA
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,

@@ -18,6 +18,7 @@ import ftfy
 import polars as pl
 from charset_normalizer import from_bytes
 
+from wiredesk.tables import REJECTED_SCHEMA
 from wiredesk.wirecopy import dateline_date
 
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
@@ -34,13 +35,6 @@ RAW_ARTICLE_SCHEMA = {
     "size_bytes": pl.Int64,
 }
 
-REJECTED_SCHEMA = {
-    "source_path": pl.String,
-    "reason": pl.String,
-    "detail": pl.String,
-    "size_bytes": pl.Int64,
-    "detected_at": pl.Datetime("us", "UTC"),
-}
 
 # C0 controls other than tab, newline, carriage return and form feed, and DEL: never in real text.
 _C0_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")

@@ -25,22 +25,7 @@ from bisect import bisect_right
 
 import polars as pl
 
-QUOTATION_SCHEMA = {
-    "article_id": pl.String,
-    "field": pl.String,
-    "start_char": pl.Int32,
-    "end_char": pl.Int32,
-    "quote_text": pl.String,
-    "sentence_index": pl.Int32,
-    "is_partial": pl.Boolean,
-    "cue": pl.String,
-    "speaker_text": pl.String,
-    "speaker_start_char": pl.Int32,
-    "speaker_end_char": pl.Int32,
-    "speaker_entity_id": pl.String,
-    # the speaker's entity within the article; publish maps it to speaker_entity_id after corpus-wide resolution
-    "speaker_article_entity_id": pl.String,
-}
+from wiredesk.tables import QUOTATION_SCHEMA
 
 _OPENING = '“"'
 _CLOSING = {"“": "”", '"': '"'}

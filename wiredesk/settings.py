@@ -6,19 +6,23 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from wiredesk.shipped import models_dir
+
 DEFAULT_SEEDS_DIR = "seeds"
 DEFAULT_DB = "data/wiredesk.duckdb"
 # The news NER model shipped in the repository (models/README.md says what it was trained on); any installed
 # spaCy package name or model folder can stand in through WIREDESK_SPACY_MODEL.
-DEFAULT_MODEL = str(Path(__file__).resolve().parents[1] / "models" / "wiredesk_news_ner")
+DEFAULT_MODEL = str(models_dir() / "wiredesk_news_ner")
 DEFAULT_MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 DEFAULT_NLP_PROCESSES = 2  # spaCy worker processes for large batches: one per core of the 2-core target machine
 # Pieces of text per model batch: with nlp.PIECE_CHARS, what bounds a worker's memory; 16 runs as fast as 64.
 DEFAULT_NLP_BATCH_SIZE = 16
 DEFAULT_NLP_CHUNK_SIZE = 1000  # articles extracted and written to staging at a time
-DEFAULT_REPORTS_DIR = Path(__file__).resolve().parents[1] / "data" / "reports"
-# The project's own Dagster instance (run history, the UI's), unless DAGSTER_HOME names another.
-DEFAULT_DAGSTER_HOME = Path(__file__).resolve().parents[1] / "dagster_home"
+DEFAULT_BATCH_ARTICLES = 200  # articles a cluster worker extracts and writes as one Parquet batch
+DEFAULT_REPORTS_DIR = Path("data") / "reports"  # beside the default warehouse, under the working folder
+# The project's own Dagster instance (run history, the UI's) in the working folder, unless DAGSTER_HOME names
+# another: `make` runs from the checkout, so that is the checkout's dagster_home.
+DEFAULT_DAGSTER_HOME = Path("dagster_home").resolve()
 
 
 def reports_dir() -> Path:
@@ -35,6 +39,12 @@ VARIABLES: dict[str, tuple[str, object, type]] = {
     "max_article_bytes": ("WIREDESK_MAX_ARTICLE_BYTES", DEFAULT_MAX_ARTICLE_BYTES, int),
     "nlp_processes": ("WIREDESK_NLP_PROCESSES", DEFAULT_NLP_PROCESSES, int),
     "nlp_chunk_size": ("WIREDESK_NLP_CHUNK_SIZE", DEFAULT_NLP_CHUNK_SIZE, int),
+    # Extraction on a Ray cluster (docs/scaling.md): its address ("auto", "ray://host:10001"; unset: this
+    # machine, no Ray), where batches go (default: beside the warehouse), workers (0: one per CPU), batch size.
+    "ray_address": ("WIREDESK_RAY_ADDRESS", "", str),
+    "batch_location": ("WIREDESK_BATCH_LOCATION", "", str),
+    "ray_workers": ("WIREDESK_RAY_WORKERS", 0, int),
+    "batch_articles": ("WIREDESK_BATCH_ARTICLES", DEFAULT_BATCH_ARTICLES, int),
 }
 
 
@@ -46,6 +56,10 @@ class Settings:
     max_article_bytes: int
     nlp_processes: int = DEFAULT_NLP_PROCESSES
     nlp_chunk_size: int = DEFAULT_NLP_CHUNK_SIZE
+    ray_address: str = ""
+    batch_location: str = ""
+    ray_workers: int = 0
+    batch_articles: int = DEFAULT_BATCH_ARTICLES
 
     @classmethod
     def from_env(cls) -> Settings:

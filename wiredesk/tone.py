@@ -33,9 +33,11 @@ import numpy as np
 import polars as pl
 
 from wiredesk.commodities import load_catalogue
+from wiredesk.shipped import data_file, models_dir
+from wiredesk.tables import TONE_TERM_SCHEMA
 
-MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "tone"
-LEXICON_PATH = Path(__file__).parent / "data" / "tone_lexicon.csv"
+MODEL_DIR = models_dir() / "tone"
+LEXICON_PATH = data_file("tone_lexicon.csv")
 HASH_BITS = 15
 CLASSES = ("negative", "neutral", "positive")
 # The cue counts the classifier reads beside the words, in this order.
@@ -410,18 +412,6 @@ def load_model(folder: Path = MODEL_DIR) -> ToneModel:
         bias=np.asarray(meta["bias"], dtype=np.float64),
         threshold=float(meta["threshold"]),
     )
-
-
-TONE_TERM_SCHEMA = {
-    "article_id": pl.String,
-    "field": pl.String,
-    "sentence_index": pl.Int32,
-    "start_char": pl.Int32,  # offsets into the field, like every other offset in the warehouse
-    "end_char": pl.Int32,
-    "term": pl.String,
-    "weight": pl.Float64,  # its push towards good (> 0) or bad (< 0) news, in log-odds
-    "source": pl.String,  # lexicon (a cue of tone_lexicon.csv) or learned (a word the classifier weighs)
-}
 
 
 def sentence_tones(sentences: pl.DataFrame, model: ToneModel | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from wiredesk.shipped import models_dir
+
 # Reuters-21578 TOPICS codes of the 25 commodities the classifier was trained on, as the names it scores.
 REUTERS_COMMODITY_TOPICS = {
     "copper": "copper",
@@ -64,7 +66,7 @@ def scored_commodity(commodity: str, commodity_group: str) -> str | None:
     return commodity if commodity in SCORED_COMMODITIES else None
 
 
-MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "primary_commodity"
+MODEL_DIR = models_dir() / "primary_commodity"
 HASH_BITS = 18
 _LEAD_WORDS = 120  # headline plus the body's opening words: where a wire story says what it is about
 _WORD = re.compile(r"[a-z][a-z-]{2,}")

@@ -18,42 +18,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from wiredesk.shipped import sql_folder, sql_text
 from wiredesk.slices import SliceCheck, checked_rows
+from wiredesk.tables import ARTICLE_ROW_TABLES, STAGING_TABLES
 
-SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
-STAGING = "staging"
-
-# The staged tables whose rows belong to one new article each: what a rejected article takes with it.
-ARTICLE_ROW_TABLES = (
-    "sentences",
-    "entity_mentions",
-    "commodity_mentions",
-    "quotations",
-    "figures",
-    "tone_terms",
-    "article_signatures",
-    "articles",
-)
 # The staging database's name in SQL: `staging.articles` is the staged articles table.
-# Staged by each run; `folder_articles` lists every loadable article in the folder, `articles` only new ones.
-STAGING_TABLES = ("batch", "folder_articles", "rejected_articles", *ARTICLE_ROW_TABLES)
-ANALYST_TABLES = (
-    "articles",
-    "sentences",
-    "entities",
-    "entity_aliases",
-    "entity_mentions",
-    "article_entities",
-    "commodities",
-    "commodity_mentions",
-    "article_commodities",
-    "quotations",
-    "figures",
-    "tone_terms",
-    "article_stories",
-    "story_clusters",
-    "rejected_articles",
-)
+STAGING = "staging"
 
 
 class StagingMismatch(RuntimeError):
@@ -81,9 +51,9 @@ def remove_staging(db_path: Path) -> None:
 @lru_cache(maxsize=1)
 def _schema_scripts() -> tuple[tuple[str, ...], str]:
     scripts = (
-        (SQL_DIR / "schema.sql").read_text(),
-        (SQL_DIR / "macros.sql").read_text(),
-        *(view.read_text() for view in sorted((SQL_DIR / "views").glob("*.sql"))),
+        sql_text("schema.sql"),
+        sql_text("macros.sql"),
+        *(view.read_text(encoding="utf-8") for view in sql_folder("views")),
         # Warehouses from before the staging file kept their batch in a schema of this name, which would
         # hide the attached staging database.
         f"drop schema if exists main.{STAGING} cascade",
@@ -93,7 +63,7 @@ def _schema_scripts() -> tuple[tuple[str, ...], str]:
 
 def create_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Define the warehouse's SQL macros (sql/macros.sql) in `con`: a staging or scratch connection."""
-    con.execute((SQL_DIR / "macros.sql").read_text())
+    con.execute(sql_text("macros.sql"))
 
 
 def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:

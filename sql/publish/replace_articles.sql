@@ -5,14 +5,9 @@ select article_id from articles where article_id not in (select article_id from 
 union all
 select article_id from staging.articles;
 
-delete from entity_mentions where article_id in (select article_id from leaving_articles);
-delete from commodity_mentions where article_id in (select article_id from leaving_articles);
-delete from quotations where article_id in (select article_id from leaving_articles);
-delete from figures where article_id in (select article_id from leaving_articles);
-delete from tone_terms where article_id in (select article_id from leaving_articles);
-delete from article_signatures where article_id in (select article_id from leaving_articles);
+-- Run once for each per-article table of the registry (wiredesk/tables.py), `articles` last.
+delete from {per_article_table} where article_id in (select article_id from leaving_articles);
+
 delete from story_links
 where article_id in (select article_id from leaving_articles)
    or other_article_id in (select article_id from leaving_articles);
-delete from sentences where article_id in (select article_id from leaving_articles);
-delete from articles where article_id in (select article_id from leaving_articles);

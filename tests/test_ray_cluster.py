@@ -1,0 +1,132 @@
+"""Extraction on a real Ray cluster this test starts itself: a head and a second node, one CPU each, as separate
+processes on this machine (Ray's cluster_utils). Each test stops what it started; no `ray stop`.
+
+The warehouse built through the cluster equals the local build row for row; a worker killed mid-run costs
+nothing (Ray restarts it and sends its batch again); a run killed mid-extraction resumes from its finished
+batches and still builds the same warehouse."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from devtools.compare import table_differences
+from tests.conftest import job_env, materialize_warehouse, query
+from tests.test_identical_rebuilds import _folder
+
+pytestmark = pytest.mark.slow
+
+WORKER_TITLE = "ray::BatchExtractor.extract"  # Ray's name for a worker process while it extracts a batch
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
+    cluster.add_node(num_cpus=1)
+    cluster.wait_for_nodes()
+    try:
+        yield cluster.address
+    finally:
+        cluster.shutdown()
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory) -> Path:
+    return _folder(tmp_path_factory.mktemp("stories"))
+
+
+@pytest.fixture(scope="module")
+def local_build(tmp_path_factory, articles) -> Path:
+    db = tmp_path_factory.mktemp("local") / "local.duckdb"
+    assert materialize_warehouse(articles, db).success
+    return db
+
+
+def _extracting_workers() -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    if cmdline.read().startswith(WORKER_TITLE.encode()):
+                        pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
+
+
+def test_a_warehouse_built_on_the_cluster_equals_the_local_build(ray_cluster, articles, local_build, tmp_path):
+    db = tmp_path / "ray.duckdb"
+    result = materialize_warehouse(articles, db, ray_address=ray_cluster, ray_workers=2, batch_articles=3)
+    assert result.success
+    metadata = result.asset_materializations_for_node("staged_mentions")[0].metadata
+    assert metadata["engine"].value == "ray"
+    assert metadata["batches"].value == -(-query(db, "select count(*) from articles")[0][0] // 3)
+    differences = table_differences(local_build, db)
+    assert {"articles", "entities", "entity_mentions", "quotations", "tone_terms"} <= set(differences)
+    assert not any(differences.values()), differences
+    assert not (tmp_path / "ray.batches").exists()  # published, so the batches are gone
+
+
+def test_a_worker_killed_mid_run_leaves_the_warehouse_complete(ray_cluster, articles, local_build, tmp_path):
+    killed: list[int] = []
+
+    def kill_the_first_worker_seen_extracting() -> None:
+        deadline = time.monotonic() + 120
+        while not killed and time.monotonic() < deadline:
+            for pid in _extracting_workers():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_the_first_worker_seen_extracting)
+    killer.start()
+    db = tmp_path / "killed.duckdb"
+    result = materialize_warehouse(articles, db, ray_address=ray_cluster, ray_workers=2, batch_articles=2)
+    killer.join()
+    assert killed, "no worker was seen extracting"
+    assert result.success
+    ids = query(db, "select article_id from articles")
+    assert len(ids) == len(set(ids)) == len(query(local_build, "select article_id from articles"))
+    assert not any(table_differences(local_build, db).values())
+
+
+def test_a_run_killed_mid_extraction_resumes_from_its_finished_batches(ray_cluster, articles, local_build, tmp_path):
+    db = tmp_path / "resumed.duckdb"
+    env = {
+        **job_env(articles, db, tmp_path / "home"),
+        "WIREDESK_RAY_ADDRESS": ray_cluster,
+        "WIREDESK_RAY_WORKERS": "1",
+        "WIREDESK_BATCH_ARTICLES": "2",
+    }
+    run = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        for line in run.stdout:
+            if "batches 3/" in line:  # three batches written: kill the run while it extracts the rest
+                run.send_signal(signal.SIGKILL)
+                break
+    finally:
+        run.kill()
+        run.wait(timeout=60)
+    assert not db.exists() or query(db, "select count(*) from articles") == [(0,)]
+    batches = tmp_path / "resumed.batches"
+    finished = [b for b in batches.iterdir() if (b / "_SUCCESS").exists()]
+    assert len(finished) >= 3
+
+    rerun = subprocess.run(
+        [sys.executable, "-m", "pipelines.run"], env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+    resumed = [line for line in rerun.stdout.splitlines() + rerun.stderr.splitlines() if "from an earlier run" in line]
+    assert resumed and f"({len(finished)} from an earlier run)" in resumed[-1]
+    assert not any(table_differences(local_build, db).values())
