@@ -56,7 +56,7 @@ create table if not exists entity_mentions (
     sentence_index integer not null,
     canonical_name varchar not null,
     ner_label varchar not null,         -- the model's own label for this mention, before resolution
-    article_name varchar not null,      -- the name and type resolved within the article alone; the
+    article_name varchar not null,      -- the name and type resolved within the article alone (extraction); the
     article_type varchar not null,      --   corpus-wide resolution at each publish starts from these
     country_code varchar,               -- ISO 3166-1 alpha-2, for places and nationalities
     latitude double,
@@ -123,11 +123,12 @@ create table if not exists quotations (
     speaker_start_char integer,         -- offsets of speaker_text in the body
     speaker_end_char integer,
     speaker_entity_id varchar,          -- the entity the speaker is; null when no one can be named
-    speaker_article_entity_id varchar   -- the speaker's entity as its article resolved it, before the corpus-wide
-                                        -- step ("Trump" → Donald Trump): publish maps it to speaker_entity_id
+    speaker_mention_start integer       -- where in the body the speaker is named: the name itself, or the one a
+                                        -- "he" or "the minister" stands for; its mention's entity is the speaker's
 );
 
-alter table quotations add column if not exists speaker_article_entity_id varchar;
+alter table quotations drop column if exists speaker_article_entity_id;
+alter table quotations add column if not exists speaker_mention_start integer;
 
 create table if not exists figures (
     article_id varchar not null,

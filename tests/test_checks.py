@@ -65,8 +65,8 @@ STAGED_CHECKS = [
     ),
     (
         extraction_check(STAGED_KEYS["entity_mentions"]),
-        "update staging.entity_mentions set entity_type = 'DATE' where mention_text = 'Japan'",
-        "entity_type",
+        "update staging.entity_mentions set article_type = 'DATE' where mention_text = 'Japan'",
+        "article_type",
     ),
     (
         extraction_check(STAGED_KEYS["commodity_mentions"]),

@@ -179,7 +179,7 @@ def flagged_in_names(articles: dict[str, tuple[str, str]], tagged: list[tuple[st
     for article_id, field, name in tagged:
         start = articles[article_id][field == "body"].index(name)
         rows.append((article_id, field, start, start + len(name), "ORG", name))
-    columns = ("article_id", "field", "start_char", "end_char", "entity_type", "mention_text")
+    columns = ("article_id", "field", "start_char", "end_char", "article_type", "mention_text")
     entities = pl.DataFrame(rows, schema={key: ENTITY_MENTION_SCHEMA[key] for key in columns}, orient="row")
     flagged = flag_inside_names(mentions, entities, frame)
     return sorted(flagged.select("article_id", "field", "mention_text", "in_name").rows())

@@ -39,14 +39,13 @@ def test_quotations_slice_back_to_the_body(seed_warehouse):
 def speakers(body: str, names: list[tuple[str, str, str]]) -> dict[str, tuple[str | None, str | None]]:
     """quotations() over one article; `names` are (text, type, entity id) found in the body by search."""
     mentions = []
-    for text, entity_type, entity_id in names:
+    for text, entity_type, _ in names:
         start = body.index(text)
         mentions.append(
             {
                 "article_id": "a",
-                "entity_id": entity_id,
                 "mention_text": text,
-                "entity_type": entity_type,
+                "article_type": entity_type,
                 "field": "body",
                 "start_char": start,
                 "end_char": start + len(text),
@@ -58,9 +57,14 @@ def speakers(body: str, names: list[tuple[str, str, str]]) -> dict[str, tuple[st
     frame = quotations(
         pl.DataFrame({"article_id": ["a"], "title": ["T"], "body": [body]}),
         sentences,
-        pl.DataFrame(mentions, schema={**RAW_ENTITY_MENTION_SCHEMA, "entity_id": pl.String, "entity_type": pl.String}),
+        pl.DataFrame(mentions, schema={**RAW_ENTITY_MENTION_SCHEMA, "article_type": pl.String}),
     )
-    return {row["quote_text"]: (row["speaker_text"], row["speaker_entity_id"]) for row in frame.iter_rows(named=True)}
+    # The speaker is named by the mention it starts at: here, that name's id.
+    ids = {body.index(text): entity_id for text, _, entity_id in names}
+    return {
+        row["quote_text"]: (row["speaker_text"], ids.get(row["speaker_mention_start"]))
+        for row in frame.iter_rows(named=True)
+    }
 
 
 @pytest.mark.parametrize(

@@ -116,7 +116,7 @@ def flag_inside_names(
         article_id for article_id, title in articles.select("article_id", "title").iter_rows() if is_all_caps(title)
     ]
     names = entity_mentions.filter(
-        pl.col("entity_type").is_in(NAME_TYPES)
+        pl.col("article_type").is_in(NAME_TYPES)
         & ~pl.col("mention_text").str.contains(_INSTITUTION_PATTERN)
         & ~((pl.col("field") == "title") & pl.col("article_id").is_in(caps_headlines))
     ).select("article_id", "field", name_start="start_char", name_end="end_char", name_text="mention_text")

@@ -4,7 +4,8 @@
   "Xi Jinping") when exactly one full name in the article has it as its first or last word; the model's
   label for the short form (often ORG for a bare surname) gives way to PERSON.
 - Places resolve through the gazetteer: "US", "U.S." and "the United States" are one entity, United States.
-- Each entity's id is a hash of its type and canonical name, so ids are stable from run to run.
+- All of it within the article: which entity a name is across the warehouse (surnames, acronyms, the
+  organisation-name list) and its id are decided at publish, in sql/publish/resolve_entities.sql.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from wiredesk.gazetteer import Gazetteer, Place, fold
 from wiredesk.nlp import ENTITY_LABELS
 from wiredesk.shipped import data_file
 from wiredesk.tables import ENTITY_MENTION_SCHEMA
-from wiredesk.warehouse import create_macros
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # When the model's labels for one name in one article tie, the earlier label wins (PERSON, ORG, GPE...).
@@ -129,25 +128,6 @@ def _organisation_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
         )
         .drop("organisation")
     )
-
-
-@lru_cache(maxsize=1)
-def _sql_functions() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the warehouse's macros: the entity id is defined once, in sql/macros.sql."""
-    con = duckdb.connect()
-    create_macros(con)
-    return con
-
-
-def with_entity_ids(mentions: pl.DataFrame) -> pl.DataFrame:
-    """Add `entity_id` from `entity_type` and `canonical_name` with the warehouse's `entity_key` macro."""
-    names = mentions.select("entity_type", "canonical_name").unique()
-    with _sql_functions().cursor() as con:
-        con.register("names", names.to_arrow())
-        ids = con.sql(
-            "select entity_type, canonical_name, entity_key(entity_type, canonical_name) as entity_id from names"
-        ).pl()
-    return mentions.join(ids, on=["entity_type", "canonical_name"], how="left", nulls_equal=True)
 
 
 def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
@@ -278,12 +258,9 @@ def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) ->
         .group_by("article_id", "canonical_name", maintain_order=True)
         .agg(entity_type=pl.col("label").first())
     )
-    mentions = with_entity_ids(mentions.join(votes, on=["article_id", "canonical_name"], how="left"))
     return (
-        mentions.with_columns(
-            article_name=pl.col("canonical_name"),
-            article_type=pl.col("entity_type"),
-        )
+        mentions.join(votes, on=["article_id", "canonical_name"], how="left")
+        .rename({"canonical_name": "article_name", "entity_type": "article_type"})
         .select(list(ENTITY_MENTION_SCHEMA))
         .cast(ENTITY_MENTION_SCHEMA)
     )

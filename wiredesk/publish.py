@@ -6,8 +6,8 @@ components is a graph pass SQL does badly. Entity identity (canonical names, ali
 here, once, in `sql/publish/resolve_entities.sql` and `entities.sql`. Python only checks the batch, counts what
 changed and records the run.
 
-A statement of a publish file naming `{per_article_table}` or `{article_row_table}` runs once per table of the
-registry (wiredesk/tables.py): every per-article table, or every one but `articles`.
+A statement of a publish file naming `{per_article_table}` or `{copied_table}` runs once per table of the
+registry (wiredesk/tables.py): every per-article table, or every one published as staged.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ import polars as pl
 from wiredesk.entities import load_organisation_names
 from wiredesk.shipped import sql_text
 from wiredesk.stories import link_stories
-from wiredesk.tables import ARTICLE_ROW_TABLES, STAGING_TABLES
+from wiredesk.tables import ARTICLE_ROW_TABLES, COPIED_TABLES, STAGING_TABLES
 from wiredesk.warehouse import STAGING, StagingMismatch, current_batch, staged_tables
 
 Step = Callable[[duckdb.DuckDBPyConnection], None]
 _PLACEHOLDERS = {
     "{per_article_table}": ARTICLE_ROW_TABLES,
-    "{article_row_table}": tuple(t for t in ARTICLE_ROW_TABLES if t != "articles"),
+    "{copied_table}": COPIED_TABLES,
 }
 
 

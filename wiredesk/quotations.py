@@ -148,10 +148,10 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
         .rows_by_key("article_id", unique=True)
     )
     names = (
-        entity_mentions.filter((pl.col("field") == "body") & pl.col("entity_type").is_in(_SPEAKER_TYPES))
+        entity_mentions.filter((pl.col("field") == "body") & pl.col("article_type").is_in(_SPEAKER_TYPES))
         .sort("article_id", "start_char")
         .group_by("article_id", maintain_order=True)
-        .agg("start_char", "end_char", "entity_id", "entity_type", "mention_text")
+        .agg("start_char", "end_char", "article_type", "mention_text")
         .rows_by_key("article_id", unique=True)
     )
     rows = []
@@ -160,7 +160,7 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
         if not spans:
             continue
         indexes, starts, ends = body_sentences.get(article_id, ([0], [0], [len(body)]))
-        article_names = _Names(*names.get(article_id, ([], [], [], [], [])))
+        article_names = _Names(*names.get(article_id, ([], [], [], [])))
         previous = None  # (end, cue, speaker) of the last quotation, when it has a speaker
         last_cue_start = -1
         for start, end in spans:
@@ -196,7 +196,6 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
                     _is_partial(body, start, sentence[0]),
                     cue_name,
                     *(speaker or (None, None, None, None)),
-                    speaker[3] if speaker else None,
                 )
             )
     return pl.DataFrame(rows, schema=QUOTATION_SCHEMA, orient="row")
@@ -212,8 +211,8 @@ def _cue_name(cue: re.Match | None) -> str | None:
 class _Names:
     """An article's body mentions of people and organisations, in text order."""
 
-    def __init__(self, starts, ends, entity_ids, types, texts):
-        self.starts, self.ends, self.entity_ids, self.types, self.texts = starts, ends, entity_ids, types, texts
+    def __init__(self, starts, ends, types, texts):
+        self.starts, self.ends, self.types, self.texts = starts, ends, types, texts
 
     def ending_at(self, position: int, slack: int, types=_SPEAKER_TYPES) -> int | None:
         for i in range(bisect_right(self.starts, position) - 1, -1, -1):
@@ -243,11 +242,11 @@ class _Names:
         return None
 
     def row(self, i: int) -> tuple:
-        return self.texts[i], self.starts[i], self.ends[i], self.entity_ids[i]
+        return self.texts[i], self.starts[i], self.ends[i], self.starts[i]
 
 
 def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentence, names: _Names):
-    """(speaker_text, start, end, entity_id) for the cue, or None."""
+    """(speaker_text, start, end, start of the body mention of the person or body who spoke) for the cue, or None."""
     s_start, _ = sentence
     if cue.group().lower() == "according to":
         found = names.starting_at(cue.end(), 2)
@@ -286,7 +285,7 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         person = _last_speaker(body, quote_start, names)
         if person is None:
             return None
-        return (body[at : at + len(word)], at, at + len(word), names.entity_ids[person])
+        return (body[at : at + len(word)], at, at + len(word), names.starts[person])
     # "the minister said", "the ministry said"
     role = _ROLE_BEFORE.search(before)
     if role is None and cue.start() >= quote_end and cue.group().lower() not in _ADDRESSEE_CUES:
@@ -380,10 +379,10 @@ def _resolve_role(body: str, role: re.Match, cue: re.Match, before: str, names: 
                 names.types[i] == "PERSON" and noun in body[max(0, names.starts[i] - 40) : names.starts[i]].lower()
             ),
         )
-        entity = names.entity_ids[person] if person is not None else None
+        entity = names.starts[person] if person is not None else None
     elif noun in _BODY_ROLES:
         body_name = names.last_before(quote_start, lambda i: names.types[i] == "ORG" and noun in names.texts[i].lower())
-        entity = names.entity_ids[body_name] if body_name is not None else None
+        entity = names.starts[body_name] if body_name is not None else None
     else:
         return None
     return (text, start, start + len(text), entity)

@@ -58,16 +58,16 @@ STAGED_SENTENCE_SCHEMA = {
     "sentence_text": pl.String,
     "tone": pl.Float64,
 }
+# What extraction knows of a mention from its own article: the surface form, the model's label, the name and
+# type the article gives it (a short form takes its article's full name), the place it links to. Which entity it
+# is across the warehouse (canonical_name, entity_type, entity_id) is decided at publish, in SQL.
 ENTITY_MENTION_SCHEMA = {
     "article_id": pl.String,
-    "entity_id": pl.String,
     "mention_text": pl.String,
-    "entity_type": pl.String,
     "field": pl.String,
     "start_char": pl.Int32,
     "end_char": pl.Int32,
     "sentence_index": pl.Int32,
-    "canonical_name": pl.String,
     "ner_label": pl.String,
     "article_name": pl.String,
     "article_type": pl.String,
@@ -104,9 +104,9 @@ QUOTATION_SCHEMA = {
     "speaker_text": pl.String,
     "speaker_start_char": pl.Int32,
     "speaker_end_char": pl.Int32,
-    "speaker_entity_id": pl.String,
-    # the speaker's entity within the article; publish maps it to speaker_entity_id after corpus-wide resolution
-    "speaker_article_entity_id": pl.String,
+    # The body mention of the person or organisation who spoke (the name itself, or the one a "he", "the
+    # minister" stands for): where publish finds the speaker's entity, after corpus-wide resolution.
+    "speaker_mention_start": pl.Int32,
 }
 FIGURE_SCHEMA = {
     "article_id": pl.String,
@@ -142,16 +142,19 @@ class StagedTable:
     per_article: bool
     # Made by the extraction step (a local process or a cluster worker), from the staged articles alone.
     extracted: bool = False
+    # Published as staged (sql/publish/add_articles.sql's `{copied_table}`); articles and entity mentions gain
+    # columns at publish, in statements of their own.
+    copied: bool = True
 
 
 # In the order they are written. The extracted tables come in the order of the extraction step's outputs.
 STAGED = (
     StagedTable("folder_articles", FOLDER_ARTICLE_SCHEMA, per_article=False),
     StagedTable("rejected_articles", STAGED_REJECTED_SCHEMA, per_article=False),
-    StagedTable("articles", ARTICLE_SCHEMA, per_article=True),
+    StagedTable("articles", ARTICLE_SCHEMA, per_article=True, copied=False),
     StagedTable("article_signatures", SIGNATURE_SCHEMA, per_article=True),
     StagedTable("sentences", STAGED_SENTENCE_SCHEMA, per_article=True, extracted=True),
-    StagedTable("entity_mentions", ENTITY_MENTION_SCHEMA, per_article=True, extracted=True),
+    StagedTable("entity_mentions", ENTITY_MENTION_SCHEMA, per_article=True, extracted=True, copied=False),
     StagedTable("commodity_mentions", STAGED_COMMODITY_MENTION_SCHEMA, per_article=True, extracted=True),
     StagedTable("quotations", QUOTATION_SCHEMA, per_article=True, extracted=True),
     StagedTable("figures", FIGURE_SCHEMA, per_article=True, extracted=True),
@@ -161,6 +164,7 @@ STAGED_BY_NAME = {table.name: table for table in STAGED}
 EXTRACTED_TABLES = tuple(t.name for t in STAGED if t.extracted)
 # What an article takes with it when it is rejected or replaced; `articles` last, after the rows that name it.
 ARTICLE_ROW_TABLES = (*(t.name for t in STAGED if t.per_article and t.name != "articles"), "articles")
+COPIED_TABLES = tuple(t.name for t in STAGED if t.per_article and t.copied)
 # `batch` is the staging file's header (sql: start_batch), not a table of rows.
 STAGING_TABLES = ("batch", *(t.name for t in STAGED))
 

@@ -148,9 +148,8 @@ def _suite(name: str):
         ],
         "entity_mentions": lambda: [
             *offsets(),
-            not_null("entity_id"),
-            in_set("entity_type", ENTITY_LABELS),
-            gxe.ExpectColumnValueLengthsToBeBetween(column="canonical_name", min_value=1),
+            in_set("article_type", ENTITY_LABELS),
+            gxe.ExpectColumnValueLengthsToBeBetween(column="article_name", min_value=1),
             gxe.ExpectColumnValuesToMatchRegex(column="country_code", regex=r"^[A-Z]{2}$"),
         ],
         "commodity_mentions": lambda: [
@@ -163,7 +162,7 @@ def _suite(name: str):
             in_set("field", ["body"]),
             all_true("speaker_slice_matches"),
             in_set("cue", QUOTE_CUES),
-            gxe.ExpectColumnValueLengthsToEqual(column="speaker_entity_id", value=16),
+            gxe.ExpectColumnValuesToBeBetween(column="speaker_mention_start", min_value=0),
         ],
         "sentences": lambda: [
             *offsets(),

@@ -8,7 +8,18 @@ left join (
     group by article_id
 ) as s using (article_id);
 
--- Run once for each per-article table of the registry but `articles` (wiredesk/tables.py): sentences,
+-- Entity mentions as their articles named them; resolve_entities.sql then decides, across the warehouse, which
+-- entity each one is.
+insert into entity_mentions by name
+select
+    *,
+    article_name as canonical_name,
+    article_type as entity_type,
+    entity_key(article_type, article_name) as entity_id
+from staging.entity_mentions
+where article_id in (select article_id from staging.articles);
+
+-- Run once for each table of the registry published as staged (wiredesk/tables.py): sentences, commodity
 -- mentions, quotations, figures, tone terms, signatures.
-insert into {article_row_table} by name
-select * from staging.{article_row_table} where article_id in (select article_id from staging.articles);
+insert into {copied_table} by name
+select * from staging.{copied_table} where article_id in (select article_id from staging.articles);
