@@ -48,7 +48,8 @@ def publish_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse, c
     """Publish the audited staging batch into the analyst tables in a single DuckDB transaction."""
     with warehouse.connect() as con:
         attach_staging(con, Path(warehouse.database), read_only=True)
-        changes = publish(con, context.run_id, load_catalogue())
+        step_seconds: dict[str, float] = {}
+        changes = publish(con, context.run_id, load_catalogue(), step_seconds=step_seconds)
         con.execute(f"detach {STAGING}")
         remove_staging(Path(warehouse.database))
         if cluster.ray_address:  # the batches are in the warehouse now
@@ -63,6 +64,7 @@ def publish_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse, c
             }
             if table == "articles":
                 metadata.update(changes)
+                metadata["publish_step_seconds"] = dg.MetadataValue.json(step_seconds)
             if table in CHARTS:
                 title, sql = CHARTS[table]
                 rows = con.execute(sql).fetchall()

@@ -8,7 +8,9 @@ In one invocation, on a corpus of N distinct articles built from a source the us
   (d) the pipeline end to end on the first N/4 articles, to compare peak memory;
   (r) on the first --cluster-articles articles: the local path, then the Ray path on a local Ray cluster of two
       single-CPU nodes (head and worker, started here and stopped after) with 2 workers and with 1, and the
-      Ray warehouse compared with the local one row for row.
+      Ray warehouse compared with the local one row for row;
+  (p) 1,000 new articles published into warehouses of 100,000 and 1,000,000 articles synthesised from (a)'s
+      (devtools/publish_scale.py), each publish step timed.
 Each step runs in its own process so its peak RSS (with its worker processes) is its own.
 """
 
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from devtools import publish_scale
 from devtools.hostile_articles import write_hostile
 from devtools.memory import run_measured
 from devtools.report_doc import write_report
@@ -182,6 +185,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cluster-articles", type=int, default=6_000, help="corpus of the Ray comparison (0: leave it out)"
     )
+    parser.add_argument(
+        "--publish-sizes",
+        type=int,
+        nargs="*",
+        default=[100_000, 1_000_000],
+        help="warehouse sizes to publish 1,000 new articles into (none: leave it out)",
+    )
     args = parser.parse_args(argv)
 
     articles = source_articles(args.source)
@@ -218,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(c) add one:  {results['add_one'][0]:.1f}s", flush=True)
         results["small"] = pipeline(small_folder, workdir / "small.duckdb")
         print(f"(d) pipeline on {small}: {small / results['small'][0]:.1f} articles/s", flush=True)
+        if args.publish_sizes:
+            new_folder = workdir / "corpus_new"
+            write_corpus(build_corpus(articles, args.articles + 1000)[args.articles :], new_folder)
+            results["publish"] = publish_scale.measure(workdir / "full.duckdb", new_folder, args.publish_sizes, workdir)
         if args.cluster_articles:
             cluster_folder = workdir / "corpus_cluster"
             write_corpus(corpus[: args.cluster_articles], cluster_folder)
@@ -248,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if args.cluster_articles:
         rows += cluster_rows(args.cluster_articles, results["cluster"])
+    if args.publish_sizes:
+        rows += publish_scale.report_rows(results["publish"])
     for name, articles_in in HOSTILE_RUNS.items():
         run = results[name]
         outcome = "succeeded" if run.returncode == 0 else f"failed ({run.returncode})"

@@ -1,10 +1,10 @@
 """Publish: move a run's audited batch from the staging file into the analyst tables, in one transaction.
 
-Publishing runs PUBLISH_STEPS in order: SQL files of `sql/publish/` and `sql/derived/` (plain selects that
-rebuild a table), and one step in Python, linking stories (wiredesk/stories.py), because labelling connected
-components is a graph pass SQL does badly. Entity identity (canonical names, aliases, ids, speakers) is decided
-here, once, in `sql/publish/resolve_entities.sql` and `entities.sql`. Python only checks the batch, counts what
-changed and records the run.
+Publishing runs PUBLISH_STEPS in order: SQL files of `sql/publish/` and `sql/derived/` (tables derived from the
+mentions, rebuilt for what the batch touched), and one step in Python, linking stories (wiredesk/stories.py),
+because labelling connected components is a graph pass SQL does badly. Entity identity (canonical names, ids,
+speakers) is decided here, once, in `sql/publish/resolve_entities.sql`. Python only checks the batch, counts
+what changed and records the run.
 
 A statement of a publish file naming `{per_article_table}` or `{copied_table}` runs once per table of the
 registry (wiredesk/tables.py): every per-article table, or every one published as staged.
@@ -12,6 +12,7 @@ registry (wiredesk/tables.py): every per-article table, or every one published a
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -31,12 +32,23 @@ _PLACEHOLDERS = {
 }
 
 
+def split_statements(script: str) -> list[str]:
+    """A SQL file's statements: each ends with a line (not a comment) that ends in `;`."""
+    statements, lines = [], []
+    for line in script.splitlines():
+        lines.append(line)
+        if line.rstrip().endswith(";") and not line.lstrip().startswith("--"):
+            statements.append("\n".join(lines))
+            lines = []
+    if any(line.strip() and not line.lstrip().startswith("--") for line in lines):
+        statements.append("\n".join(lines))
+    return statements
+
+
 def expand_statements(script: str) -> list[str]:
     """A SQL file's statements, each naming a registry placeholder repeated once per table it stands for."""
     statements = []
-    for statement in (s.strip() for s in script.split(";\n")):
-        if not statement.strip(" \n;") or all(line.startswith("--") for line in statement.splitlines() if line.strip()):
-            continue
+    for statement in split_statements(script):
         placeholder = next((p for p in _PLACEHOLDERS if p in statement), None)
         tables = _PLACEHOLDERS[placeholder] if placeholder else (None,)
         statements += [statement.replace(placeholder, table) if placeholder else statement for table in tables]
@@ -44,18 +56,12 @@ def expand_statements(script: str) -> list[str]:
 
 
 def sql_step(path: str) -> Step:
-    """A publish step that runs a shipped SQL file: `publish/<step>.sql` as it is, `derived/<table>.sql` as the
-    select that rebuilds `<table>`."""
-    folder, name = path.split("/")
-    script = sql_text(f"{path}.sql")
+    """A publish step that runs a shipped SQL file, statement by statement."""
+    statements = expand_statements(sql_text(f"{path}.sql"))
 
     def run(con: duckdb.DuckDBPyConnection) -> None:
-        if folder == "derived":
-            con.execute(f"delete from {name}")
-            con.execute(f"insert into {name} by name " + script)
-        else:
-            for statement in expand_statements(script):
-                con.execute(statement)
+        for statement in statements:
+            con.execute(statement)
 
     run.__name__ = path
     return run
@@ -68,7 +74,7 @@ PUBLISH_STEPS: tuple[Step, ...] = (
     sql_step("publish/follow_renames"),
     sql_step("publish/resolve_entities"),
     sql_step("publish/entities"),
-    # Rebuilt from the mention tables at every publish.
+    # Derived from the mention tables, for the articles and entities this publish touched.
     sql_step("derived/entity_aliases"),
     sql_step("derived/article_entities"),
     sql_step("derived/article_commodities"),
@@ -82,10 +88,12 @@ def publish(
     run_id: str,
     commodity_catalogue: pl.DataFrame,
     organisation_names: pl.DataFrame | None = None,
+    step_seconds: dict[str, float] | None = None,
 ) -> dict[str, int]:
     """Move the staged batch (attached as `staging`) into the analyst tables in one transaction; returns what
     changed. The batch must be `run_id`'s own: a run never publishes what another staged.
-    `organisation_names` (alias, name) defaults to the shipped `wiredesk/data/organisation_names.csv`."""
+    `organisation_names` (alias, name) defaults to the shipped `wiredesk/data/organisation_names.csv`;
+    `step_seconds`, when given, receives how long each step took."""
     missing = set(STAGING_TABLES) - staged_tables(con)
     if missing:
         raise StagingMismatch(f"staging is incomplete (missing {sorted(missing)}): rerun the whole job")
@@ -110,7 +118,10 @@ def publish(
         )
         added = scalar(f"select count(*) from {STAGING}.articles")
         for step in PUBLISH_STEPS:
+            started = time.perf_counter()
             step(con)
+            if step_seconds is not None:
+                step_seconds[step.__name__] = round(time.perf_counter() - started, 3)
         # Staging extracted every article again when the rules changed, so all of them are under these now.
         rules, blank_lines = con.execute(f"select extraction_rules, blank_lines from {STAGING}.batch").fetchall()[0]
         if rules is not None:

@@ -3,6 +3,13 @@
 -- wiredesk/topics.py) for the 25 commodities it was trained on, the rules below for the others. Mentions inside a
 -- proper name ("Bethlehem Steel Corp") are counted but give no prominence. `tone` is the mean tone of the
 -- sentences that name the commodity: their polarity ("prices fell" is bad news), beside the mentions' direction.
+-- Rebuilt for the articles this publish touched.
+create or replace temp table touched_commodity_mentions as
+select * from commodity_mentions where article_id in (select article_id from touched_articles);
+
+delete from article_commodities where article_id in (select article_id from touched_articles);
+
+insert into article_commodities by name
 with per_article as (
     select
         article_id,
@@ -14,13 +21,13 @@ with per_article as (
         coalesce(bool_or(sentence_index between 1 and 2 and not in_name), false) as in_lead,
         min(sentence_index) as first_sentence_index,
         max(topic_score) as topic_score
-    from commodity_mentions
+    from touched_commodity_mentions
     group by article_id, commodity
 ),
 
 named_tone as (
     select m.article_id, m.commodity, mean_tone(s.tone) as tone
-    from (select distinct article_id, commodity, sentence_index from commodity_mentions) as m
+    from (select distinct article_id, commodity, sentence_index from touched_commodity_mentions) as m
     join sentences as s using (article_id, sentence_index)
     group by m.article_id, m.commodity
 ),

@@ -1,5 +1,12 @@
 -- article_entities: how prominent each entity is in each article (title, lead, frequency, position), and the
--- tone of the sentences that name it.
+-- tone of the sentences that name it. Rebuilt for the articles this publish touched: arrived, left, or with a
+-- mention renamed by the corpus-wide resolution.
+create or replace temp table touched_mentions as
+select * from entity_mentions where article_id in (select article_id from touched_articles);
+
+delete from article_entities where article_id in (select article_id from touched_articles);
+
+insert into article_entities by name
 with per_article as (
     select
         article_id,
@@ -8,13 +15,13 @@ with per_article as (
         bool_or(field = 'title') as in_title,
         bool_or(sentence_index between 1 and 2) as in_lead,
         min(sentence_index) as first_sentence_index
-    from entity_mentions
+    from touched_mentions
     group by article_id, entity_id
 ),
 
 named_tone as (
     select m.article_id, m.entity_id, mean_tone(s.tone) as tone
-    from (select distinct article_id, entity_id, sentence_index from entity_mentions) as m
+    from (select distinct article_id, entity_id, sentence_index from touched_mentions) as m
     join sentences as s using (article_id, sentence_index)
     group by m.article_id, m.entity_id
 ),

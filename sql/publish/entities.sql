@@ -1,10 +1,19 @@
--- entities: one row per entity id, rebuilt from all mentions after corpus-wide resolution.
-delete from entities;
+-- entities: one row per entity id, from all its mentions after corpus-wide resolution. Rebuilt for the entities
+-- this publish touched (named by an article that arrived, left or was renamed; renamed themselves).
+create or replace temp table rebuilt_entities as
+select entity_id from touched_entities
+union
+select entity_id from entity_mentions where article_id in (select article_id from touched_articles);
+
+create or replace temp table rebuilt_mentions as
+select * from entity_mentions where entity_id in (select entity_id from rebuilt_entities);
+
+delete from entities where entity_id in (select entity_id from rebuilt_entities);
 
 insert into entities by name
 with forms as (
     select entity_id, canonical_name, count(*) filter (where field = 'body') as body_uses, count(*) as uses
-    from entity_mentions
+    from rebuilt_mentions
     group by entity_id, canonical_name
 ),
 
@@ -29,7 +38,7 @@ names as (
 -- is datelined "PARIS, Texas"), ties alphabetical; its coordinates are those of that country's place.
 countries as (
     select entity_id, country_code, count(*) as uses, max(latitude) as latitude, max(longitude) as longitude
-    from entity_mentions
+    from rebuilt_mentions
     where country_code is not null
     group by entity_id, country_code
 ),
@@ -53,7 +62,7 @@ select
     min(h.longitude) as longitude,
     count(*) as mention_count,
     count(distinct m.article_id) as article_count
-from entity_mentions as m
+from rebuilt_mentions as m
 join names as n using (entity_id)
 left join home as h using (entity_id)
 group by m.entity_id;
