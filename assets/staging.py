@@ -15,7 +15,6 @@ import dagster as dg
 import polars as pl
 
 from assets.resources import ArticlesFolder, ExtractionCluster, NlpModel, Warehouse
-from wiredesk.batches import FAILURES, Batch, BatchLocation, failures_of, plan_batches
 from wiredesk.commodities import default_matcher
 from wiredesk.extraction import ExtractionFailure, Models, extract_articles, extraction_rules
 from wiredesk.gazetteer import load_gazetteer
@@ -40,6 +39,7 @@ from wiredesk.warehouse import (
 
 # Every staged table's asset key (wiredesk/tables.py is the registry): staging/articles, staging/sentences, ...
 if TYPE_CHECKING:
+    from wiredesk.batches import Batch
     from wiredesk.ray_engine import Progress
 
 STAGED_KEYS = {table.name: dg.AssetKey([STAGING, table.name]) for table in STAGED if table.name != "folder_articles"}
@@ -215,13 +215,15 @@ def _extract_on_cluster(
     """Extraction on the Ray cluster: batches planned from the staged articles, extracted by the workers into
     Parquet (wiredesk/batches.py), then read into staging with DuckDB. Batches an earlier, killed run finished
     are not extracted again."""
-    from wiredesk.ray_engine import extract_on_ray  # Ray is imported only by runs that use it
+    # Ray (and pyarrow's datasets) are imported only by runs that use them: a local run pays nothing for them.
+    from wiredesk.batches import FAILURES, BatchLocation, failures_of, plan_batches
+    from wiredesk.ray_engine import extract_on_ray
 
     rules = con.execute(f"select extraction_rules from {STAGING}.batch").fetchall()[0][0] or ""
     location = cluster.location_for(db_path)
     keys: list[str] = []
 
-    def planned() -> Iterator[Batch]:
+    def planned() -> Iterator["Batch"]:
         rows = _staged_rows(con.cursor(), cluster.batch_articles, "article_id, title, body, content_hash")
         for batch in plan_batches(rows, rules, cluster.batch_articles):
             keys.append(batch.key)

@@ -6,7 +6,6 @@ import dagster as dg
 
 from assets.resources import ExtractionCluster, Warehouse
 from assets.staging import EXTRACTED_KEYS, STAGED_ARTICLES
-from wiredesk.batches import BatchLocation
 from wiredesk.commodities import load_catalogue
 from wiredesk.publish import publish
 from wiredesk.report import bar_chart_markdown, markdown_table
@@ -53,6 +52,8 @@ def publish_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse, c
         con.execute(f"detach {STAGING}")
         remove_staging(Path(warehouse.database))
         if cluster.ray_address:  # the batches are in the warehouse now
+            from wiredesk.batches import BatchLocation
+
             BatchLocation.open(cluster.location_for(Path(warehouse.database))).remove_all()
         context.log.info(f"published: {changes}")
         for table, key in WAREHOUSE_KEYS.items():

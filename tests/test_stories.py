@@ -190,6 +190,11 @@ def test_stories_in_the_warehouse_follow_the_folder(tmp_path):
     assert query(db, "select count(*) from story_links where article_id not in (select article_id from articles)") == [
         (0,)
     ]
+    # Only the stories that changed were labelled again, and they read as a build from scratch would.
+    fresh = tmp_path / "fresh.duckdb"
+    assert materialize_warehouse(folder, fresh).success
+    for table in ("article_stories", "story_clusters"):
+        assert query(db, f"from {table} order by all") == query(fresh, f"from {table} order by all"), table
 
     # A warehouse whose links older rules made (here: the two days of the Fed's report joined) is linked again
     # at its next run, with nothing in the folder changed.

@@ -238,12 +238,15 @@ def story_assignments(articles: pl.DataFrame, links: pl.DataFrame) -> pl.DataFra
 
 
 def link_stories(con: duckdb.DuckDBPyConnection) -> None:
-    """Link the batch's new articles to the stories they retell, then name the stories anew from all links:
-    the candidate search is incremental (sql/publish/story_candidates.sql); labelling the connected components
-    of the links is one pass over the links, fast at any size the warehouse reaches. Links made under older
-    story rules are dropped and every article is linked again (a fraction of a second at 20,000 articles)."""
+    """Link the batch's new articles to the stories they retell, and name anew the stories that changed.
+
+    The candidate search is incremental (sql/publish/story_candidates.sql). A story is a connected component of
+    the links, so only the stories that gained or lost an article are labelled again: those of the new
+    articles' links and those of the articles that left. Links made under older story rules are dropped, and
+    every article is linked and labelled again (a fraction of a second at 20,000 articles)."""
     rules = con.execute("select max(version) from story_rules").fetchall()[0][0]
-    if rules != STORY_RULES:
+    relabel_all = rules != STORY_RULES
+    if relabel_all:
         con.execute("delete from story_links")
         con.execute("create or replace temp table articles_to_link as select article_id from articles")
         con.execute("delete from story_rules")
@@ -254,7 +257,6 @@ def link_stories(con: duckdb.DuckDBPyConnection) -> None:
         sql_text("publish/story_candidates.sql"),
         params={"report_gap_seconds": REPORT_GAP.total_seconds()},
     ).pl()
-    con.execute("drop table articles_to_link")
     if candidates.height:
         con.register("new_links", links_for(candidates).to_arrow())
         try:
@@ -266,20 +268,49 @@ def link_stories(con: duckdb.DuckDBPyConnection) -> None:
             )
         finally:
             con.unregister("new_links")
-    articles = con.sql("select article_id, published_at from articles").pl()
+    # The stories to label again: every one, or those of the articles linked now and of the articles that left.
+    con.execute(
+        f"""create or replace temp table relabelled_stories as
+        with seeds as (
+            select article_id from articles_to_link
+            union select other_article_id from story_links
+                where article_id in (select article_id from articles_to_link)
+            union select article_id from story_links
+                where other_article_id in (select article_id from articles_to_link)
+            union select article_id from article_stories
+                where {relabel_all} or article_id not in (select article_id from articles)
+        )
+        select distinct cluster_id from article_stories where article_id in (select article_id from seeds)"""
+    )
+    con.execute(
+        """create or replace temp table relabelled_articles as
+        select article_id from articles_to_link
+        union
+        select article_id from article_stories where cluster_id in (select cluster_id from relabelled_stories)"""
+    )
+    con.execute("drop table articles_to_link")
+    articles = con.sql(
+        """select article_id, published_at from articles
+        where article_id in (select article_id from relabelled_articles)"""
+    ).pl()
     links = con.sql(
         """select l.article_id, l.other_article_id, l.similarity, a.shingle_count as count_a,
                   b.shingle_count as count_b
         from story_links as l
         join article_signatures as a on a.article_id = l.article_id
-        join article_signatures as b on b.article_id = l.other_article_id"""
+        join article_signatures as b on b.article_id = l.other_article_id
+        where l.article_id in (select article_id from relabelled_articles)"""
     ).pl()
     stories = story_assignments(articles, links)
     con.register("stories", stories.to_arrow())
     try:
-        con.execute("delete from article_stories")
+        con.execute("delete from article_stories where article_id in (select article_id from relabelled_articles)")
         con.execute("insert into article_stories by name select * from stories")
-        con.execute("delete from story_clusters")
+        con.execute(
+            """delete from story_clusters
+            where cluster_id in (select cluster_id from relabelled_stories)
+               or cluster_id in (select cluster_id from stories)"""
+        )
         con.execute(
             """insert into story_clusters by name
             select s.cluster_id, min(a.published_at) as first_published, count(*)::integer as size,
