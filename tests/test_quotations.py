@@ -160,3 +160,12 @@ def test_a_speaker_follows_the_corpus_wide_resolution_of_their_name(tmp_path):
         join entities e on e.entity_id = q.speaker_entity_id""",
     )
     assert rows == [("Trump", "Donald Trump")]  # the bare surname became the one full name in the warehouse
+
+
+def test_two_names_starting_together_give_the_same_speaker_in_any_order():
+    """The model sometimes tags "Adolfo" inside "Adolfo Salamanca": which row comes first may not decide whether
+    the quotation has a speaker (a local and a cluster build once differed on this)."""
+    body = '"It would seem that the subject is unworthy of an opinion," Deputy Prosecutor Adolfo Salamanca said.'
+    names = [("Adolfo Salamanca", "PERSON", "full"), ("Adolfo", "PERSON", "first")]
+    found = {tuple(speakers(body, order).values())[0][0] for order in (names, names[::-1])}
+    assert found == {"Adolfo Salamanca"}

@@ -28,6 +28,7 @@ WORKER_TITLE = "ray::BatchExtractor.extract"  # Ray's name for a worker process 
 def ray_cluster():
     from ray.cluster_utils import Cluster
 
+    before = _ray_processes()  # another Ray on this machine is not ours to check, nor to stop
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1})
     cluster.add_node(num_cpus=1)
     cluster.wait_for_nodes()
@@ -35,6 +36,27 @@ def ray_cluster():
         yield cluster.address
     finally:
         cluster.shutdown()
+    # Nothing of the cluster outlives it: no Ray process this test started is left running.
+    deadline = time.monotonic() + 30
+    while (left := _ray_processes().keys() - before.keys()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not left, [_ray_processes().get(pid) for pid in left]
+
+
+def _ray_processes() -> dict[int, str]:
+    """pid → command line of every process on this machine whose command line names Ray."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "ray" in command and int(entry) != os.getpid():
+            found[int(entry)] = command[:160]
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +95,13 @@ def test_a_warehouse_built_on_the_cluster_equals_the_local_build(ray_cluster, ar
     assert {"articles", "entities", "entity_mentions", "quotations", "tone_terms"} <= set(differences)
     assert not any(differences.values()), differences
     assert not (tmp_path / "ray.batches").exists()  # published, so the batches are gone
+
+    # The same folder again: nothing new, so nothing is sent to the cluster.
+    again = materialize_warehouse(articles, db, ray_address=ray_cluster, ray_workers=2, batch_articles=3)
+    assert again.success
+    metadata = again.asset_materializations_for_node("staged_mentions")[0].metadata
+    assert metadata["dagster/row_count"].value == 0
+    assert "batches" not in metadata  # the cluster was not asked for anything
 
 
 def test_a_worker_killed_mid_run_leaves_the_warehouse_complete(ray_cluster, articles, local_build, tmp_path):

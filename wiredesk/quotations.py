@@ -149,7 +149,7 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
     )
     names = (
         entity_mentions.filter((pl.col("field") == "body") & pl.col("article_type").is_in(_SPEAKER_TYPES))
-        .sort("article_id", "start_char")
+        .sort("article_id", "start_char", "end_char")  # a tie in start: the shorter name first, always
         .group_by("article_id", maintain_order=True)
         .agg("start_char", "end_char", "article_type", "mention_text")
         .rows_by_key("article_id", unique=True)
