@@ -8,7 +8,7 @@ In one invocation, on a corpus of N distinct articles built from a source the us
   (d) the pipeline end to end on the first N/4 articles, to compare peak memory;
   (r) on the first --cluster-articles articles: the local path, then the Ray path on a local Ray cluster of two
       single-CPU nodes (head and worker, started here and stopped after) with 2 workers and with 1, and the
-      Ray warehouse compared with the local one row for row;
+      Ray warehouse compared with the local one row for row; then one article added to the local build;
   (p) 1,000 new articles published into warehouses of 100,000 and 1,000,000 articles synthesised from (a)'s
       (devtools/publish_scale.py), each publish step timed.
 Each step runs in its own process so its peak RSS (with its worker processes) is its own.
@@ -36,6 +36,7 @@ from wiredesk.nlp import BASE_MODEL
 from wiredesk.settings import DEFAULT_MAX_ARTICLE_BYTES, DEFAULT_NLP_BATCH_SIZE, DEFAULT_NLP_PROCESSES
 
 ARTICLES_PER_FILE = 1000
+EXTRA_ARTICLE = {"id": "bench-extra", "title": "Copper climbs", "body": "SANTIAGO, Nov 25 - Copper rose 2% in Chile."}
 
 
 def source_articles(source: Path) -> list[dict]:
@@ -162,12 +163,18 @@ def compare_engines(folder: Path, workdir: Path, pipeline) -> dict:
     differences = table_differences(workdir / "cluster_local.duckdb", workdir / "cluster_ray_2.duckdb")
     results["differing_rows"] = sum(differences.values())
     results["tables_compared"] = len(differences)
+    (folder / "extra.jsonl").write_text(json.dumps(EXTRA_ARTICLE) + "\n")
+    results["add_one"] = pipeline(folder, workdir / "cluster_local.duckdb")
+    print(f"(r) add one to the local build: {results['add_one'][0]:.1f} s", flush=True)
     return results
 
 
 def cluster_rows(articles: int, results: dict) -> list[str]:
     local, two, one = results["local"][0], results[2][0], results[1][0]
+    add_one = results["add_one"][0]
     return [
+        f"| add one article to the local {articles:,}-article build | {add_one:.1f} s = {add_one / local:.3f} × "
+        "that build |",
         f"| Ray path, 2 single-CPU workers, {articles:,} articles | {articles / two:.1f} articles/s ({two:.0f} s), "
         f"{local / two:.2f} × the local path ({articles / local:.1f} articles/s) |",
         f"| Ray path, 1 worker | {articles / one:.1f} articles/s ({one:.0f} s); 2 workers / 1 = {one / two:.2f} × |",
@@ -222,8 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(s) stories for {len(corpus)} articles from scratch: {results['stories']:.1f}s", flush=True)
         results["floor"] = timed_process(["devtools.bench", "--run-floor", str(full_folder)], base_env)
         print(f"(b) floor:    {len(corpus) / results['floor'][0]:.1f} articles/s", flush=True)
-        extra = {"id": "bench-extra", "title": "Copper climbs", "body": "SANTIAGO, Nov 25 - Copper rose 2% in Chile."}
-        (full_folder / "extra.jsonl").write_text(json.dumps(extra) + "\n")
+        (full_folder / "extra.jsonl").write_text(json.dumps(EXTRA_ARTICLE) + "\n")
         results["add_one"] = pipeline(full_folder, workdir / "full.duckdb")
         print(f"(c) add one:  {results['add_one'][0]:.1f}s", flush=True)
         results["small"] = pipeline(small_folder, workdir / "small.duckdb")
