@@ -17,18 +17,10 @@ from pathlib import Path
 import polars as pl
 
 from wiredesk.shipped import data_file
+from wiredesk.tables import COMMODITY_MENTION_SCHEMA
 
 CATALOGUE_VERSION = "2026.11.5"
 
-COMMODITY_MENTION_SCHEMA = {
-    "article_id": pl.String,
-    "commodity": pl.String,
-    "commodity_group": pl.String,
-    "mention_text": pl.String,
-    "field": pl.String,
-    "start_char": pl.Int32,
-    "end_char": pl.Int32,
-}
 
 # Words that make a sentence about markets, so that "oil" or "lead" there means the commodity.
 _MARKET_CONTEXT = re.compile(

@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from wiredesk.normalise import PARAGRAPH_SEPARATOR
 from wiredesk.processes import children, resident_bytes
+from wiredesk.tables import SENTENCE_SCHEMA
 from wiredesk.wirecopy import find_dateline, model_text
 
 # Named entities only: numbers, dates, money and the like are not entities.
@@ -45,14 +46,6 @@ ENTITY_LABELS = (
 # NER has its own tok2vec in the small English model: the shared tok2vec only feeds the tagger and parser.
 UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
 
-SENTENCE_SCHEMA = {
-    "article_id": pl.String,
-    "sentence_index": pl.Int32,
-    "field": pl.String,
-    "start_char": pl.Int32,
-    "end_char": pl.Int32,
-    "sentence_text": pl.String,
-}
 RAW_ENTITY_MENTION_SCHEMA = {
     "article_id": pl.String,
     "field": pl.String,

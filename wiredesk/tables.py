@@ -49,15 +49,16 @@ SIGNATURE_SCHEMA = {
     "bands": pl.List(pl.Int64),
     "numbers": pl.List(pl.Int64),  # the distinct numbers of the body, hashed
 }
-STAGED_SENTENCE_SCHEMA = {
+# A sentence as the model splits it (wiredesk/nlp.py); staged with its tone.
+SENTENCE_SCHEMA = {
     "article_id": pl.String,
     "sentence_index": pl.Int32,
     "field": pl.String,
     "start_char": pl.Int32,
     "end_char": pl.Int32,
     "sentence_text": pl.String,
-    "tone": pl.Float64,
 }
+STAGED_SENTENCE_SCHEMA = {**SENTENCE_SCHEMA, "tone": pl.Float64}
 # What extraction knows of a mention from its own article: the surface form, the model's label, the name and
 # type the article gives it (a short form takes its article's full name), the place it links to. Which entity it
 # is across the warehouse (canonical_name, entity_type, entity_id) is decided at publish, in SQL.
@@ -75,7 +76,8 @@ ENTITY_MENTION_SCHEMA = {
     "latitude": pl.Float64,
     "longitude": pl.Float64,
 }
-STAGED_COMMODITY_MENTION_SCHEMA = {
+# A commodity mention as the catalogue matches it (wiredesk/commodities.py); staged with what its sentence says.
+COMMODITY_MENTION_SCHEMA = {
     "article_id": pl.String,
     "commodity": pl.String,
     "commodity_group": pl.String,
@@ -83,6 +85,9 @@ STAGED_COMMODITY_MENTION_SCHEMA = {
     "field": pl.String,
     "start_char": pl.Int32,
     "end_char": pl.Int32,
+}
+STAGED_COMMODITY_MENTION_SCHEMA = {
+    **COMMODITY_MENTION_SCHEMA,
     "in_name": pl.Boolean,
     "sentence_index": pl.Int32,
     "sentence_text": pl.String,
