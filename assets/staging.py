@@ -37,11 +37,11 @@ from wiredesk.warehouse import (
     write_table,
 )
 
-# Every staged table's asset key (wiredesk/tables.py is the registry): staging/articles, staging/sentences, ...
 if TYPE_CHECKING:
     from wiredesk.batches import Batch
     from wiredesk.ray_engine import Progress
 
+# Every staged table's asset key (wiredesk/tables.py is the registry): staging/articles, staging/sentences, ...
 STAGED_KEYS = {table.name: dg.AssetKey([STAGING, table.name]) for table in STAGED if table.name != "folder_articles"}
 STAGED_ARTICLES = STAGED_KEYS["articles"]
 # What the extraction step stages, in the order of its outputs.
@@ -232,7 +232,7 @@ def _extract_on_cluster(
     def report(progress: "Progress") -> None:
         context.log.info(
             f"batches {progress.batches_done}/{progress.batches_total} done ({progress.batches_resumed} from an "
-            f"earlier run), {progress.articles_done} articles extracted here, "
+            f"earlier run), {progress.articles_done} articles extracted in this run, "
             f"{progress.articles_per_second:.0f} articles/s"
         )
 
@@ -253,11 +253,7 @@ def _extract_on_cluster(
             con.execute(f"insert into {STAGING}.{table} by name select * from batch_rows")
         finally:
             con.unregister("batch_rows")
-    con.register("batch_rows", batches.dataset(keys, FAILURES))
-    try:
-        failures = failures_of(con.sql("select article_id, reason, error from batch_rows").pl())
-    finally:
-        con.unregister("batch_rows")
+    failures = failures_of(pl.from_arrow(batches.dataset(keys, FAILURES).to_table()))
     return failures, {
         "engine": "ray",
         "batches": progress.batches_total,

@@ -21,6 +21,7 @@ import duckdb
 
 from wiredesk.commodities import load_catalogue
 from wiredesk.publish import publish
+from wiredesk.stories import insert_story_clusters
 from wiredesk.tables import ARTICLE_ROW_TABLES
 from wiredesk.warehouse import STAGING, apply_schema, attach_staging, remove_staging
 
@@ -53,12 +54,6 @@ def synthesise(source: Path, target: Path, articles: int) -> float:
             con.execute(
                 f"insert into {table} by name select * exclude (k) replace ({replace}) from src.{table}, copies"
             )
-        con.execute(
-            """insert into story_clusters by name
-            select cluster_id, min(a.published_at) as first_published, count(*)::integer as size,
-                   list(s.article_id order by a.published_at nulls last, s.article_id) as article_ids
-            from article_stories as s join articles as a using (article_id) group by cluster_id"""
-        )
         for table in ("extraction_rules", "story_rules", "commodities", "entities", "entity_aliases"):
             con.execute(f"insert into {table} by name select * from src.{table}")
         excess = con.execute("select count(*) - ? from articles", [articles]).fetchall()[0][0]
@@ -69,6 +64,8 @@ def synthesise(source: Path, target: Path, articles: int) -> float:
             )
             for table in per_article:
                 con.execute(f"delete from {table} where article_id in (select article_id from surplus)")
+            con.execute("delete from story_links where other_article_id in (select article_id from surplus)")
+        insert_story_clusters(con, "article_stories")
         con.execute("detach src")
     return time.perf_counter() - started
 

@@ -51,7 +51,7 @@ def _ray_processes() -> dict[int, str]:
             continue
         try:
             with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace").strip()
         except OSError:
             continue
         if "ray" in command and int(entry) != os.getpid():
@@ -72,16 +72,7 @@ def local_build(tmp_path_factory, articles) -> Path:
 
 
 def _extracting_workers() -> list[int]:
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                    if cmdline.read().startswith(WORKER_TITLE.encode()):
-                        pids.append(int(entry))
-            except OSError:
-                continue
-    return pids
+    return [pid for pid, command in _ray_processes().items() if command.startswith(WORKER_TITLE)]
 
 
 def test_a_warehouse_built_on_the_cluster_equals_the_local_build(ray_cluster, articles, local_build, tmp_path):

@@ -90,7 +90,7 @@ class BatchLocation:
             marker.write(b"")
 
     def dataset(self, keys: list[str], table: str) -> ds.Dataset:
-        """The finished batches' rows of one table, as one Arrow dataset DuckDB can query."""
+        """The finished batches' rows of one table (or their failures), as one Arrow dataset DuckDB can query."""
         schema = (empty(table) if table != FAILURES else pl.DataFrame(schema=FAILURE_SCHEMA)).to_arrow().schema
         paths = [self.path(key, f"{table}.parquet") for key in keys]
         return ds.dataset(paths, schema=schema, format="parquet", filesystem=self.filesystem)
@@ -101,21 +101,19 @@ class BatchLocation:
             self.filesystem.delete_dir(self.root)
 
 
-def batch_tables(results: Iterable[ChunkResult]) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, int]:
-    """The extracted tables of a batch's chunk results (each conformed to the registry), its failures as rows,
-    and how many articles it accounts for."""
+def batch_tables(results: Iterable[ChunkResult]) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """The extracted tables of a batch's chunk results (each conformed to the registry), and its failures as
+    rows."""
     parts: dict[str, list[pl.DataFrame]] = {table: [] for table in EXTRACTED_TABLES}
     failures: list[ExtractionFailure] = []
-    articles = 0
     for result in results:
         for extracted in result.extracted:
             for table in EXTRACTED_TABLES:
                 parts[table].append(conform(table, getattr(extracted, table)))
         failures += result.failures
-        articles += result.articles
     tables = {table: pl.concat(frames) if frames else empty(table) for table, frames in parts.items()}
     failed = pl.DataFrame([(f.article_id, f.reason, f.error) for f in failures], schema=FAILURE_SCHEMA, orient="row")
-    return tables, failed, articles
+    return tables, failed
 
 
 def failures_of(frame: pl.DataFrame) -> list[ExtractionFailure]:

@@ -49,8 +49,8 @@ class BatchExtractor:
     def pid(self) -> int:
         return os.getpid()
 
-    def extract(self, batch: Batch) -> tuple[str, int]:
-        """Extract and write one batch, unless it is finished already; (its key, the articles it holds)."""
+    def extract(self, batch: Batch) -> int:
+        """Extract and write one batch, unless it is finished already; the articles it holds."""
         from wiredesk.extraction import extract_articles
 
         if not self.location.finished(batch.key):
@@ -64,9 +64,8 @@ class BatchExtractor:
                 batch_size=self.nlp_batch_size,
                 chunk_size=len(batch.rows),
             )
-            tables, failures, _ = batch_tables(results)
-            self.location.write(batch.key, tables, failures)
-        return batch.key, len(batch.rows)
+            self.location.write(batch.key, *batch_tables(results))
+        return len(batch.rows)
 
 
 @dataclass
@@ -141,7 +140,7 @@ def extract_on_ray(
             [ready], _ = ray.wait(list(in_flight), num_returns=1)
             actor_index = in_flight.pop(ready)
             try:
-                _, articles = ray.get(ready)
+                articles = ray.get(ready)
             except ray.exceptions.RayError as err:
                 raise RuntimeError(
                     f"a Ray worker failed {MAX_RESTARTS + 1} times on its batches ({type(err).__name__}); the "

@@ -311,12 +311,17 @@ def link_stories(con: duckdb.DuckDBPyConnection) -> None:
             where cluster_id in (select cluster_id from relabelled_stories)
                or cluster_id in (select cluster_id from stories)"""
         )
-        con.execute(
-            """insert into story_clusters by name
-            select s.cluster_id, min(a.published_at) as first_published, count(*)::integer as size,
-                   list(s.article_id order by a.published_at nulls last, s.article_id) as article_ids
-            from stories as s join articles as a using (article_id)
-            group by s.cluster_id"""
-        )
+        insert_story_clusters(con, "stories")
     finally:
         con.unregister("stories")
+
+
+def insert_story_clusters(con: duckdb.DuckDBPyConnection, stories: str) -> None:
+    """Add a `story_clusters` row for each story of `stories` (a relation of article_id, cluster_id)."""
+    con.execute(
+        f"""insert into story_clusters by name
+        select s.cluster_id, min(a.published_at) as first_published, count(*)::integer as size,
+               list(s.article_id order by a.published_at nulls last, s.article_id) as article_ids
+        from {stories} as s join articles as a using (article_id)
+        group by s.cluster_id"""
+    )
