@@ -138,7 +138,8 @@ def _damage_stops_the_run(path: Path):
 
 
 class NlpModel(dg.ConfigurableResource):
-    """The spaCy model, loaded once per process; `n_process` workers run NER on large batches."""
+    """The spaCy model. Large runs extract in `n_process` worker processes, each loading it once; small runs load
+    it in the run's process."""
 
     model: str = DEFAULT_MODEL
     n_process: int = DEFAULT_NLP_PROCESSES

@@ -19,7 +19,7 @@ from wiredesk.commodities import default_matcher
 from wiredesk.extraction import ExtractionFailure, Models, extract_articles, extraction_rules
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.ingest import read_articles_folder
-from wiredesk.nlp import processes_for
+from wiredesk.local_engine import extract_in_processes, processes_for
 from wiredesk.normalise import normalise_articles, split_duplicates
 from wiredesk.report import markdown_table
 from wiredesk.settings import DEFAULT_MODEL
@@ -46,6 +46,7 @@ STAGED_KEYS = {table.name: dg.AssetKey([STAGING, table.name]) for table in STAGE
 STAGED_ARTICLES = STAGED_KEYS["articles"]
 # What the extraction step stages, in the order of its outputs.
 EXTRACTED_KEYS = tuple(STAGED_KEYS[table] for table in EXTRACTED_TABLES)
+PROGRESS_EVERY = 1000  # articles between two progress lines in the run's log
 
 
 @dg.asset(
@@ -183,29 +184,40 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
 
 
 def _extract_here(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: int) -> list[ExtractionFailure]:
-    """The default engine: this process and its `nlp.n_process` model workers, chunk by chunk into staging."""
-    results = extract_articles(
-        _staged_rows(con.cursor(), nlp.chunk_size),
-        nlp.pipeline(),
-        load_gazetteer(),
-        default_matcher(),
-        Models(topics=load_topic_model(), tone=load_tone_model()),
-        n_process=processes_for(total, nlp.n_process),
-        batch_size=nlp.batch_size,
-        chunk_size=nlp.chunk_size,
-    )
+    """The default engine: `nlp.n_process` worker processes on this machine (this process alone for a few
+    articles), chunk by chunk into staging."""
+    rows = _staged_rows(con.cursor(), nlp.chunk_size)
+    processes = processes_for(total, nlp.n_process)
+    if processes > 1:
+        results = extract_in_processes(
+            rows, nlp.model, processes=processes, batch_size=nlp.batch_size, chunk_size=nlp.chunk_size
+        )
+    else:
+        results = extract_articles(
+            rows,
+            nlp.pipeline(),
+            load_gazetteer(),
+            default_matcher(),
+            Models(topics=load_topic_model(), tone=load_tone_model()),
+            batch_size=nlp.batch_size,
+            chunk_size=nlp.chunk_size,
+        )
     failures: list[ExtractionFailure] = []
-    done, started = 0, time.monotonic()
-    # closing(): an error below stops the model's worker processes instead of leaving the run hanging
+    done, logged, started = 0, 0, time.monotonic()
+    # closing(): an error below stops the worker processes instead of leaving the run hanging
     with closing(results) as chunks:
         for result in chunks:
             for extracted in result.extracted:
                 for table in EXTRACTED_TABLES:
                     write_table(con, f"{STAGING}.{table}", getattr(extracted, table), append=True)
             failures += result.failures
+            for warning in result.warnings:
+                context.log.warning(warning)
             done += result.articles
-            rate = done / max(time.monotonic() - started, 1e-6)
-            context.log.info(f"extracted {done}/{total} articles ({rate:.0f} articles/s)")
+            if done - logged >= PROGRESS_EVERY or done == total:
+                logged = done
+                rate = done / max(time.monotonic() - started, 1e-6)
+                context.log.info(f"extracted {done}/{total} articles ({rate:.0f} articles/s)")
     return failures
 
 

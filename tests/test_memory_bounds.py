@@ -11,6 +11,7 @@ import pytest
 from devtools.hostile_articles import write_hostile
 from devtools.memory import run_measured
 from tests.conftest import REPO, SEED_FILE, SEEDS, job_env, query
+from wiredesk import local_engine
 from wiredesk import nlp as nlp_module
 from wiredesk.extraction import extract_articles
 from wiredesk.nlp import iter_annotations
@@ -86,12 +87,12 @@ def test_an_article_with_more_names_than_the_limit_is_left_out_as_too_complex(nl
     monkeypatch.setattr(nlp_module, "MAX_NAMES_PER_ARTICLE", 40)
     crowded = " ".join(["Angela Merkel met Emmanuel Macron in Berlin."] * 30)
     rows = _rows(("crowded", "Leaders meet", crowded), ("plain", "Merkel in Paris", "Angela Merkel spoke in Paris."))
-    (chunk,) = iter_annotations(rows, nlp, n_process=1, chunk_size=10)
+    (chunk,) = iter_annotations(rows, nlp, chunk_size=10)
     assert chunk.articles["article_id"].to_list() == ["plain"]
     assert set(chunk.sentences["article_id"]) == {"plain"} == set(chunk.entity_mentions["article_id"])
     assert list(chunk.too_complex) == ["crowded"] and "the limit is 40" in chunk.too_complex["crowded"]
 
-    (result,) = extract_articles(rows, nlp, *_extraction_parts(), n_process=1, chunk_size=10)
+    (result,) = extract_articles(rows, nlp, *_extraction_parts(), chunk_size=10)
     assert [(f.article_id, f.reason) for f in result.failures] == [("crowded", "too_complex")]
     assert result.articles == 2
 
@@ -106,41 +107,41 @@ def _extraction_parts():
     return load_gazetteer(), default_matcher(), Models(topics=load_topics(), tone=load_tone())
 
 
+# Short articles first, then long ones read in batches of 64 pieces: a worker grows about 300 MB on those.
+_SMALL = [(f"a{i:03}", "Merkel in Paris", "Angela Merkel spoke in Paris. " * 40) for i in range(100)]
+_LARGE = [(f"b{i:03}", "Merkel in Paris", "\n\n".join(["Angela Merkel spoke in Paris. " * 60] * 60)) for i in range(4)]
+
+
 @pytest.mark.slow
-def test_a_model_worker_past_its_memory_limit_fails_alone_and_its_articles_are_read_again(nlp, monkeypatch):
-    # Short articles first, then long ones in batches of 64 pieces: a worker grows about 300 MB, past this limit.
-    monkeypatch.setattr(nlp_module, "WORKER_MEMORY_HEADROOM", 100 << 20)
-    small = [(f"a{i:03}", "Merkel in Paris", "Angela Merkel spoke in Paris. " * 40) for i in range(100)]
-    large = [
-        (f"b{i:03}", "Merkel in Paris", "\n\n".join(["Angela Merkel spoke in Paris. " * 60] * 60)) for i in range(4)
-    ]
-    rows = _rows(*small, *large)
-    with pytest.raises(nlp_module.WorkerOverMemory, match="past its limit"):
-        for _ in iter_annotations(rows, nlp, n_process=2, batch_size=64, chunk_size=50):
-            pass
-    results = list(extract_articles(rows, nlp, *_extraction_parts(), n_process=2, batch_size=64, chunk_size=50))
+def test_a_worker_past_its_memory_limit_is_stopped_and_its_articles_are_read_again(monkeypatch):
+    monkeypatch.setattr(local_engine, "WORKER_MEMORY_HEADROOM", 100 << 20)
+    rows = _rows(*_SMALL, *_LARGE)
+    results = list(local_engine.extract_in_processes(rows, DEFAULT_MODEL, processes=2, batch_size=64, chunk_size=50))
+    warnings = [warning for result in results for warning in result.warnings]
+    assert any("past its limit" in warning for warning in warnings), warnings
     assert not [failure for result in results for failure in result.failures]
     mentions = pl.concat([part.entity_mentions for result in results for part in result.extracted])
     assert mentions["article_id"].n_unique() == len(rows)
+    assert sum(result.articles for result in results) == len(rows)  # none twice
 
 
 _STOPPED_WORKER_SCRIPT = """
-from wiredesk import nlp
-nlp.WORKER_MEMORY_HEADROOM = 100 << 20
-model = nlp.load_pipeline({model!r})
-small = [(f"a{{i}}", "Merkel in Paris", "Angela Merkel spoke in Paris. " * 40) for i in range(100)]
-large = [(f"b{{i}}", "Merkel", "\\n\\n".join(["Angela Merkel spoke in Paris. " * 60] * 60)) for i in range(4)]
-try:
-    for _ in nlp.iter_annotations(small + large, model, n_process=2, batch_size=64, chunk_size=50):
-        pass
-except nlp.WorkerOverMemory:
-    print("stopped")
+from wiredesk import local_engine
+
+if __name__ == "__main__":
+    local_engine.WORKER_MEMORY_HEADROOM = 100 << 20
+    small = [(f"a{{i}}", "Merkel in Paris", "Angela Merkel spoke in Paris. " * 40) for i in range(100)]
+    large = [(f"b{{i}}", "Merkel", "\\n\\n".join(["Angela Merkel spoke in Paris. " * 60] * 60)) for i in range(4)]
+    rows = small + large
+    results = list(local_engine.extract_in_processes(rows, {model!r}, processes=2, batch_size=64, chunk_size=50))
+    if any("past its limit" in warning for result in results for warning in result.warnings):
+        print("stopped")
 """
 
 
 @pytest.mark.slow
-def test_a_process_whose_model_worker_was_stopped_still_exits(tmp_path):
-    """The queue that fed a stopped worker holds texts no one reads; a process must not wait on it at exit."""
+def test_a_process_whose_worker_was_stopped_still_exits(tmp_path):
+    """A worker killed mid-chunk leaves a broken pool and a queue no one reads; the run must not wait on them."""
     import subprocess
 
     script = _STOPPED_WORKER_SCRIPT.format(model=DEFAULT_MODEL)

@@ -1,5 +1,6 @@
 """The spaCy pass with the real model: offsets per field, sentences, allowed labels."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ def articles(*rows):
 def test_offsets_are_into_the_field_they_fall_in(nlp):
     title = "Trump meets Xi in Seoul"
     body = "Donald Trump flew to South Korea on Monday.\n\nXi Jinping arrived from Beijing."
-    out = annotate_articles(articles(("a", title, body)), nlp, n_process=1)
+    out = annotate_articles(articles(("a", title, body)), nlp)
     texts = {"title": title, "body": body}
     assert not out.entity_mentions.is_empty()
     for row in out.entity_mentions.iter_rows(named=True):
@@ -35,7 +36,7 @@ def test_offsets_are_into_the_field_they_fall_in(nlp):
 
 def test_sentence_zero_is_the_title_and_paragraphs_break_sentences(nlp):
     body = "Copper rose two percent on Monday\n\nTraders cited demand. Stocks were thin."
-    out = annotate_articles(articles(("a", "Copper up", body)), nlp, n_process=1)
+    out = annotate_articles(articles(("a", "Copper up", body)), nlp)
     sentences = out.sentences.sort("sentence_index")
     assert sentences["sentence_index"].to_list() == [0, 1, 2, 3]
     assert sentences.row(0, named=True)["field"] == "title"
@@ -51,7 +52,7 @@ def test_sentence_zero_is_the_title_and_paragraphs_break_sentences(nlp):
 
 def test_an_opening_quote_mark_starts_the_next_sentence(nlp):
     body = 'Talks ended. “The tariffs will go,” he said. Prices fell. "They will close it." He said "no." Then.'
-    out = annotate_articles(articles(("a", "Talks", body)), nlp, n_process=1)
+    out = annotate_articles(articles(("a", "Talks", body)), nlp)
     assert out.sentences.filter(pl.col("field") == "body").sort("sentence_index")["sentence_text"].to_list() == [
         "Talks ended.",
         "“The tariffs will go,” he said.",
@@ -64,7 +65,7 @@ def test_an_opening_quote_mark_starts_the_next_sentence(nlp):
 
 def test_a_leading_the_is_not_part_of_a_name(nlp):
     body = "The United States and the Soviet Union met. The World Bank and the Federal Reserve said nothing."
-    out = annotate_articles(articles(("a", "Talks", body)), nlp, n_process=1)
+    out = annotate_articles(articles(("a", "Talks", body)), nlp)
     texts = out.entity_mentions["mention_text"].to_list()
     assert not [text for text in texts if text.lower().startswith("the ")]
     assert {"United States", "Soviet Union"} <= set(texts)
@@ -76,7 +77,6 @@ def test_dates_and_numbers_are_not_entities(nlp):
     out = annotate_articles(
         articles(("a", "Markets", "On Monday, 40 percent of the $5 billion was paid in 2024.")),
         nlp,
-        n_process=1,
     )
     assert set(out.entity_mentions["ner_label"]) <= set(ENTITY_LABELS)
     assert "Monday" not in out.entity_mentions["mention_text"].to_list()
@@ -84,7 +84,7 @@ def test_dates_and_numbers_are_not_entities(nlp):
 
 def test_streaming_yields_chunks_covering_every_article(nlp):
     rows = [(str(i), f"Title {i}", f"Angela Merkel visited Paris on day {i}.") for i in range(5)]
-    chunks = list(iter_annotations(rows, nlp, n_process=1, chunk_size=2))
+    chunks = list(iter_annotations(rows, nlp, chunk_size=2))
     assert [chunk.articles.height for chunk in chunks] == [2, 2, 1]
     assert sorted(pl.concat([c.articles for c in chunks])["article_id"]) == [str(i) for i in range(5)]
 
@@ -92,25 +92,30 @@ def test_streaming_yields_chunks_covering_every_article(nlp):
 # Run in a child process with a time limit: the failure this guards against is a hang, not an exception.
 _CONSUMER_FAILS_MID_STREAM = """
 import multiprocessing
-from wiredesk.nlp import iter_annotations, load_pipeline
+from wiredesk.local_engine import extract_in_processes
 from wiredesk.settings import DEFAULT_MODEL
 
-nlp = load_pipeline(DEFAULT_MODEL)
-paragraph = "Copper prices rose in London as traders in Chile and Peru watched supply. " * 8
-rows = ((str(i), f"Copper story {i}", paragraph) for i in range(2000))
-try:
-    for number, chunk in enumerate(iter_annotations(rows, nlp, n_process=2, batch_size=32, chunk_size=100)):
-        if number == 1:
-            raise ValueError("the consumer failed")
-except ValueError as error:
-    print("raised:", error, "workers left:", len(multiprocessing.active_children()))
+if __name__ == "__main__":
+    paragraph = "Copper prices rose in London as traders in Chile and Peru watched supply. " * 8
+    rows = ((str(i), f"Copper story {i}", paragraph) for i in range(2000))
+    results = extract_in_processes(rows, DEFAULT_MODEL, processes=2, batch_size=32, chunk_size=50)
+    try:
+        for number, result in enumerate(results):
+            if number == 1:
+                raise ValueError("the consumer failed")
+    except ValueError as error:
+        results.close()
+        print("raised:", error, "workers left:", len(multiprocessing.active_children()))
 """
 
 
-def test_a_failing_consumer_stops_the_model_workers_instead_of_hanging():
+def test_a_failing_consumer_stops_the_extraction_workers_instead_of_hanging(tmp_path):
+    script = tmp_path / "consumer.py"  # a file: spawned workers import the parent's main module
+    script.write_text(_CONSUMER_FAILS_MID_STREAM)
     done = subprocess.run(
-        [sys.executable, "-c", _CONSUMER_FAILS_MID_STREAM],
+        [sys.executable, str(script)],
         cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
         capture_output=True,
         text=True,
         timeout=180,
@@ -145,7 +150,7 @@ def test_number_words_and_the_wire_sign_off_are_not_names(nlp):
         "Revs 12.1 mln vs 5.9 mln\n\nNine mths\n\nShr 98 cts vs 62 cts\n\n"
         "Reuters reported the figures on Tuesday. REUTER"
     )
-    out = annotate_articles(articles(("a", "Acme Inc results", body)), nlp, n_process=1)
+    out = annotate_articles(articles(("a", "Acme Inc results", body)), nlp)
     rows = out.entity_mentions.select("mention_text", "start_char").rows()
     assert ("Nine", body.index("Nine")) not in rows
     assert ("REUTER", body.rindex("REUTER")) not in rows
@@ -171,7 +176,7 @@ def test_an_article_over_a_million_characters_is_annotated_whole(nlp):
     paragraphs = [filler.strip()] * (1_300_000 // len(filler))
     body = "\n\n".join([*paragraphs, "Reuters reported that Angela Merkel spoke in Berlin on Friday."])
     assert len(body) > 1_000_000 and len(body) > 10 * PIECE_CHARS
-    out = annotate_articles(articles(("long", "A long transcript", body)), nlp, n_process=1)
+    out = annotate_articles(articles(("long", "A long transcript", body)), nlp)
     rows = out.entity_mentions.filter(pl.col("start_char") > 1_000_000)
     found = {row["mention_text"] for row in rows.iter_rows(named=True)}
     assert {"Angela Merkel", "Berlin"} <= found
@@ -187,7 +192,7 @@ def test_no_sentence_runs_past_the_token_cap(nlp):
     from wiredesk.nlp import MAX_SENTENCE_TOKENS
 
     body = "Crude oil prices rose as " + "oil " * 1000 + "traders watched.\n\nA short paragraph."
-    out = annotate_articles(articles(("a", "Oil", body)), nlp, n_process=1)
+    out = annotate_articles(articles(("a", "Oil", body)), nlp)
     lengths = [len(nlp.make_doc(text)) for text in out.sentences["sentence_text"]]
     assert max(lengths) <= MAX_SENTENCE_TOKENS
     assert out.sentences["sentence_text"].to_list()[-1] == "A short paragraph."

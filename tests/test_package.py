@@ -32,7 +32,7 @@ import wiredesk
 title, body = Path(sys.argv[1]).read_text(encoding="utf-8").split("\\n", 1)
 (result,) = extract_articles(
     [("seed", title, body.strip())], load_pipeline(DEFAULT_MODEL), load_gazetteer(), default_matcher(),
-    Models(topics=load_topics(), tone=load_tone()), n_process=1,
+    Models(topics=load_topics(), tone=load_tone()),
 )
 with duckdb.connect("w.duckdb") as con:
     apply_schema(con)

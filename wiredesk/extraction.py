@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 
 import polars as pl
 from spacy.language import Language
 
-from wiredesk.commodities import CommodityMatcher, find_commodity_mentions
+from wiredesk.commodities import CommodityMatcher, default_matcher, find_commodity_mentions
 from wiredesk.company_names import flag_inside_names
 from wiredesk.entities import load_organisation_names, resolve_entity_mentions
 from wiredesk.figures import figures
-from wiredesk.gazetteer import Gazetteer
-from wiredesk.nlp import Annotations, iter_annotations
+from wiredesk.gazetteer import Gazetteer, load_gazetteer
+from wiredesk.nlp import Annotations, iter_annotations, load_pipeline
 from wiredesk.quotations import quotations
 from wiredesk.sentence_facts import add_context
 from wiredesk.shipped import models_dir, package_dir
@@ -30,7 +30,9 @@ from wiredesk.spans import (
     tidy_spans,
 )
 from wiredesk.tone import ToneModel, sentence_tones
+from wiredesk.tone import load_model as load_tone_model
 from wiredesk.topics import TopicModel, topic_scores
+from wiredesk.topics import load_model as load_topic_model
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ class ChunkResult:
     extracted: list[Extracted]
     articles: int  # articles this result accounts for, extracted or failed
     failures: list[ExtractionFailure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the run's log should say (a worker stopped, ...)
 
 
 # An error message is evidence, not a log: long enough to find the cause, short enough for a table cell.
@@ -177,13 +180,12 @@ def extract_articles(
     matcher: CommodityMatcher,
     models: Models,
     *,
-    n_process: int = 2,
     batch_size: int = 16,
     chunk_size: int = 1000,
 ) -> Iterator[ChunkResult]:
-    """Extract a stream of (article_id, title, body) rows chunk by chunk. One article can fail only itself: an
-    error in extraction is retried article by article, and an error in the model's stream sends the articles
-    not yet done through the model one at a time; whatever still fails is an ExtractionFailure."""
+    """Extract a stream of (article_id, title, body) rows chunk by chunk, in this process. One article can fail
+    only itself: an error in extraction is retried article by article, and an error in the model's stream sends
+    the articles not yet done through the model one at a time; whatever still fails is an ExtractionFailure."""
     source = iter(rows)
     pending: dict[str, tuple[str, str, str]] = {}  # fed to the model, not yet extracted
 
@@ -193,7 +195,7 @@ def extract_articles(
             yield row
 
     try:
-        with closing(iter_annotations(fed(), nlp, n_process, batch_size, chunk_size)) as chunks:
+        with closing(iter_annotations(fed(), nlp, batch_size, chunk_size)) as chunks:
             for annotations in chunks:
                 for article_id in [*annotations.articles["article_id"], *annotations.too_complex]:
                     pending.pop(article_id, None)
@@ -203,8 +205,22 @@ def extract_articles(
         pass
     for row in [*pending.values(), *source]:
         try:
-            (annotations,) = iter_annotations([row], nlp, n_process=1, batch_size=1, chunk_size=1)
+            (annotations,) = iter_annotations([row], nlp, batch_size=1, chunk_size=1)
         except Exception as err:
             yield ChunkResult([], 1, [ExtractionFailure(row[0], _describe(err))])
             continue
         yield _extract_isolated(annotations, gazetteer, matcher, models)
+
+
+def loaded_extraction(model: str, batch_size: int = 16) -> Callable[[list[tuple[str, str, str]]], list[ChunkResult]]:
+    """Load the models once (spaCy's `model` and the shipped ones); return extraction of a list of
+    (article_id, title, body) rows in this process, as one engine's worker runs it."""
+    nlp, gazetteer, matcher = load_pipeline(model), load_gazetteer(), default_matcher()
+    models = Models(topics=load_topic_model(), tone=load_tone_model())
+
+    def extract_rows(rows: list[tuple[str, str, str]]) -> list[ChunkResult]:
+        return list(
+            extract_articles(rows, nlp, gazetteer, matcher, models, batch_size=batch_size, chunk_size=max(len(rows), 1))
+        )
+
+    return extract_rows

@@ -6,13 +6,7 @@ offsets are mapped back to the field (`title` or `body`) they fall in. Sentence 
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import multiprocessing.queues
-import os
 import re
-import signal
-import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +19,6 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from wiredesk.normalise import PARAGRAPH_SEPARATOR
-from wiredesk.processes import children, resident_bytes
 from wiredesk.tables import SENTENCE_SCHEMA
 from wiredesk.wirecopy import find_dateline, model_text
 
@@ -120,10 +113,10 @@ class Annotations:
     too_complex: dict[str, str] = field(default_factory=dict)
 
 
-def annotate_articles(articles: pl.DataFrame, nlp: Language, n_process: int = 2, batch_size: int = 16) -> Annotations:
+def annotate_articles(articles: pl.DataFrame, nlp: Language, batch_size: int = 16) -> Annotations:
     """Sentences and raw NER mentions for `articles` (columns article_id, title, body), in one piece."""
     rows = articles.select("article_id", "title", "body").iter_rows()
-    chunks = list(iter_annotations(rows, nlp, n_process, batch_size, chunk_size=max(articles.height, 1)))
+    chunks = list(iter_annotations(rows, nlp, batch_size, chunk_size=max(articles.height, 1)))
     if not chunks:
         return _annotations([], [], [])
     return chunks[0]
@@ -132,119 +125,42 @@ def annotate_articles(articles: pl.DataFrame, nlp: Language, n_process: int = 2,
 def iter_annotations(
     rows: Iterable[tuple[str, str, str]],
     nlp: Language,
-    n_process: int = 2,
     batch_size: int = 16,
     chunk_size: int = 1000,
 ) -> Iterator[Annotations]:
-    """Annotate a stream of (article_id, title, body) rows, yielding results every `chunk_size` articles.
-
-    One `nlp.pipe` call covers the whole stream, so worker processes start once however many chunks follow.
-    """
+    """Annotate a stream of (article_id, title, body) rows in this process, yielding results every `chunk_size`
+    articles. Parallelism is the engine's: worker processes (wiredesk/local_engine.py) or Ray actors."""
     articles: list[tuple[str, str, str]] = []
     sentences: list[tuple] = []
     mentions: list[tuple] = []
     too_complex: dict[str, str] = {}
-    stopping = threading.Event()
 
     def texts() -> Iterator[tuple[str, tuple[str, str, str, int, bool]]]:
         for article_id, title, body in rows:
-            if stopping.is_set():
-                return
             text = model_text(title, body, PARAGRAPH_SEPARATOR)
             spans = pieces(text)
             for number, (start, end) in enumerate(spans):
                 yield text[start:end], (article_id, title, body, start, number == len(spans) - 1)
 
-    watch = _WorkerWatch() if n_process > 1 else None
-    if watch:
-        watch.start()
-    docs = nlp.pipe(texts(), as_tuples=True, n_process=max(n_process, 1), batch_size=batch_size)
     # Each piece's sentences and names are taken as it arrives, so no more than one piece's Doc is held.
     reading: _ArticleReader | None = None
-    try:
-        for doc, (article_id, title, body, offset, last) in docs:
-            if reading is None:
-                reading = _ArticleReader(article_id, title, body, sentences, mentions)
-            reading.add(doc, offset)
-            if not last:
-                continue
-            reading.finish()
-            if reading.too_complex:
-                too_complex[article_id] = reading.too_complex
-            else:
-                articles.append((article_id, title, body))
-            reading = None
-            if len(articles) + len(too_complex) >= chunk_size:
-                yield _annotations(articles, sentences, mentions, too_complex)
-                articles, sentences, mentions, too_complex = [], [], [], {}
-    except BaseException as err:
-        # The consumer failed or stopped early. Left alone, spaCy's worker processes would block for ever on
-        # full pipes and the process would hang at exit. Feed no more articles and take what the workers hold
-        # (a few batches), so that they finish and exit cleanly.
-        stopping.set()
-        for _ in docs:
-            pass
-        if watch and watch.stopped and isinstance(err, Exception):
-            _release_closed_queues()
-            raise WorkerOverMemory("; ".join(watch.stopped)) from err
-        raise
-    finally:
-        if watch:
-            watch.stop()
+    for doc, (article_id, title, body, offset, last) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size):
+        if reading is None:
+            reading = _ArticleReader(article_id, title, body, sentences, mentions)
+        reading.add(doc, offset)
+        if not last:
+            continue
+        reading.finish()
+        if reading.too_complex:
+            too_complex[article_id] = reading.too_complex
+        else:
+            articles.append((article_id, title, body))
+        reading = None
+        if len(articles) + len(too_complex) >= chunk_size:
+            yield _annotations(articles, sentences, mentions, too_complex)
+            articles, sentences, mentions, too_complex = [], [], [], {}
     if articles or too_complex:
         yield _annotations(articles, sentences, mentions, too_complex)
-
-
-# A model worker may grow this far past its resident size when first seen (it needs about 0.3 GB more: see
-# PIECE_CHARS); past it, the worker is stopped, the model's stream fails, and extraction.extract_articles reads
-# the articles not yet done one at a time in the run's own process. A cap on the address space instead left a
-# worker whose allocation failed hung, and the run with it.
-WORKER_MEMORY_HEADROOM = 1 << 30
-
-
-class WorkerOverMemory(RuntimeError):
-    """A model worker passed its memory limit and was stopped."""
-
-
-class _WorkerWatch(threading.Thread):
-    """Watches the model's worker processes (children of this process started after it was made) and stops
-    any that grows WORKER_MEMORY_HEADROOM past its size when first seen."""
-
-    def __init__(self) -> None:
-        super().__init__(name="wiredesk-worker-watch", daemon=True)
-        self.before = set(children())
-        self.first_seen: dict[int, int] = {}
-        self.stopped: list[str] = []
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        headroom = WORKER_MEMORY_HEADROOM
-        while not self.done.wait(0.1):
-            for pid in set(children()) - self.before:
-                size = resident_bytes(pid)
-                if size is None:
-                    continue
-                first = self.first_seen.setdefault(pid, size)
-                if size > first + headroom:
-                    self.stopped.append(
-                        f"model worker {pid} grew to {size >> 20} MB, past its limit of "
-                        f"{(first + headroom) >> 20} MB, and was stopped"
-                    )
-                    with contextlib.suppress(OSError):
-                        os.kill(pid, signal.SIGKILL)
-
-    def stop(self) -> None:
-        self.done.set()
-        self.join()
-
-
-def _release_closed_queues() -> None:
-    """After a worker was stopped, the queue that fed it may hold texts no process will read: its feeder thread
-    then blocks for ever, and the process with it when it exits (multiprocessing joins feeders at exit). The
-    queues spaCy has closed are let go without that join."""
-    for candidate in gc.get_objects():
-        if isinstance(candidate, multiprocessing.queues.Queue) and getattr(candidate, "_closed", False):
-            candidate.cancel_join_thread()
 
 
 def _annotations(articles: list, sentences: list, mentions: list, too_complex: dict | None = None) -> Annotations:

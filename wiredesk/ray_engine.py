@@ -32,39 +32,19 @@ class BatchExtractor:
     """A Ray actor: the models loaded once, then batch after batch extracted and written."""
 
     def __init__(self, model: str | None, location: str, nlp_batch_size: int):
-        from wiredesk.commodities import default_matcher
-        from wiredesk.extraction import Models
-        from wiredesk.gazetteer import load_gazetteer
-        from wiredesk.nlp import load_pipeline
+        from wiredesk.extraction import loaded_extraction
         from wiredesk.settings import DEFAULT_MODEL
-        from wiredesk.tone import load_model as load_tone_model
-        from wiredesk.topics import load_model as load_topic_model
 
-        self.nlp = load_pipeline(model or DEFAULT_MODEL)
-        self.gazetteer, self.matcher = load_gazetteer(), default_matcher()
-        self.models = Models(topics=load_topic_model(), tone=load_tone_model())
+        self.extract_rows = loaded_extraction(model or DEFAULT_MODEL, nlp_batch_size)
         self.location = BatchLocation.open(location)
-        self.nlp_batch_size = nlp_batch_size
 
     def pid(self) -> int:
         return os.getpid()
 
     def extract(self, batch: Batch) -> int:
         """Extract and write one batch, unless it is finished already; the articles it holds."""
-        from wiredesk.extraction import extract_articles
-
         if not self.location.finished(batch.key):
-            results = extract_articles(
-                batch.rows,
-                self.nlp,
-                self.gazetteer,
-                self.matcher,
-                self.models,
-                n_process=1,  # the cluster's parallelism is its workers
-                batch_size=self.nlp_batch_size,
-                chunk_size=len(batch.rows),
-            )
-            self.location.write(batch.key, *batch_tables(results))
+            self.location.write(batch.key, *batch_tables(self.extract_rows(batch.rows)))
         return len(batch.rows)
 
 

@@ -14,10 +14,10 @@ DEFAULT_DB = "data/wiredesk.duckdb"
 # spaCy package name or model folder can stand in through WIREDESK_SPACY_MODEL.
 DEFAULT_MODEL = str(models_dir() / "wiredesk_news_ner")
 DEFAULT_MAX_ARTICLE_BYTES = 5 * 1024 * 1024
-DEFAULT_NLP_PROCESSES = 2  # spaCy worker processes for large batches: one per core of the 2-core target machine
+DEFAULT_NLP_PROCESSES = 2  # extraction worker processes for large batches: one per core of the 2-core target machine
 # Pieces of text per model batch: with nlp.PIECE_CHARS, what bounds a worker's memory; 16 runs as fast as 64.
 DEFAULT_NLP_BATCH_SIZE = 16
-DEFAULT_NLP_CHUNK_SIZE = 1000  # articles extracted and written to staging at a time
+DEFAULT_NLP_CHUNK_SIZE = 100  # articles a worker extracts at a time: small enough that both workers stay busy
 DEFAULT_BATCH_ARTICLES = 200  # articles a cluster worker extracts and writes as one Parquet batch
 DEFAULT_REPORTS_DIR = Path("data") / "reports"  # beside the default warehouse, under the working folder
 # The project's own Dagster instance (run history, the UI's) in the working folder, unless DAGSTER_HOME names
