@@ -6,6 +6,7 @@ import pytest
 from wiredesk.entities import ENTITY_MENTION_SCHEMA, resolve_entity_mentions
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.nlp import RAW_ENTITY_MENTION_SCHEMA
+from wiredesk.spans import find_forms
 
 
 @pytest.fixture(scope="module")
@@ -402,3 +403,20 @@ def test_a_place_qualified_by_its_region_takes_that_country(gazetteer):
     assert (countries["Brazil"], countries["Argentina"], countries["Santiago"]) == ("BR", "AR", "CL")
     paris = out.filter(pl.col("mention_text") == "Paris")
     assert paris["latitude"].is_null().all()  # the namesake's coordinates are not this town's
+
+
+@pytest.mark.parametrize(
+    ("text", "forms", "expected"),
+    [
+        # whole words only: a hyphen or a letter beside a form makes it part of another word
+        ("Coca-Cola and Coca", ["Coca"], ["Coca"]),
+        ("Fedex sued the Fed.", ["Fed"], ["Fed"]),
+        # the longer form, listed first, wins where two start together; matches never overlap
+        ("Bank of England said the Bank", ["Bank of England", "Bank"], ["Bank of England", "Bank"]),
+        ("Goldman Sachs Group", ["Sachs Group", "Goldman Sachs"], ["Goldman Sachs"]),
+        ("OPEC+ and OPEC", ["OPEC+", "OPEC"], ["OPEC+", "OPEC"]),
+        ("nothing here", ["Fed"], []),
+    ],
+)
+def test_forms_are_found_as_whole_words_left_to_right(text, forms, expected):
+    assert [text[start:end] for start, end in find_forms(text, forms)] == expected
