@@ -67,9 +67,10 @@ EVAL_DIR ?= ../shared/eval
 EVAL_REUTERS ?= $(EVAL_DIR)/reuters21578-train.jsonl
 EVAL_COMMODITY_NEWS ?= $(EVAL_DIR)/commodity-news-corpus/annotated.jsonl
 EVAL_CONLL ?= $(EVAL_DIR)/conll2003-validation.jsonl
+EVAL_CONLL_2020 ?= $(EVAL_DIR)/conllpp-2020-dev.jsonl
 EVAL_CONLL_TRAIN ?= $(EVAL_DIR)/conll2003-train.jsonl
 eval: install
-	$(BIN)/python -m devtools.evaluate --conll $(EVAL_CONLL) --reuters $(EVAL_REUTERS) --commodity-news $(EVAL_COMMODITY_NEWS) --conll-train $(EVAL_CONLL_TRAIN) --write docs/quality.md $(EVAL_ARGS)
+	$(BIN)/python -m devtools.evaluate --conll-2020 $(EVAL_CONLL_2020) --conll $(EVAL_CONLL) --reuters $(EVAL_REUTERS) --commodity-news $(EVAL_COMMODITY_NEWS) --conll-train $(EVAL_CONLL_TRAIN) --write docs/quality.md $(EVAL_ARGS)
 
 # Rebuilds models/wiredesk_news_ner from CoNLL-2003's training split (about 15 min on 2 cores).
 train-ner: install

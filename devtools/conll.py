@@ -14,9 +14,10 @@ from devtools.scoring import AnnotatedStory, align_offsets, read_jsonl
 from wiredesk.normalise import PARAGRAPH_SEPARATOR
 
 CONLL_SOURCE = "conll2003"
+CONLL_2020_SOURCE = "conllpp2020"  # the 2020 stories of CoNLL++, in the same format
 
 
-def conll_story(record: dict) -> AnnotatedStory:
+def conll_story(record: dict, prefix: str = "conll") -> AnnotatedStory:
     """One record as a story: the body's lines as paragraphs, each name's offsets moved into the new body."""
     title, raw_body = record["title"], record["body"]
     body = PARAGRAPH_SEPARATOR.join(" ".join(line.split()) for line in raw_body.split("\n") if line.strip())
@@ -33,10 +34,11 @@ def conll_story(record: dict) -> AnnotatedStory:
         if new[new_start:new_end].split() != original[start:end].split():
             raise ValueError(f"story {record['doc_id']}: {original[start:end]!r} did not survive re-spacing")
         spans.append((field, new_start, new_end, entity["type"]))
-    return AnnotatedStory(f"conll-{record['doc_id']}", clean_title, body, tuple(spans))
+    return AnnotatedStory(f"{prefix}-{record['doc_id']}", clean_title, body, tuple(spans))
 
 
-def read_conll_stories(path: Path) -> Iterator[AnnotatedStory]:
+def read_conll_stories(path: Path, prefix: str = "conll") -> Iterator[AnnotatedStory]:
+    """The stories of a CoNLL-format JSONL file; `prefix` keeps two files' story ids apart."""
     for record in read_jsonl(path):
         if record["title"].strip() and record["body"].strip():
-            yield conll_story(record)
+            yield conll_story(record, prefix)

@@ -26,7 +26,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from devtools.conll import CONLL_SOURCE, read_conll_stories
+from devtools.conll import CONLL_2020_SOURCE, CONLL_SOURCE, read_conll_stories
 from devtools.report_doc import write_report
 from devtools.scoring import (
     ANNOTATED_STORIES_SOURCE,
@@ -38,6 +38,7 @@ from devtools.scoring import (
     exact_duplicate_pairs,
     gold_spans_in_body,
     label_agreement,
+    name_errors,
     parse_annotated_stories,
     raw_model_spans,
     read_jsonl,
@@ -64,6 +65,7 @@ def write_corpus(
     commodity_news: Path,
     stories: list[AnnotatedStory],
     conll: list[AnnotatedStory],
+    conll_2020: list[AnnotatedStory],
     folder: Path,
     limit: int | None,
 ) -> None:
@@ -73,6 +75,9 @@ def write_corpus(
             out.write(json.dumps(article) + "\n")
     with (folder / "conll.jsonl").open("w", encoding="utf-8") as out:
         for article in story_articles(conll, source=CONLL_SOURCE):
+            out.write(json.dumps(article) + "\n")
+    with (folder / "conll_2020.jsonl").open("w", encoding="utf-8") as out:
+        for article in story_articles(conll_2020, source=CONLL_2020_SOURCE):
             out.write(json.dumps(article) + "\n")
     with (folder / "reuters.jsonl").open("w", encoding="utf-8") as out:
         for article in reuters_articles(reuters, limit):
@@ -312,8 +317,11 @@ def scores_by_type(gold: list[tuple], predicted: list[tuple]) -> list[str]:
     ]
 
 
-def evaluate_names(con, stories: list[AnnotatedStory], source: str, heading: str, model_name: str) -> list[str]:
-    """Exact-span scores of the warehouse's names in one source's stories, beside the models alone."""
+def evaluate_names(
+    con, stories: list[AnnotatedStory], source: str, heading: str, model_name: str, errors: int = 0
+) -> list[str]:
+    """Exact-span scores of the warehouse's names in one source's stories, beside the models alone; with
+    `errors`, the pipeline's most frequent errors of each kind."""
     gold = story_gold(stories)
     predicted = predicted_names(con, source)
     lines = [f"{heading}: {len(stories)} stories, {len(gold)} names (PER/ORG/LOC/MISC, exact spans)"]
@@ -323,12 +331,19 @@ def evaluate_names(con, stories: list[AnnotatedStory], source: str, heading: str
     for label, name in models.items():
         lines.append(f"  {label + ':':<24}{score_spans(gold, raw_model_spans(stories, load_pipeline(name)))}")
     lines.append(f"  {'pipeline:':<24}{score_spans(gold, predicted)}")
-    return lines + scores_by_type(gold, predicted)
+    lines += scores_by_type(gold, predicted)
+    for kind, counts in name_errors(stories, gold, predicted).items() if errors else ():
+        top = ", ".join(f"{words} ×{count}" if count > 1 else words for words, count in counts.most_common(errors))
+        lines.append(f"  the {errors} most frequent {kind} ({counts.total()} in all): {top}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make eval", description=__doc__)
     parser.add_argument("--conll", type=Path, required=True, help="the CoNLL-2003 validation split (JSONL)")
+    parser.add_argument(
+        "--conll-2020", type=Path, required=True, help="the 2020 Reuters stories of CoNLL++ (JSONL), scored first"
+    )
     parser.add_argument("--reuters", type=Path, required=True, help="the Reuters-21578 train split (JSONL)")
     parser.add_argument(
         "--commodity-news", type=Path, required=True, help="the annotated commodity-news corpus (JSONL)"
@@ -347,7 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, default=None, help="also write the report into this doc's figures")
     args = parser.parse_args(argv)
     missing = [
-        str(path) for path in (args.conll, args.reuters, args.commodity_news, args.stories) if not path.is_file()
+        str(path)
+        for path in (args.conll_2020, args.conll, args.reuters, args.commodity_news, args.stories)
+        if not path.is_file()
     ]
     if missing:
         print(f"no such file: {', '.join(missing)} (pass EVAL_DIR=<the development data folder>)", file=sys.stderr)
@@ -357,12 +374,15 @@ def main(argv: list[str] | None = None) -> int:
         folder, db_path = workdir / "articles", workdir / "eval.duckdb"
         stories = parse_annotated_stories(args.stories.read_text(encoding="utf-8"))
         conll = list(read_conll_stories(args.conll))
-        write_corpus(args.reuters, args.commodity_news, stories, conll, folder, args.limit)
+        conll_2020 = list(read_conll_stories(args.conll_2020, CONLL_2020_SOURCE))
+        write_corpus(args.reuters, args.commodity_news, stories, conll, conll_2020, folder, args.limit)
         seconds = build(folder, db_path)
         with duckdb.connect(str(db_path), read_only=True) as con:
             articles = con.execute("select count(*) from articles").fetchall()[0][0]
             lines = [f"built {articles} articles in {seconds:.1f}s ({articles / seconds:.1f} articles/s)"]
             model_name = Settings.from_env().spacy_model
+            heading = "Reuters stories from 2020, CoNLL++ (unseen, today's news)"
+            lines += evaluate_names(con, conll_2020, CONLL_2020_SOURCE, heading, model_name, errors=20)
             lines += evaluate_names(con, conll, CONLL_SOURCE, "CoNLL-2003 validation (unseen)", model_name)
             lines += evaluate_reuters(con, args.reuters, args.limit)
             lines += evaluate_commodity_news(con, args.commodity_news)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -266,6 +267,33 @@ def story_articles(stories: Iterable[AnnotatedStory], source: str = ANNOTATED_ST
 def story_gold(stories: Iterable[AnnotatedStory]) -> list[tuple[str, str, int, int, str]]:
     """(story id, field, start, end, CoNLL type) of every marked name."""
     return [(story.story_id, *span) for story in stories for span in story.spans]
+
+
+def name_errors(
+    stories: Iterable[AnnotatedStory], gold: Iterable[tuple], predicted: Iterable[tuple]
+) -> dict[str, Counter[str]]:
+    """The errors of `predicted` against `gold` ((story id, field, start, end, type) tuples), by kind, each
+    counted by the words it covers: "wrong type" (the span is right, the type not: "Pfizer (PER, gold ORG)"),
+    "spurious" (a span gold does not have) and "missed" (a gold span not
+    predicted). A span with a wrong boundary is one spurious and one missed."""
+    texts = {story.story_id: {"title": story.title, "body": story.body} for story in stories}
+    gold_types = {span[:4]: span[4] for span in gold}
+    predicted_types = {span[:4]: span[4] for span in predicted}
+
+    def words(span: tuple) -> str:
+        doc, field, start, end = span
+        return texts[doc][field][start:end]
+
+    errors: dict[str, Counter[str]] = {"wrong type": Counter(), "spurious": Counter(), "missed": Counter()}
+    for span, kind in predicted_types.items():
+        if span not in gold_types:
+            errors["spurious"][f"{words(span)} ({kind})"] += 1
+        elif gold_types[span] != kind:
+            errors["wrong type"][f"{words(span)} ({kind}, gold {gold_types[span]})"] += 1
+    for span, kind in gold_types.items():
+        if span not in predicted_types:
+            errors["missed"][f"{words(span)} ({kind})"] += 1
+    return errors
 
 
 def raw_model_spans(stories: Iterable[AnnotatedStory], nlp) -> list[tuple[str, str, int, int, str]]:

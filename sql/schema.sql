@@ -29,7 +29,9 @@ create table if not exists sentences (
     start_char integer not null,
     end_char integer not null,
     sentence_text varchar not null,
-    tone double                         -- -1..1: P(good news) - P(bad news) from the tone classifier
+    tone double,                        -- -1..1: P(good news) - P(bad news) from the tone classifier
+    furniture varchar                   -- null for the story's text; photo_caption, credits, photo_credit or label
+                                        --   for wire-page furniture, left out of article and entity tone
 );
 
 -- The words that carried each sentence's tone: the lexicon's cues ("prices rose", "strike") and the words the
@@ -60,7 +62,8 @@ create table if not exists entity_mentions (
     article_type varchar not null,      --   corpus-wide resolution at each publish starts from these
     country_code varchar,               -- ISO 3166-1 alpha-2, for places and nationalities
     latitude double,
-    longitude double
+    longitude double,
+    role varchar not null default 'news' -- news; byline (a credit: reporter, editor, photographer); caption
 );
 
 create table if not exists entities (
@@ -242,5 +245,7 @@ alter table article_commodities add column if not exists topic_score double;
 -- Warehouses made before tone: the columns, filled for old rows at the next publish (sql/publish/tone.sql).
 alter table articles add column if not exists tone double;
 alter table sentences add column if not exists tone double;
+alter table sentences add column if not exists furniture varchar;
+alter table entity_mentions add column if not exists role varchar default 'news';
 alter table article_entities add column if not exists tone double;
 alter table article_commodities add column if not exists tone double;

@@ -3,7 +3,8 @@
 import polars as pl
 import pytest
 
-from wiredesk.entities import ENTITY_MENTION_SCHEMA, resolve_entity_mentions
+from wiredesk.commodities import default_matcher
+from wiredesk.entities import ENTITY_MENTION_SCHEMA, drop_commodity_words, resolve_entity_mentions
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.nlp import RAW_ENTITY_MENTION_SCHEMA
 from wiredesk.spans import find_forms
@@ -420,3 +421,21 @@ def test_a_place_qualified_by_its_region_takes_that_country(gazetteer):
 )
 def test_forms_are_found_as_whole_words_left_to_right(text, forms, expected):
     assert [text[start:end] for start, end in find_forms(text, forms)] == expected
+
+
+def test_a_commodity_word_alone_is_no_person_place_or_company_unless_listed(gazetteer):
+    frame = resolve_entity_mentions(
+        mentions(
+            ("a", "Robusta", "PERSON"),
+            ("a", "Sugar", "GPE"),
+            ("a", "Brent", "ORG"),
+            ("a", "OPEC", "ORG"),  # an organisation the organisation-name list knows
+            ("a", "Jenny Gold", "PERSON"),
+            ("a", "Gold", "PERSON"),  # her surname: resolves to her name
+            ("a", "Southern Copper", "ORG"),
+            ("b", "Lithium", "PERSON"),
+        ),
+        gazetteer,
+    )
+    kept = drop_commodity_words(frame, default_matcher().commodity_of)
+    assert sorted(kept["mention_text"]) == ["Gold", "Jenny Gold", "OPEC", "Southern Copper"]

@@ -6,12 +6,14 @@ import polars as pl
 import pytest
 
 from devtools.scoring import (
+    AnnotatedStory,
     Score,
     align_offsets,
     commodity_news_articles,
     exact_duplicate_pairs,
     gold_spans_in_body,
     label_agreement,
+    name_errors,
     reuters_articles,
     reuters_place_codes,
     score_sets,
@@ -54,6 +56,18 @@ def test_label_agreement_counts_tagged_pairs_and_scores_either_way_round():
     assert tagged == 2  # c/e carry no tag on either side
     assert score == Score(true_positives=1, false_positives=1, false_negatives=1)
     assert label_agreement([("b", "a"), ("c", "d")], labels)[1].f1 == pytest.approx(score.f1)
+
+
+def test_name_errors_are_counted_by_kind_and_words():
+    story = AnnotatedStory("s", "Pfizer gains", "Pfizer and BioNTech said in Mainz that Pfizer", ())
+    gold = [("s", "title", 0, 6, "ORG"), ("s", "body", 0, 6, "ORG"), ("s", "body", 11, 19, "ORG")]
+    gold += [("s", "body", 28, 33, "LOC"), ("s", "body", 39, 45, "ORG")]
+    predicted = [("s", "title", 0, 6, "PER"), ("s", "body", 0, 6, "PER"), ("s", "body", 11, 19, "ORG")]
+    predicted += [("s", "body", 25, 33, "LOC"), ("s", "body", 39, 45, "PER")]
+    errors = name_errors([story], gold, predicted)
+    assert errors["wrong type"] == {"Pfizer (PER, gold ORG)": 3}
+    assert errors["spurious"] == {"in Mainz (LOC)": 1}  # a wrong boundary is spurious and missed
+    assert errors["missed"] == {"Mainz (LOC)": 1}
 
 
 def test_score_spans_needs_exact_offsets_and_type():

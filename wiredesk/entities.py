@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -264,3 +265,20 @@ def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) ->
         .select(list(ENTITY_MENTION_SCHEMA))
         .cast(ENTITY_MENTION_SCHEMA)
     )
+
+
+# Types a commodity word never has on its own: "Sugar" is no place, "Robusta" no person, "Brent" no company.
+_NOT_COMMODITY_TYPES = ("PERSON", "GPE", "LOC", "NORP", "FAC", "ORG")
+
+
+def drop_commodity_words(mentions: pl.DataFrame, commodity_forms: Iterable[str]) -> pl.DataFrame:
+    """Mentions (ENTITY_MENTION_SCHEMA) without those whose name, as their article resolves it, is a word of the
+    commodity catalogue alone: never a person or place ("Sugar", "Robusta"), and no organisation unless the
+    organisation-name list knows it ("OPEC" is one; "Brent" and "WTI" are benchmarks, commodity mentions). A
+    surname that happens to be one ("Gold" after "Jenny Gold") resolves to the full name and stays."""
+    names = load_organisation_names()
+    organisations = set(names["alias"].str.to_lowercase()) | set(names["name"].str.to_lowercase())
+    words = pl.Series([form for form in commodity_forms if form not in organisations], dtype=pl.String)
+    name = pl.col("article_name").str.to_lowercase()
+    commodity_word = name.is_in(words.implode()) & pl.col("article_type").is_in(_NOT_COMMODITY_TYPES)
+    return mentions.filter(~commodity_word)

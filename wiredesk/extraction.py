@@ -12,8 +12,9 @@ from spacy.language import Language
 
 from wiredesk.commodities import CommodityMatcher, default_matcher, find_commodity_mentions
 from wiredesk.company_names import flag_inside_names
-from wiredesk.entities import load_organisation_names, resolve_entity_mentions
+from wiredesk.entities import drop_commodity_words, load_organisation_names, resolve_entity_mentions
 from wiredesk.figures import figures
+from wiredesk.furniture import find_furniture, mention_roles, place_credited_people, sentence_furniture
 from wiredesk.gazetteer import Gazetteer, load_gazetteer
 from wiredesk.nlp import Annotations, iter_annotations, load_pipeline
 from wiredesk.quotations import quotations
@@ -90,8 +91,14 @@ class Models:
 
 
 def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher, models: Models) -> Extracted:
-    repaired = join_name_particles(
-        split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer))
+    furniture = find_furniture(annotations.articles)
+    repaired = place_credited_people(
+        join_name_particles(
+            split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer))
+        ),
+        furniture,
+        annotations.articles,
+        annotations.sentences,
     )
     raw_entity_mentions = propagate_mentions(
         drop_market_phrases(drop_ordinary_words(repaired, annotations.articles, annotations.sentences)),
@@ -99,7 +106,10 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
         annotations.sentences,
         known_organisation_forms(load_organisation_names()),
     )
-    entity_mentions = resolve_entity_mentions(raw_entity_mentions, gazetteer)
+    entity_mentions = mention_roles(
+        drop_commodity_words(resolve_entity_mentions(raw_entity_mentions, gazetteer), matcher.commodity_of),
+        furniture,
+    )
     commodity_mentions = flag_inside_names(
         find_commodity_mentions(annotations.articles, annotations.sentences, matcher),
         entity_mentions,
@@ -113,7 +123,7 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     commodity_mentions = commodity_mentions.join(scores, on=["article_id", "commodity"], how="left")
     sentences, tone_terms = sentence_tones(annotations.sentences, models.tone)
     return Extracted(
-        sentences=sentences,
+        sentences=sentence_furniture(sentences, furniture),
         entity_mentions=entity_mentions,
         commodity_mentions=add_context(commodity_mentions, annotations.sentences, entity_mentions),
         quotations=quotations(annotations.articles, annotations.sentences, entity_mentions),

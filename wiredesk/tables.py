@@ -58,7 +58,8 @@ SENTENCE_SCHEMA = {
     "end_char": pl.Int32,
     "sentence_text": pl.String,
 }
-STAGED_SENTENCE_SCHEMA = {**SENTENCE_SCHEMA, "tone": pl.Float64}
+# `furniture`: the kind of wire-page furniture the sentence is part of (wiredesk/furniture.py), null for the story.
+STAGED_SENTENCE_SCHEMA = {**SENTENCE_SCHEMA, "tone": pl.Float64, "furniture": pl.String}
 # What extraction knows of a mention from its own article: the surface form, the model's label, the name and
 # type the article gives it (a short form takes its article's full name), the place it links to. Which entity it
 # is across the warehouse (canonical_name, entity_type, entity_id) is decided at publish, in SQL.
@@ -76,6 +77,8 @@ ENTITY_MENTION_SCHEMA = {
     "latitude": pl.Float64,
     "longitude": pl.Float64,
 }
+# `role`: "news", or "byline" / "caption" for a name in the page's furniture (wiredesk/furniture.py).
+STAGED_ENTITY_MENTION_SCHEMA = {**ENTITY_MENTION_SCHEMA, "role": pl.String}
 # A commodity mention as the catalogue matches it (wiredesk/commodities.py); staged with what its sentence says.
 COMMODITY_MENTION_SCHEMA = {
     "article_id": pl.String,
@@ -159,7 +162,7 @@ STAGED = (
     StagedTable("articles", ARTICLE_SCHEMA, per_article=True, copied=False),
     StagedTable("article_signatures", SIGNATURE_SCHEMA, per_article=True),
     StagedTable("sentences", STAGED_SENTENCE_SCHEMA, per_article=True, extracted=True),
-    StagedTable("entity_mentions", ENTITY_MENTION_SCHEMA, per_article=True, extracted=True, copied=False),
+    StagedTable("entity_mentions", STAGED_ENTITY_MENTION_SCHEMA, per_article=True, extracted=True, copied=False),
     StagedTable("commodity_mentions", STAGED_COMMODITY_MENTION_SCHEMA, per_article=True, extracted=True),
     StagedTable("quotations", QUOTATION_SCHEMA, per_article=True, extracted=True),
     StagedTable("figures", FIGURE_SCHEMA, per_article=True, extracted=True),

@@ -18,6 +18,7 @@ from functools import lru_cache
 import polars as pl
 
 from wiredesk.figures import KINDS, UNITS
+from wiredesk.furniture import FURNITURE_KINDS, ROLES
 from wiredesk.nlp import ENTITY_LABELS
 from wiredesk.quotations import QUOTE_CUES
 
@@ -151,6 +152,7 @@ def _suite(name: str):
             in_set("article_type", ENTITY_LABELS),
             gxe.ExpectColumnValueLengthsToBeBetween(column="article_name", min_value=1),
             gxe.ExpectColumnValuesToMatchRegex(column="country_code", regex=r"^[A-Z]{2}$"),
+            in_set("role", ["news", *sorted(set(ROLES.values()))]),
         ],
         "commodity_mentions": lambda: [
             *offsets(),
@@ -168,6 +170,7 @@ def _suite(name: str):
             *offsets(),
             not_null("tone"),
             gxe.ExpectColumnValuesToBeBetween(column="tone", min_value=-1, max_value=1),
+            in_set("furniture", FURNITURE_KINDS),
         ],
         "tone_terms": lambda: [
             *offsets(),

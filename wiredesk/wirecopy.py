@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from datetime import date
 
+from wiredesk.furniture import story_start
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.&-]*")
 _MONTH = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"  # "March", "MARCH", "Sept."
 # PLACE[, REGION], Month DD - (or PLACE YYYY-MM-DD -); the place may be ALL CAPS or title case, the region is
@@ -21,8 +23,12 @@ _PLACE_WORD = r"[A-Z][A-Za-z.'&-]*"  # a capitalised word; small connectors betw
 _DATELINE = re.compile(
     rf"^(?P<place>{_PLACE_WORD}(?: (?:{_PLACE_WORD}|de|da|do|del|la|le|of|el|al|es|upon|sur|am|an|im)){{0,5}})"
     rf"(?: ?, (?P<region>[A-Z][A-Za-z. ]{{1,30}}?))? ?,? "
-    rf"(?:(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:,? (?P<year>(?:19|20)\d\d))?|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d))"
-    r"(?: \([A-Za-z .]{2,30}\))?\s*[-–—]"
+    rf"(?:(?:(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:,? (?P<year>(?:19|20)\d\d))?"
+    r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d))"
+    r"(?: \([A-Za-z .]{2,30}\))?"
+    # or, as wire pages print it today, the agency and no date: "PARIS (Reuters) -"
+    r"|\((?:Reuters|AP|AFP|Bloomberg|Dow Jones|Xinhua|Kyodo|dpa|IFR)(?: [A-Za-z .]{1,20})?\))\s*[-–—]",
+    re.MULTILINE,  # a dateline opens the story's first paragraph, after any photo credit or counter above it
 )
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # A year in a file's path: "2025/10/27/...", "2025-10-27-story.txt", "wire_20251027.txt"; not digits that
@@ -66,9 +72,15 @@ def truecase(text: str, forms: dict[str, str]) -> str:
     return _WORD.sub(recase, text)
 
 
+def _dateline(body: str) -> re.Match[str] | None:
+    """The dateline opening the story's first paragraph: the body's first, or the first after the page's
+    furniture (a photo credit, a slideshow counter: wiredesk/furniture.py)."""
+    return _DATELINE.match(body, story_start(body))
+
+
 def find_dateline(body: str) -> list[tuple[int, int]]:
     """Character spans of the dateline's place (and region) at the head of `body`, if it has one."""
-    match = _DATELINE.match(body)
+    match = _dateline(body)
     if not match:
         return []
     return [match.span(group) for group in ("place", "region") if match.group(group)]
@@ -76,15 +88,15 @@ def find_dateline(body: str) -> list[tuple[int, int]]:
 
 def without_dateline(body: str) -> str:
     """`body` after its dateline ("LONDON, March 3 -"), or all of it when it has none."""
-    match = _DATELINE.match(body)
+    match = _dateline(body)
     return body[match.end() :] if match else body
 
 
 def dateline_date(body: str, path: str = "") -> date | None:
     """The date a wire dateline gives ("HONG KONG, April 8, 2025 -"), with the year from the dateline or, when
     it has none, from the file's path; None when either is missing: a date is never guessed."""
-    match = _DATELINE.match(body)
-    if not match:
+    match = _dateline(body)
+    if not match or not (match.group("iso") or match.group("month")):
         return None
     if match.group("iso"):
         try:

@@ -29,6 +29,7 @@ named_tone as (
     select m.article_id, m.commodity, mean_tone(s.tone) as tone
     from (select distinct article_id, commodity, sentence_index from touched_commodity_mentions) as m
     join sentences as s using (article_id, sentence_index)
+    where s.furniture is null  -- a photo caption or credits line says nothing of the story's tone
     group by m.article_id, m.commodity
 ),
 

@@ -1,8 +1,10 @@
 -- article_entities: how prominent each entity is in each article (title, lead, frequency, position), and the
 -- tone of the sentences that name it. Rebuilt for the articles this publish touched: arrived, left, or with a
--- mention renamed by the corpus-wide resolution.
+-- mention renamed by the corpus-wide resolution. Only the story's own mentions count (role 'news'): a name in a
+-- photo caption or a credit is no subject of the story.
 create or replace temp table touched_mentions as
-select * from entity_mentions where article_id in (select article_id from touched_articles);
+select * from entity_mentions
+where article_id in (select article_id from touched_articles) and role = 'news';
 
 delete from article_entities where article_id in (select article_id from touched_articles);
 
@@ -23,6 +25,7 @@ named_tone as (
     select m.article_id, m.entity_id, mean_tone(s.tone) as tone
     from (select distinct article_id, entity_id, sentence_index from touched_mentions) as m
     join sentences as s using (article_id, sentence_index)
+    where s.furniture is null
     group by m.article_id, m.entity_id
 ),
 
