@@ -17,7 +17,7 @@ import json
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import polars as pl
 
 from devtools.conll import CONLL_2020_SOURCE, CONLL_SOURCE, read_conll_stories
 from devtools.report_doc import write_report
@@ -53,8 +54,10 @@ from devtools.train_tone import tone_report
 from devtools.train_topics import cross_validate, reuters_examples
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
 from wiredesk.gazetteer import load_gazetteer
+from wiredesk.listings import everyday_words, listed_companies
 from wiredesk.nlp import BASE_MODEL, load_pipeline
 from wiredesk.settings import Settings
+from wiredesk.shipped import sql_text
 from wiredesk.topics import reuters_topics, scored_commodity
 
 ANNOTATED_STORIES = Path(__file__).resolve().parents[1] / "tests" / "data" / "annotated_stories.txt"
@@ -338,6 +341,50 @@ def evaluate_names(
     return lines
 
 
+def evaluate_identifiers(con, stories: list[AnnotatedStory], source: str) -> list[str]:
+    """Of the gold organisation names that are a listed company's (wiredesk/listings.py, by the warehouse's own
+    matching rule), how many the warehouse gives that company's ticker, at that span."""
+    gold = [
+        (story.story_id, field, start, end, (story.title if field == "title" else story.body)[start:end])
+        for story in stories
+        for field, start, end, kind in story.spans
+        if kind == "ORG"
+    ]
+    schema = {"doc": pl.String, "field": pl.String, "start_char": pl.Int32, "end_char": pl.Int32, "text": pl.String}
+    con.register("gold_orgs", pl.DataFrame(gold, schema=schema, orient="row").to_arrow())
+    con.register("listed_companies", listed_companies().to_arrow())
+    con.register("everyday_words", everyday_words().to_arrow())
+    con.execute(sql_text("publish/listings.sql"))  # the warehouse's own rule
+    rows = con.execute(
+        """
+        with predicted as (
+            select a.external_id as doc, m.field, m.start_char, m.end_char, e.ticker
+            from entity_mentions as m
+            join articles as a using (article_id)
+            join entities as e using (entity_id)
+            where a.source = ?
+        )
+        select g.text, l.ticker, p.ticker
+        from gold_orgs as g
+        join listings as l on l.key = company_key(g.text)
+        left join predicted as p using (doc, field, start_char, end_char)
+        """,
+        [source],
+    ).fetchall()
+    con.unregister("gold_orgs")
+    con.unregister("listed_companies")
+    con.unregister("everyday_words")
+    right = sum(expected == got for _, expected, got in rows)
+    wrong = sorted({f"{text} ({got}, listed {expected})" for text, expected, got in rows if got and got != expected})
+    missed = Counter(text for text, expected, got in rows if got is None)
+    return [
+        f"  listed companies (gold ORG names a listing matches): {len(rows)} mentions of "
+        f"{len({ticker for _, ticker, _ in rows})} companies; given their ticker {right} "
+        f"({right / max(len(rows), 1):.1%}), a wrong one {len(wrong)} {wrong[:10]}, none "
+        f"{sum(missed.values())} {[f'{t} ×{n}' for t, n in missed.most_common(10)]}"
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make eval", description=__doc__)
     parser.add_argument("--conll", type=Path, required=True, help="the CoNLL-2003 validation split (JSONL)")
@@ -383,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
             model_name = Settings.from_env().spacy_model
             heading = "Reuters stories from 2020, CoNLL++ (unseen, today's news)"
             lines += evaluate_names(con, conll_2020, CONLL_2020_SOURCE, heading, model_name, errors=20)
+            lines += evaluate_identifiers(con, conll_2020, CONLL_2020_SOURCE)
             lines += evaluate_names(con, conll, CONLL_SOURCE, "CoNLL-2003 validation (unseen)", model_name)
             lines += evaluate_reuters(con, args.reuters, args.limit)
             lines += evaluate_commodity_news(con, args.commodity_news)

@@ -37,3 +37,18 @@ create or replace macro article_tone(tone, sentence_index) as
 -- The mean of tones as an exact decimal (see article_tone), rounded to four decimals.
 create or replace macro mean_tone(tone) as
     round(avg(tone::decimal(9, 4)), 4)::double;
+
+-- The key a company name is matched on (wiredesk/listings.py): no accents, case, dots or punctuation, no
+-- leading "the" and no legal or group suffix ("Pfizer Inc." and "PFIZER" are "pfizer"; "Royal Dutch Shell plc"
+-- is "royal dutch shell").
+create or replace macro company_key(name) as
+    trim(regexp_replace(
+        regexp_replace(
+            regexp_replace(replace(lower(strip_accents(name)), '.', ''), '[^a-z0-9&]+', ' ', 'g'),
+            '^ *the ',
+            ''
+        ),
+        '( +(inc|incorporated|corp|corporation|co|cos|company|companies|ltd|limited|plc|llc|lp|ag|se|sa|nv|'
+        || 'spa|ab|asa|oyj|as|kgaa|group|holding|holdings))+ *$',
+        ''
+    ));

@@ -74,7 +74,9 @@ create table if not exists entities (
     latitude double,
     longitude double,
     mention_count integer not null,
-    article_count integer not null
+    article_count integer not null,
+    ticker varchar,                     -- a listed company's primary ticker (Yahoo symbol: "PFE", "AD.AS") and
+    isin varchar                        --   ISIN, from pytickersymbols' index constituents (wiredesk/listings.py)
 );
 
 create table if not exists entity_aliases (
@@ -249,3 +251,5 @@ alter table sentences add column if not exists furniture varchar;
 alter table entity_mentions add column if not exists role varchar default 'news';
 alter table article_entities add column if not exists tone double;
 alter table article_commodities add column if not exists tone double;
+alter table entities add column if not exists ticker varchar;
+alter table entities add column if not exists isin varchar;

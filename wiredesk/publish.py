@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from wiredesk.entities import load_organisation_names
+from wiredesk.listings import everyday_words, listed_companies
 from wiredesk.shipped import sql_text
 from wiredesk.stories import link_stories
 from wiredesk.tables import ARTICLE_ROW_TABLES, COPIED_TABLES, STAGING_TABLES
@@ -72,6 +73,7 @@ PUBLISH_STEPS: tuple[Step, ...] = (
     sql_step("publish/add_articles"),
     link_stories,
     sql_step("publish/follow_renames"),
+    sql_step("publish/listings"),
     sql_step("publish/resolve_entities"),
     sql_step("publish/entities"),
     # Derived from the mention tables, for the articles and entities this publish touched.
@@ -107,6 +109,8 @@ def publish(
     con.register("catalogue", commodity_catalogue.to_arrow())
     names = organisation_names if organisation_names is not None else load_organisation_names()
     con.register("organisation_names", names.to_arrow())
+    con.register("listed_companies", listed_companies().to_arrow())
+    con.register("everyday_words", everyday_words().to_arrow())
     con.execute("begin transaction")
     try:
         removed = scalar(
@@ -148,4 +152,6 @@ def publish(
     finally:
         con.unregister("catalogue")
         con.unregister("organisation_names")
+        con.unregister("listed_companies")
+        con.unregister("everyday_words")
     return counts

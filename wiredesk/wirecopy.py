@@ -117,15 +117,16 @@ def dateline_date(body: str, path: str = "") -> date | None:
 
 def model_text(title: str, body: str, separator: str) -> str:
     """`title + separator + body` with ALL-CAPS headline and dateline truecased for the model."""
-    forms = case_map(body)
+    forms: dict[str, str] | None = None  # the body's casing, read only when something needs it
     if is_all_caps(title):
+        forms = case_map(body)
         title = truecase(title, forms)
     dateline = find_dateline(body)
     if dateline:
-        end = dateline[-1][1]
-        head = body[:end]
+        start, end = dateline[0][0], dateline[-1][1]
+        head = body[start:end]
         if is_all_caps(head.split(",")[0]):
-            body = truecase_span(head, forms) + body[end:]
+            body = body[:start] + truecase_span(head, forms if forms is not None else case_map(body)) + body[end:]
     return f"{title}{separator}{body}"
 
 

@@ -43,6 +43,14 @@ countries as (
     group by entity_id, country_code
 ),
 
+-- A company's listing: the one whose company_key is its name's (`listings`: resolve_entities.sql).
+listed as (
+    select n.entity_id, l.ticker, l.isin
+    from names as n
+    join (select distinct entity_id from rebuilt_mentions where entity_type = 'ORG') as o using (entity_id)
+    join listings as l on l.key = company_key(n.canonical_name)
+),
+
 home as (
     select
         entity_id,
@@ -61,8 +69,11 @@ select
     min(h.latitude) as latitude,
     min(h.longitude) as longitude,
     count(*) as mention_count,
-    count(distinct m.article_id) as article_count
+    count(distinct m.article_id) as article_count,
+    min(l.ticker) as ticker,
+    min(l.isin) as isin
 from rebuilt_mentions as m
 join names as n using (entity_id)
 left join home as h using (entity_id)
+left join listed as l using (entity_id)
 group by m.entity_id;

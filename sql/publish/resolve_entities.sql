@@ -11,14 +11,18 @@
 --      mention's type becomes ORG (the model calls "ICCO" a place, "IMF" a nationality); never a person's name;
 --   3. an organisation's acronym ("EC") takes the name whose initials it is that articles write beside it
 --      ("European Community");
---   4. the entity id is `entity_key(type, name)` (sql/macros.sql);
---   5. a quotation's speaker is the entity of the body mention its article named the speaker by.
+--   4. a name that is a listed company's (`listings`: listings.sql) is that company,
+--      an ORG under the listing's name, whatever its article typed it and however it spelt the legal form
+--      ("Pfizer Inc" and a "Pfizer" the model took for a person are one company, Pfizer);
+--   5. the entity id is `entity_key(type, name)` (sql/macros.sql);
+--   6. a quotation's speaker is the entity of the body mention its article named the speaker by.
 -- This is the one place entity identity is decided: extraction only says how each article names a mention.
 -- A name keeps the type its article gave it (one type per name within an article): "Chicago" the team in a
 -- results table and Chicago the city are two entities. A corpus-wide vote on one type per name cost 0.008 F1 on
 -- CoNLL-2003 validation with the trained model, which tells the two apart from their context.
 create or replace temp table name_forms as
 select distinct article_type, article_name from entity_mentions;
+
 
 create or replace temp table resolved_forms as
 with full_names as (
@@ -84,6 +88,8 @@ renamed as (
         f.article_type,
         f.article_name,
         case
+            when l.key is not null
+                then l.name
             when f.article_type = 'PERSON' and f.article_name not like '% %' and p.full_name is not null
                 then p.full_name
             when f.article_type <> 'PERSON' and k.name is not null
@@ -93,13 +99,14 @@ renamed as (
             else f.article_name
         end as canonical_name,
         case
-            when f.article_type <> 'PERSON' and k.name is not null then 'ORG'
+            when l.key is not null or (f.article_type <> 'PERSON' and k.name is not null) then 'ORG'
             else f.article_type
         end as entity_type
     from name_forms as f
     left join unique_parts as p on p.part = f.article_name
     left join known_names as k on k.alias = lower(f.article_name)
     left join acronyms as a on a.acronym = f.article_name
+    left join listings as l on l.key = company_key(f.article_name)
 )
 
 select *, entity_key(entity_type, canonical_name) as entity_id
