@@ -63,7 +63,7 @@ create table if not exists entity_mentions (
     country_code varchar,               -- ISO 3166-1 alpha-2, for places and nationalities
     latitude double,
     longitude double,
-    role varchar not null default 'news' -- news; byline (a credit: reporter, editor, photographer); caption
+    role varchar not null               -- news; byline (in a credit: reporter, editor, photographer); caption
 );
 
 create table if not exists entities (
@@ -75,8 +75,8 @@ create table if not exists entities (
     longitude double,
     mention_count integer not null,
     article_count integer not null,
-    ticker varchar,                     -- a listed company's primary ticker (Yahoo symbol: "PFE", "AD.AS") and
-    isin varchar                        --   ISIN, from pytickersymbols' index constituents (wiredesk/listings.py)
+    ticker varchar,                     -- a listed company's primary ticker (Yahoo symbol: "PFE", "AD.AS")
+    isin varchar                        -- its ISIN; both from pytickersymbols' index constituents (wiredesk/listings.py)
 );
 
 create table if not exists entity_aliases (
