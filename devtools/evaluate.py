@@ -341,6 +341,31 @@ def evaluate_names(
     return lines
 
 
+def furniture_as_news(con, source: str) -> list[str]:
+    """How many of the warehouse's news names (role 'news') are wire-page furniture: a caption's label, a
+    slideshow counter, a photo credit ("REUTERS / Jane Doe", "Pool via REUTERS"), or a name in a credits line;
+    and how many names the furniture holds as bylines and captions."""
+    news_furniture, bylines, captions = con.execute(
+        r"""
+        select
+            count(*) filter (where m.role = 'news' and (
+                regexp_matches(m.mention_text, '(?i)file photo|slideshow|\(\d+ images?\)|reuters\s*/|/\s*pool|pool via')
+                or s.furniture in ('credits', 'photo_credit', 'label'))),
+            count(*) filter (where m.role = 'byline'),
+            count(*) filter (where m.role = 'caption')
+        from entity_mentions as m
+        join articles as a using (article_id)
+        join sentences as s using (article_id, sentence_index)
+        where a.source = ?
+        """,
+        [source],
+    ).fetchall()[0]
+    return [
+        f"  wire furniture taken as news names: {news_furniture}; names kept as bylines {bylines}, in photo "
+        f"captions {captions}"
+    ]
+
+
 def evaluate_identifiers(con, stories: list[AnnotatedStory], source: str) -> list[str]:
     """Of the gold organisation names that are a listed company's (wiredesk/listings.py, by the warehouse's own
     matching rule), how many the warehouse gives that company's ticker, at that span."""
@@ -430,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
             model_name = Settings.from_env().spacy_model
             heading = "Reuters stories from 2020, CoNLL++ (unseen, today's news)"
             lines += evaluate_names(con, conll_2020, CONLL_2020_SOURCE, heading, model_name, errors=20)
+            lines += furniture_as_news(con, CONLL_2020_SOURCE)
             lines += evaluate_identifiers(con, conll_2020, CONLL_2020_SOURCE)
             lines += evaluate_names(con, conll, CONLL_SOURCE, "CoNLL-2003 validation (unseen)", model_name)
             lines += evaluate_reuters(con, args.reuters, args.limit)

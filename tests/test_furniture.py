@@ -34,9 +34,22 @@ def test_labels_credits_and_captions_are_marked_where_they_are():
 
 
 def test_credited_people_are_each_named_and_roles_are_no_names():
-    body_names = [BODY[s:e] for s, e in credited_names(BODY, furniture_spans(BODY))]
+    body_names = [BODY[s:e] for s, e, _ in credited_names(BODY, furniture_spans(BODY))]
     assert body_names == ["Marco Aquino", "Ana Ruiz", "Tom Black", "Paul Simao"]
-    assert [TITLE[s:e] for s, e in credited_names(TITLE, furniture_spans(TITLE))] == ["Ana Ruiz"]
+    title_names = [(TITLE[s:e], label) for s, e, label in credited_names(TITLE, furniture_spans(TITLE))]
+    assert title_names == [("REUTERS", "ORG"), ("Ana Ruiz", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("caption", "names"),
+    [
+        ("Troops march in Paris. Jane Doe / Pool via REUTERS / File Photo", ["Jane Doe", "REUTERS"]),
+        ("Russell races at Monza. Pool via REUTERS / Jo Bloggs", ["REUTERS", "Jo Bloggs"]),
+        ("A tanker at sea. REUTERS / File Photo", ["REUTERS"]),  # no photographer named
+    ],
+)
+def test_the_three_forms_of_a_photo_credit(caption, names):
+    assert [caption[s:e] for s, e, _ in credited_names(caption, furniture_spans(caption))] == names
 
 
 @pytest.mark.parametrize(

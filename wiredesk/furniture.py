@@ -32,7 +32,8 @@ LABEL, CREDIT, CREDITS, CAPTION = "label", "photo_credit", "credits", "photo_cap
 ROLES = {CREDIT: "byline", CREDITS: "byline", CAPTION: "caption"}
 FURNITURE_KINDS = [LABEL, CREDIT, CREDITS, CAPTION]
 
-_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|de|van|von|da|di|del|al|bin|el|la|le)){0,3}"
+_WORD_OF_NAME = r"(?:[A-Z]\.|[A-Z][\w'’-]*)"  # "Jane", "O'Neil", an initial "R."; not "Paris." ending a sentence
+_NAME = _WORD_OF_NAME + r"(?:[ \t]+(?:" + _WORD_OF_NAME + r"|de|van|von|da|di|del|al|bin|el|la|le|lo)){0,3}"
 # A caption's label: "FILE PHOTO:", "FILE PHOTO -", "(FILE PHOTO)", in capitals (a credit ends in "/File Photo").
 _CAPTION_LABEL = re.compile(r"\(?\bFILE PHOTO\b\)?[ \t]*[:\-–—]?")
 # A label, or a slideshow or gallery counter: "Slideshow (5 Images)".
@@ -41,10 +42,19 @@ _LABEL = re.compile(
     + r"|(?i:\b(?:Slideshow|Gallery|Photos?|Images?|Videos?)[ \t]*\([ \t]*\d+[ \t]+(?:Images?|Photos?|Videos?)[ \t]*\))"
 )
 # A photo credit: the agency, a slash, the photographer, and what kind of picture ("REUTERS/Jane Doe/File Photo").
-_PHOTO_CREDIT = re.compile(
-    r"\b(?:REUTERS|Reuters)[ \t]*/[ \t]*(?P<name>" + _NAME + r")"
-    r"(?P<kind>(?:[ \t]*/[ \t]*(?:File[ \t]+Photo|File|Pool|Handout|Illustration|Photo)\b)*)"
+_AGENCY = r"(?P<agency>\bREUTERS|\bReuters)"
+_PICTURE_KIND = r"(?:File[ \t]+Photo|File|Pool|Handout|Illustration|Photo)"
+_KIND_TAIL = r"(?P<kind>(?:[ \t]*/[ \t]*" + _PICTURE_KIND + r"\b)*)"
+_SLASH = r"[ \t]*/[ \t]*"
+_POOL = r"(?:Pool|Handout)[ \t]+via[ \t]+"
+# A photo credit, in the agency's three forms: "REUTERS/Jane Doe", "Jane Doe/Pool via REUTERS", "Pool via
+# REUTERS/Jane Doe", each with what kind of picture it is after it ("/File Photo", "/Illustration").
+_PHOTO_CREDITS = (
+    re.compile(_AGENCY + _SLASH + r"(?P<name>" + _NAME + r")" + _KIND_TAIL),
+    re.compile(r"(?P<name>" + _NAME + r")" + _SLASH + _POOL + _AGENCY + _KIND_TAIL),
+    re.compile(_POOL + _AGENCY + _SLASH + r"(?P<name>" + _NAME + r")" + _KIND_TAIL),
 )
+_NOT_A_NAME = re.compile(_PICTURE_KIND + r"(?:[ \t].*)?")
 _CREDIT_ROLES = ("Reporting", "Writing", "Written", "Editing", "Edited", "Compiled", "Research", "Graphics", "Graphic")
 _CREDIT_ROLES += ("Photos", "Photo", "Video", "Production", "Additional", "Further")
 # The closing credits: a paragraph (often in brackets) of "Reporting by ...; Editing by ...".
@@ -68,7 +78,7 @@ def furniture_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of the furniture in one field's text: labels, credits (each credited name as its own
     CREDIT span) and the captions that hold them."""
     spans = [(m.start(), m.end(), LABEL) for m in _LABEL.finditer(text)]
-    credits = list(_PHOTO_CREDIT.finditer(text))
+    credits = [match for pattern in _PHOTO_CREDITS for match in pattern.finditer(text)]
     spans += [(m.start(), m.end(), CREDIT) for m in credits]
     spans += [(*m.span("kind"), LABEL) for m in credits if m.group("kind")]  # "/File Photo" is no name either
     for paragraph in _CREDITS.finditer(text):
@@ -96,22 +106,33 @@ def story_start(body: str) -> int:
     return 0
 
 
-def credited_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
-    """(start, end) of the people named in the credits: photographers, reporters, editors."""
+def credited_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, label) of the names in the credits: the photographers, reporters and editors (PERSON) and the
+    agency of a photo credit (ORG)."""
     names = []
     for start, end, kind in spans:
         if kind == CREDIT:
-            match = _PHOTO_CREDIT.match(text, start)
-            if match:
-                names.append(match.span("name"))
+            for pattern in _PHOTO_CREDITS:
+                match = pattern.match(text, start)
+                if match and match.end() == end:
+                    names += [(*match.span("name"), "PERSON"), (*match.span("agency"), "ORG")]
+                    break
         elif kind == CREDITS:
-            names += [m.span("name") for m in _CREDITED.finditer(text, start, end)]
-    # A first name and a surname at least, and no role ("; Additional Reporting by" is no name).
-    return [
-        (start, end)
-        for start, end in names
-        if " " in text[start:end] and not set(text[start:end].split()) & set(_CREDIT_ROLES)
-    ]
+            names += [(*m.span("name"), "PERSON") for m in _CREDITED.finditer(text, start, end)]
+    # A person: a first name and a surname at least, and no role ("; Additional Reporting by") or picture kind
+    # ("REUTERS / File Photo") taken for one.
+    return sorted(
+        {
+            (start, end, label)
+            for start, end, label in names
+            if label == "ORG"
+            or (
+                " " in text[start:end]
+                and not set(text[start:end].split()) & set(_CREDIT_ROLES)
+                and not _NOT_A_NAME.fullmatch(text[start:end])
+            )
+        }
+    )
 
 
 def find_furniture(articles: pl.DataFrame) -> pl.DataFrame:
@@ -166,7 +187,8 @@ def place_credited_people(
     raw_mentions: pl.DataFrame, furniture: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame
 ) -> pl.DataFrame:
     """Raw mentions without the names the model saw in labels and counters ("FILE PHOTO", "Slideshow"), and
-    with each person a credit names as a PERSON mention, whatever the model made of those words."""
+    with each person a credit names as a PERSON mention and its agency as an ORG, whatever the model made of
+    those words."""
     texts = {(a, "title"): t for a, t, _ in articles.select("article_id", "title", "body").iter_rows()}
     texts |= {(a, "body"): b for a, _, b in articles.select("article_id", "title", "body").iter_rows()}
     spans_by_field: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
@@ -174,9 +196,9 @@ def place_credited_people(
         spans_by_field.setdefault((article_id, field), []).append((start, end, kind))
     people = pl.DataFrame(
         [
-            (article_id, field, start, end, texts[article_id, field][start:end], "PERSON")
+            (article_id, field, start, end, texts[article_id, field][start:end], label)
             for (article_id, field), spans in spans_by_field.items()
-            for start, end in credited_names(texts[article_id, field], spans)
+            for start, end, label in credited_names(texts[article_id, field], spans)
         ],
         schema={k: v for k, v in raw_mentions.schema.items() if k != "sentence_index"},
         orient="row",

@@ -31,6 +31,7 @@ _EVERYDAY = frozenset(
 )
 
 
+@lru_cache(maxsize=256)
 def _country_code(country: str | None) -> str | None:
     try:
         return pycountry.countries.lookup(country).alpha_2 if country else None
