@@ -46,7 +46,6 @@ STAGED_KEYS = {table.name: dg.AssetKey([STAGING, table.name]) for table in STAGE
 STAGED_ARTICLES = STAGED_KEYS["articles"]
 # What the extraction step stages, in the order of its outputs.
 EXTRACTED_KEYS = tuple(STAGED_KEYS[table] for table in EXTRACTED_TABLES)
-PROGRESS_EVERY = 1000  # articles between two progress lines in the run's log
 
 
 @dg.asset(
@@ -203,7 +202,7 @@ def _extract_here(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: 
             chunk_size=nlp.chunk_size,
         )
     failures: list[ExtractionFailure] = []
-    done, logged, started = 0, 0, time.monotonic()
+    done, started = 0, time.monotonic()
     # closing(): an error below stops the worker processes instead of leaving the run hanging
     with closing(results) as chunks:
         for result in chunks:
@@ -213,9 +212,8 @@ def _extract_here(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: 
             failures += result.failures
             for warning in result.warnings:
                 context.log.warning(warning)
-            done += result.articles
-            if done - logged >= PROGRESS_EVERY or done == total:
-                logged = done
+            if result.articles:
+                done += result.articles
                 rate = done / max(time.monotonic() - started, 1e-6)
                 context.log.info(f"extracted {done}/{total} articles ({rate:.0f} articles/s)")
     return failures
