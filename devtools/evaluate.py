@@ -56,6 +56,7 @@ from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.listings import everyday_words, listed_companies
 from wiredesk.nlp import BASE_MODEL, load_pipeline
+from wiredesk.publish import split_statements
 from wiredesk.settings import Settings
 from wiredesk.shipped import sql_text
 from wiredesk.topics import reuters_topics, scored_commodity
@@ -379,7 +380,8 @@ def evaluate_identifiers(con, stories: list[AnnotatedStory], source: str) -> lis
     con.register("gold_orgs", pl.DataFrame(gold, schema=schema, orient="row").to_arrow())
     con.register("listed_companies", listed_companies().to_arrow())
     con.register("everyday_words", everyday_words().to_arrow())
-    con.execute(sql_text("publish/listings.sql"))  # the warehouse's own rule
+    for statement in split_statements(sql_text("publish/listings.sql")):  # the warehouse's own rule
+        con.execute(statement)
     rows = con.execute(
         """
         with predicted as (
@@ -391,7 +393,8 @@ def evaluate_identifiers(con, stories: list[AnnotatedStory], source: str) -> lis
         )
         select g.text, l.ticker, p.ticker
         from gold_orgs as g
-        join listings as l on l.key = company_key(g.text)
+        join listings as l
+            on l.key = company_key(g.text) and listing_allows(g.text, l.distinctive, l.one_word_name, l.full_name)
         left join predicted as p using (doc, field, start_char, end_char)
         """,
         [source],

@@ -38,17 +38,29 @@ create or replace macro article_tone(tone, sentence_index) as
 create or replace macro mean_tone(tone) as
     round(avg(tone::decimal(9, 4)), 4)::double;
 
--- The key a company name is matched on (wiredesk/listings.py): no accents, case, dots or punctuation, no
--- leading "the" and no legal or group suffix ("Pfizer Inc." and "PFIZER" are "pfizer"; "Royal Dutch Shell plc"
--- is "royal dutch shell").
+-- A company name's text as it is matched (wiredesk/listings.py): no accents, case, dots or punctuation (a hyphen
+-- stays within a word: "Orange-Co" is not "Orange Co").
+create or replace macro company_text(name) as
+    trim(regexp_replace(replace(lower(strip_accents(name)), '.', ''), '[^a-z0-9&-]+', ' ', 'g'));
+
+-- Its words: the text without a leading "the".
+create or replace macro company_words(name) as
+    regexp_replace(company_text(name), '^the ', '');
+
+-- The key a company name is matched on: its words without a legal or group suffix ("Pfizer Inc." and "PFIZER"
+-- are "pfizer"; "Royal Dutch Shell plc" is "royal dutch shell").
 create or replace macro company_key(name) as
     trim(regexp_replace(
-        regexp_replace(
-            regexp_replace(replace(lower(strip_accents(name)), '.', ''), '[^a-z0-9&]+', ' ', 'g'),
-            '^ *the ',
-            ''
-        ),
+        company_words(name),
         '( +(inc|incorporated|corp|corporation|co|cos|company|companies|ltd|limited|plc|llc|lp|ag|se|sa|nv|'
         || 'spa|ab|asa|oyj|as|kgaa|group|holding|holdings))+ *$',
         ''
     ));
+
+-- The whole name, its legal suffix spelt out ("Universal Corp" and "Universal Corporation" are both "universal
+-- corporation"; "The Hartford" keeps its "the"), for a match that needs the whole name.
+create or replace macro company_full(name) as
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        company_text(name),
+        ' corp$', ' corporation'), ' cos$', ' companies'), ' co$', ' company'), ' inc$', ' incorporated'),
+        ' ltd$', ' limited');

@@ -63,6 +63,7 @@ create table if not exists entity_mentions (
     country_code varchar,               -- ISO 3166-1 alpha-2, for places and nationalities
     latitude double,
     longitude double,
+    geonames_id bigint,                 -- GeoNames' id of the place (a country, US state or city) it links to
     role varchar not null               -- news; byline (in a credit: reporter, editor, photographer); caption
 );
 
@@ -75,6 +76,7 @@ create table if not exists entities (
     longitude double,
     mention_count integer not null,
     article_count integer not null,
+    geonames_id bigint,                 -- GeoNames' id of a place: a country, a US state or a city
     ticker varchar,                     -- a listed company's primary ticker (Yahoo symbol: "PFE", "AD.AS")
     isin varchar                        -- its ISIN; both from pytickersymbols' index constituents (wiredesk/listings.py)
 );
@@ -253,3 +255,5 @@ alter table article_entities add column if not exists tone double;
 alter table article_commodities add column if not exists tone double;
 alter table entities add column if not exists ticker varchar;
 alter table entities add column if not exists isin varchar;
+alter table entity_mentions add column if not exists geonames_id bigint;
+alter table entities add column if not exists geonames_id bigint;

@@ -152,7 +152,10 @@ def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
         else:
             place = None
         if place is not None:
-            rows.append((label, clean, place.name, place.kind, place.country_code, place.latitude, place.longitude))
+            rows.append(
+                (label, clean, place.name, place.kind, place.country_code, place.latitude, place.longitude)
+                + (place.geonames_id,)
+            )
     return pl.DataFrame(
         rows,
         schema={
@@ -163,6 +166,7 @@ def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
             "country_code": pl.String,
             "latitude": pl.Float64,
             "longitude": pl.Float64,
+            "geonames_id": pl.Int64,
         },
         orient="row",
     )
@@ -186,6 +190,7 @@ def _qualified_places(mentions: pl.DataFrame) -> pl.DataFrame:
         country_code=pl.when(qualified).then(qualifier_country).otherwise("country_code"),
         latitude=pl.when(qualified).then(None).otherwise("latitude"),
         longitude=pl.when(qualified).then(None).otherwise("longitude"),
+        geonames_id=pl.when(qualified).then(None).otherwise("geonames_id"),
     )
 
 
@@ -243,7 +248,7 @@ def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) ->
             .otherwise("ner_label"),
             **{
                 column: pl.when("resolved_full").then(None).otherwise(column)
-                for column in ("country_code", "latitude", "longitude")
+                for column in ("country_code", "latitude", "longitude", "geonames_id")
             },
         )
     )

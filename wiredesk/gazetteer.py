@@ -144,6 +144,7 @@ class Place:
     kind: str  # country, region, city
     latitude: float | None
     longitude: float | None
+    geonames_id: int | None = None  # GeoNames' id of a country, US state or city; None for other regions
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -282,7 +283,7 @@ def build_gazetteer() -> Gazetteer:
         info = info_by_code.get(code, {})
         canonical = geo_countries.get(code, {}).get("name") or getattr(record, "common_name", record.name)
         lat, lon = (info.get("latlng") or [None, None])[:2] if len(info.get("latlng") or []) >= 2 else (None, None)
-        place = Place(canonical, code, "country", lat, lon)
+        place = Place(canonical, code, "country", lat, lon, geo_countries.get(code, {}).get("geonameid"))
         names = {
             canonical,
             record.name,
@@ -324,7 +325,7 @@ def build_gazetteer() -> Gazetteer:
     codes["US"] = by_alpha2["US"]
     abbreviations = {}
     for state in geonames.get_us_states().values():
-        region = Place(state["name"], "US", "region", None, None)
+        region = Place(state["name"], "US", "region", None, None, state.get("geonameid"))
         regions[fold(state["name"])] = region
         for abbreviation in _AP_STATE_ABBREVIATIONS.get(state["code"], ()):
             abbreviations[fold(abbreviation)] = region
@@ -336,7 +337,9 @@ def build_gazetteer() -> Gazetteer:
     # Continents are places without a country: they must not fall through to a town named "Asia".
     continent_keys = {fold(c["name"]) for c in geonames.get_continents().values()}
     for city in geonames.get_cities().values():
-        place = Place(city["name"], city["countrycode"], "city", city["latitude"], city["longitude"])
+        place = Place(
+            city["name"], city["countrycode"], "city", city["latitude"], city["longitude"], city.get("geonameid")
+        )
         population = city.get("population") or 0
         head = _CITY_QUALIFIER.split(city["name"], maxsplit=1)[0]
         for key in {fold(city["name"]), fold(head)}:

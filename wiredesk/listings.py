@@ -24,10 +24,13 @@ LISTING_SCHEMA = {
     "indices": pl.String,  # the indices it belongs to, "; "-separated
 }
 
-# Everyday words beyond spaCy's stop words ("next") that are one-word company names in the package's indices,
-# and that a sentence's first word or a headline's capitals make look like a name.
+# Everyday words beyond spaCy's stop words ("next"): one-word company names in the package's indices that a
+# sentence's first word or a headline's capitals make look like a name, and the words of generic institution
+# names ("National Bank").
 _EVERYDAY = frozenset(
     ["target", "block", "square", "progressive", "ball", "gap", "sage", "compass", "land", "news", "fox"]
+    + ["national", "bank", "united", "american", "international", "general", "federal", "trust", "savings"]
+    + ["financial", "capital", "union", "city", "commercial", "community", "central", "state", "royal"]
 )
 
 

@@ -76,6 +76,7 @@ ENTITY_MENTION_SCHEMA = {
     "country_code": pl.String,
     "latitude": pl.Float64,
     "longitude": pl.Float64,
+    "geonames_id": pl.Int64,
 }
 # `role`: "news", or "byline" / "caption" for a name in the page's furniture (wiredesk/furniture.py).
 STAGED_ENTITY_MENTION_SCHEMA = {**ENTITY_MENTION_SCHEMA, "role": pl.String}

@@ -37,18 +37,24 @@ names as (
 -- An entity's country is the one most of its mentions are linked to ("Paris" is in France, though one story
 -- is datelined "PARIS, Texas"), ties alphabetical; its coordinates are those of that country's place.
 countries as (
-    select entity_id, country_code, count(*) as uses, max(latitude) as latitude, max(longitude) as longitude
+    select
+        entity_id,
+        country_code,
+        count(*) as uses,
+        max(latitude) as latitude,
+        max(longitude) as longitude,
+        max(geonames_id) as geonames_id
     from rebuilt_mentions
     where country_code is not null
     group by entity_id, country_code
 ),
 
--- A company's listing: the one whose company_key is its name's (`listings`: resolve_entities.sql).
+-- A company's listing: resolve_entities.sql gave its mentions the listing's name (`listings`: listings.sql).
 listed as (
     select n.entity_id, l.ticker, l.isin
     from names as n
     join (select distinct entity_id from rebuilt_mentions where entity_type = 'ORG') as o using (entity_id)
-    join listings as l on l.key = company_key(n.canonical_name)
+    join listings as l on l.name = n.canonical_name
 ),
 
 home as (
@@ -56,7 +62,8 @@ home as (
         entity_id,
         first(country_code order by uses desc, country_code) as country_code,
         first(latitude order by uses desc, country_code) as latitude,
-        first(longitude order by uses desc, country_code) as longitude
+        first(longitude order by uses desc, country_code) as longitude,
+        first(geonames_id order by uses desc, country_code) as geonames_id
     from countries
     group by entity_id
 )
@@ -68,6 +75,7 @@ select
     min(h.country_code) as country_code,
     min(h.latitude) as latitude,
     min(h.longitude) as longitude,
+    min(h.geonames_id) as geonames_id,
     count(*) as mention_count,
     count(distinct m.article_id) as article_count,
     min(l.ticker) as ticker,

@@ -106,7 +106,8 @@ renamed as (
     left join unique_parts as p on p.part = f.article_name
     left join known_names as k on k.alias = lower(f.article_name)
     left join acronyms as a on a.acronym = f.article_name
-    left join listings as l on l.key = company_key(f.article_name)
+    left join listings as l
+        on l.key = company_key(f.article_name) and listing_allows(f.article_name, l.distinctive, l.one_word_name, l.full_name)
 )
 
 select *, entity_key(entity_type, canonical_name) as entity_id
