@@ -41,14 +41,20 @@ def test_listings_carry_tickers_and_home_isins():
     assert "Rio Tinto" in listings  # the package's "(corporation)" note is no part of the name
 
 
-def test_a_one_word_everyday_name_is_never_matched():
+@pytest.fixture(scope="module")
+def listings():
+    """A connection holding `listings` as a publish makes it (sql/publish/listings.sql)."""
     with duckdb.connect() as con:
         create_macros(con)
         con.register("listed_companies", listed_companies().to_arrow())
         con.register("everyday_words", everyday_words().to_arrow())
         for statement in split_statements(sql_text("publish/listings.sql")):
             con.execute(statement)
-        keys = {key for (key,) in con.execute("select key from listings").fetchall()}
+        yield con
+
+
+def test_a_one_word_everyday_name_is_never_matched(listings):
+    keys = {key for (key,) in listings.execute("select key from listings").fetchall()}
     assert "pfizer" in keys and "rio tinto" in keys
     assert "next" not in keys and "target" not in keys  # Next plc, Target Corporation
 
@@ -70,18 +76,12 @@ def test_a_one_word_everyday_name_is_never_matched():
         ("Royal Dutch Shell", None),  # not a listing's key today (Shell plc): no guess
     ],
 )
-def test_a_one_word_name_matches_only_a_one_word_listing_or_with_its_legal_suffix(name, listed):
-    with duckdb.connect() as con:
-        create_macros(con)
-        con.register("listed_companies", listed_companies().to_arrow())
-        con.register("everyday_words", everyday_words().to_arrow())
-        for statement in split_statements(sql_text("publish/listings.sql")):
-            con.execute(statement)
-        found = con.execute(
-            """select l.name from listings as l
-            where l.key = company_key(?) and listing_allows(?, l.distinctive, l.one_word_name, l.full_name)""",
-            [name, name],
-        ).fetchall()
+def test_a_one_word_name_matches_only_a_one_word_listing_or_with_its_legal_suffix(listings, name, listed):
+    found = listings.execute(
+        """select l.name from listings as l
+        where l.key = company_key(?) and listing_allows(?, l.distinctive, l.one_word_name, l.full_name)""",
+        [name, name],
+    ).fetchall()
     assert found == ([(listed,)] if listed else [])
 
 
