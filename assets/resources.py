@@ -7,9 +7,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
-from spacy.language import Language
 
-from wiredesk.nlp import load_pipeline
 from wiredesk.runlock import RunLock, WarehouseBusy, acquire_run_lock
 from wiredesk.settings import (
     DEFAULT_BATCH_ARTICLES,
@@ -145,9 +143,6 @@ class NlpModel(dg.ConfigurableResource):
     n_process: int = DEFAULT_NLP_PROCESSES
     batch_size: int = DEFAULT_NLP_BATCH_SIZE
     chunk_size: int = DEFAULT_NLP_CHUNK_SIZE
-
-    def pipeline(self) -> Language:
-        return load_pipeline(self.model)
 
 
 class ExtractionCluster(dg.ConfigurableResource):

@@ -15,18 +15,14 @@ import dagster as dg
 import polars as pl
 
 from assets.resources import ArticlesFolder, ExtractionCluster, NlpModel, Warehouse
-from wiredesk.commodities import default_matcher
-from wiredesk.extraction import ExtractionFailure, Models, extract_articles, extraction_rules
-from wiredesk.gazetteer import load_gazetteer
+from wiredesk.extraction import ExtractionFailure, extraction_rules
 from wiredesk.ingest import read_articles_folder
-from wiredesk.local_engine import extract_in_processes, processes_for
+from wiredesk.local_engine import extract_locally, processes_for
 from wiredesk.normalise import normalise_articles, split_duplicates
 from wiredesk.report import markdown_table
 from wiredesk.settings import DEFAULT_MODEL
 from wiredesk.stories import article_signatures
 from wiredesk.tables import EXTRACTED_TABLES, STAGED, conform, empty
-from wiredesk.tone import load_model as load_tone_model
-from wiredesk.topics import load_model as load_topic_model
 from wiredesk.warehouse import (
     STAGING,
     current_batch,
@@ -185,22 +181,13 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
 def _extract_here(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: int) -> list[ExtractionFailure]:
     """The default engine: `nlp.n_process` worker processes on this machine (this process alone for a few
     articles), chunk by chunk into staging."""
-    rows = _staged_rows(con.cursor(), nlp.chunk_size)
-    processes = processes_for(total, nlp.n_process)
-    if processes > 1:
-        results = extract_in_processes(
-            rows, nlp.model, processes=processes, batch_size=nlp.batch_size, chunk_size=nlp.chunk_size
-        )
-    else:
-        results = extract_articles(
-            rows,
-            nlp.pipeline(),
-            load_gazetteer(),
-            default_matcher(),
-            Models(topics=load_topic_model(), tone=load_tone_model()),
-            batch_size=nlp.batch_size,
-            chunk_size=nlp.chunk_size,
-        )
+    results = extract_locally(
+        _staged_rows(con.cursor(), nlp.chunk_size),
+        nlp.model,
+        processes=processes_for(total, nlp.n_process),
+        batch_size=nlp.batch_size,
+        chunk_size=nlp.chunk_size,
+    )
     failures: list[ExtractionFailure] = []
     done, started = 0, time.monotonic()
     # closing(): an error below stops the worker processes instead of leaving the run hanging

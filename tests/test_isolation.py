@@ -28,7 +28,7 @@ def model_failure(doc):
 def failing_parts(monkeypatch):
     nlp = load_pipeline.__wrapped__(NlpModel().model)  # a private copy: the cached pipeline stays clean
     nlp.add_pipe("wiredesk_test_model_failure", last=True)
-    monkeypatch.setattr(NlpModel, "pipeline", lambda self: nlp)
+    monkeypatch.setattr(wiredesk.extraction, "load_pipeline", lambda model: nlp)  # what extraction loads
     real_extract = wiredesk.extraction.extract
 
     def extract(annotations, *args):

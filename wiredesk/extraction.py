@@ -18,7 +18,7 @@ from wiredesk.furniture import find_furniture, mention_roles, place_credited_peo
 from wiredesk.gazetteer import Gazetteer, load_gazetteer
 from wiredesk.nlp import Annotations, iter_annotations, load_pipeline
 from wiredesk.quotations import quotations
-from wiredesk.sentence_facts import add_context
+from wiredesk.sentence_facts import add_context, attach_sentences
 from wiredesk.shipped import models_dir, package_dir
 from wiredesk.spans import (
     drop_market_phrases,
@@ -44,23 +44,6 @@ class Extracted:
     quotations: pl.DataFrame
     figures: pl.DataFrame
     tone_terms: pl.DataFrame
-
-
-def attach_sentences(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
-    """Add `sentence_index` and `sentence_text`: the sentence of the same field that holds each mention."""
-    if mentions.is_empty():
-        return mentions.with_columns(sentence_index=pl.lit(None, pl.Int32), sentence_text=pl.lit(None, pl.String))
-    located = mentions.sort("start_char").join_asof(
-        sentences.select("article_id", "field", "start_char", "sentence_index", "sentence_text")
-        .rename({"start_char": "sentence_start"})
-        .sort("sentence_start"),
-        left_on="start_char",
-        right_on="sentence_start",
-        by=["article_id", "field"],
-        strategy="backward",
-        check_sortedness=False,  # sorted on start_char above; Polars cannot verify it within groups
-    )
-    return located.drop("sentence_start").sort("article_id", "field", "start_char")
 
 
 def extraction_rules(model: str) -> str:

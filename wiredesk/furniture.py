@@ -17,6 +17,8 @@ from collections.abc import Iterator
 
 import polars as pl
 
+from wiredesk.sentence_facts import attach_sentences
+
 FURNITURE_SCHEMA = {
     "article_id": pl.String,
     "field": pl.String,
@@ -146,25 +148,6 @@ def find_furniture(articles: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=FURNITURE_SCHEMA, orient="row")
 
 
-def _sentence_of(spans: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
-    """`spans` (article_id, field, start_char, ...) with the index of the sentence each starts in."""
-    return (
-        spans.sort("start_char")
-        .join_asof(
-            sentences.select("article_id", "field", "sentence_index", sentence_start="start_char").sort(
-                "sentence_start"
-            ),
-            left_on="start_char",
-            right_on="sentence_start",
-            by=["article_id", "field"],
-            strategy="backward",
-            check_sortedness=False,  # sorted on start_char above; Polars cannot verify it within groups
-        )
-        .drop("sentence_start")
-        .with_columns(pl.col("sentence_index").fill_null(0))
-    )
-
-
 def _hits(items: pl.DataFrame, spans: pl.DataFrame, *, within: bool = False) -> pl.DataFrame:
     """(row, *the other columns of `spans`) for each of `items` (row = its position) that overlaps a span of
     `spans` in the same article and field, or with `within`, lies inside one."""
@@ -208,7 +191,7 @@ def place_credited_people(
     kept = raw_mentions.with_row_index("row").filter(~pl.col("row").is_in(dropped.implode())).drop("row")
     if people.is_empty():
         return kept
-    added = _sentence_of(people, sentences).select(raw_mentions.columns).cast(raw_mentions.schema)
+    added = attach_sentences(people, sentences).select(raw_mentions.columns).cast(raw_mentions.schema)
     return pl.concat([kept, added]).sort("article_id", "field", "start_char")
 
 

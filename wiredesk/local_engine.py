@@ -67,6 +67,20 @@ def _extract_chunk(rows: list[Row]) -> list[ChunkResult]:
     return _extract_rows(rows)
 
 
+def extract_locally(
+    rows: Iterable[Row], model: str, *, processes: int, batch_size: int, chunk_size: int
+) -> Iterator[ChunkResult]:
+    """Extract a stream of rows on this machine, `chunk_size` articles at a time: in `processes` worker
+    processes, or with one, in this process (a worker's start costs more than a few articles)."""
+    if processes > 1:
+        yield from extract_in_processes(rows, model, processes=processes, batch_size=batch_size, chunk_size=chunk_size)
+        return
+    extract_rows = loaded_extraction(model, batch_size)
+    source = iter(rows)
+    while chunk := list(islice(source, chunk_size)):
+        yield from extract_rows(chunk)
+
+
 def extract_in_processes(
     rows: Iterable[Row], model: str, *, processes: int, batch_size: int, chunk_size: int
 ) -> Iterator[ChunkResult]:

@@ -120,3 +120,20 @@ def add_context(
         .join(countries, on=["article_id", "sentence_index"], how="left")
         .with_columns(pl.col("countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
     )
+
+
+def attach_sentences(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """Add `sentence_index` and `sentence_text`: the sentence of the same field that holds each mention."""
+    if mentions.is_empty():
+        return mentions.with_columns(sentence_index=pl.lit(None, pl.Int32), sentence_text=pl.lit(None, pl.String))
+    located = mentions.sort("start_char").join_asof(
+        sentences.select("article_id", "field", "start_char", "sentence_index", "sentence_text")
+        .rename({"start_char": "sentence_start"})
+        .sort("sentence_start"),
+        left_on="start_char",
+        right_on="sentence_start",
+        by=["article_id", "field"],
+        strategy="backward",
+        check_sortedness=False,  # sorted on start_char above; Polars cannot verify it within groups
+    )
+    return located.drop("sentence_start").sort("article_id", "field", "start_char")
