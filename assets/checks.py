@@ -113,6 +113,18 @@ def _figures(con) -> pl.DataFrame:
     return read_staged_checked(con, "figures", "figure_text").with_columns(value_is_finite=pl.col("value").is_finite())
 
 
+def _results(con) -> pl.DataFrame:
+    return read_staged_checked(con, "results", "result_text").with_columns(
+        values_are_finite=pl.col("value").is_finite() & pl.col("prior_value").is_finite(),
+        direction_agrees=pl.col("direction")
+        == pl.when(pl.col("value") > pl.col("prior_value"))
+        .then(pl.lit("up"))
+        .when(pl.col("value") < pl.col("prior_value"))
+        .then(pl.lit("down"))
+        .otherwise(pl.lit("unchanged")),
+    )
+
+
 # What the extraction step staged, by table (its suite has the table's name): what the suite checks, and the rows
 # it reads (with the columns DuckDB derives: has_article, slice_matches, ...).
 EXTRACTED_SUITES = {
@@ -139,6 +151,11 @@ EXTRACTED_SUITES = {
     "tone_terms": (
         "terms that slice back to their sentence's field, a weight and a source each",
         lambda con: read_staged_checked(con, "tone_terms", "term"),
+    ),
+    "results": (
+        "lines that slice back, measures and directions from the allowed sets, finite values, the direction "
+        "the values say",
+        _results,
     ),
 }
 
@@ -206,6 +223,11 @@ WAREHOUSE_INVARIANTS = {
     },
     "tone_terms": {
         "each has its article, slices back": SliceCheck("tone_terms", "term"),
+    },
+    "results": {
+        "each has its article, slices back": SliceCheck("results", "result_text"),
+        "every company is an entity": """select count(*) from results
+            where company_entity_id is not null and company_entity_id not in (select entity_id from entities)""",
     },
     "entities": {
         "mention counts add up": """select abs((select coalesce(sum(mention_count), 0) from entities)

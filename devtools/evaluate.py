@@ -12,6 +12,7 @@ the real pipeline builds a warehouse there, and the scores are computed from the
 """
 
 import argparse
+import csv
 import dataclasses
 import json
 import sys
@@ -50,15 +51,18 @@ from devtools.scoring import (
     story_articles,
     story_gold,
 )
-from devtools.train_tone import tone_report
+from devtools.train_tone import text_sha1, tone_report
 from devtools.train_topics import cross_validate, reuters_examples
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS, build_resources
 from wiredesk.gazetteer import load_gazetteer
 from wiredesk.listings import everyday_words, listed_companies
 from wiredesk.nlp import BASE_MODEL, load_pipeline
+from wiredesk.normalise import PARAGRAPH_SEPARATOR
 from wiredesk.publish import split_statements
 from wiredesk.settings import Settings
 from wiredesk.shipped import sql_text
+from wiredesk.stories import shingles
+from wiredesk.tone import load_model as load_tone_model
 from wiredesk.topics import reuters_topics, scored_commodity
 
 ANNOTATED_STORIES = Path(__file__).resolve().parents[1] / "tests" / "data" / "annotated_stories.txt"
@@ -413,6 +417,104 @@ def evaluate_identifiers(con, stories: list[AnnotatedStory], source: str) -> lis
     ]
 
 
+RESEND_WINDOW_DAYS = 3
+RESEND_CONTAINMENT = 0.8
+
+
+def resend_pairs(con, source: str = "Reuters-21578") -> list[tuple[str, str, float]]:
+    """Every pair of `source` articles published within RESEND_WINDOW_DAYS of each other whose shorter body has
+    RESEND_CONTAINMENT or more of its word 5-grams in the longer one: (article_id, article_id, containment).
+    Exact, from the texts (an inverted index of 5-grams), independent of the pipeline's candidate search."""
+    rows = con.execute(
+        "select article_id, epoch(published_at), body from articles where source = ? and published_at is not null",
+        [source],
+    ).fetchall()
+    grams = {article_id: set(shingles(body).tolist()) for article_id, _, body in rows}
+    published = {article_id: moment for article_id, moment, _ in rows}
+    index: dict[int, list[str]] = defaultdict(list)
+    for article_id, hashed in grams.items():
+        for gram in hashed:
+            index[gram].append(article_id)
+    shared: Counter = Counter()
+    for holders in index.values():
+        if len(holders) < 2:
+            continue
+        for i, a in enumerate(holders):
+            for b in holders[i + 1 :]:
+                if abs(published[a] - published[b]) <= RESEND_WINDOW_DAYS * 86400:
+                    shared[min(a, b), max(a, b)] += 1
+    pairs = []
+    for (a, b), count in shared.items():
+        share = count / max(min(len(grams[a]), len(grams[b])), 1)
+        if share >= RESEND_CONTAINMENT:
+            pairs.append((a, b, round(share, 3)))
+    return sorted(pairs)
+
+
+def evaluate_resends(con) -> list[str]:
+    """How many re-send pairs (`resend_pairs`) the warehouse puts in one story, and how many same-story pairs it
+    makes besides (those are read by hand: `python -m devtools.sample_quotes_figures` prints a sample)."""
+    pairs = resend_pairs(con)
+    cluster = dict(con.execute("select article_id, cluster_id from article_stories").fetchall())
+    together = sum(cluster.get(a) is not None and cluster.get(a) == cluster.get(b) for a, b, _ in pairs)
+    linked = con.execute(
+        """select count(*) from story_links l join articles a using (article_id)
+        where a.source = 'Reuters-21578'"""
+    ).fetchall()[0][0]
+    return [
+        f"re-sends (Reuters-21578: pairs within {RESEND_WINDOW_DAYS} days whose shorter body has "
+        f"{RESEND_CONTAINMENT:.0%} or more of its 5-grams in the longer, found exactly from the texts)",
+        f"  in one story: {together} of {len(pairs)} ({together / max(len(pairs), 1):.2f}); "
+        f"same-story links made: {linked}",
+    ]
+
+
+EARNINGS_LINES = Path(__file__).parent / "data" / "earnings_lines.csv"
+
+
+def evaluate_earnings_lines(con, labels: Path = EARNINGS_LINES) -> list[str]:
+    """Reuters earnings-table lines ("Shr 34 cts vs 1.19 dlrs") labelled by hand: how often the warehouse's tone
+    of the line's sentence has the sign of the move, and how often a line with no verdict (average shares, an
+    unchanged dividend) stays neutral. Also how many of all such lines the results table holds."""
+    with labels.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    found = con.execute(
+        """select a.external_id, a.body, s.start_char, s.tone from articles a join sentences s using (article_id)
+        where s.field = 'body' and a.external_id in (select unnest(?)) order by s.start_char""",
+        [sorted({r["external_id"] for r in rows})],
+    ).fetchall()
+    bodies, tones = {}, {}
+    for external_id, body, start, tone in found:
+        bodies[external_id] = body
+        tones.setdefault(external_id, []).append((start, tone))
+    threshold = load_tone_model().threshold
+    scored: dict[tuple[str, str], list[bool]] = {}
+    missing = 0
+    for row in rows:
+        body = bodies.get(row["external_id"])
+        paragraphs = body.split(PARAGRAPH_SEPARATOR) if body else []
+        index = int(row["line_index"])
+        if index >= len(paragraphs) or text_sha1(paragraphs[index]) != row["text_sha1"]:
+            missing += 1
+            continue
+        line_start = sum(len(p) + len(PARAGRAPH_SEPARATOR) for p in paragraphs[:index])
+        tone = next((t for start, t in tones[row["external_id"]] if start >= line_start), 0.0)
+        said = "positive" if tone >= threshold else "negative" if tone <= -threshold else "neutral"
+        kind = "no verdict" if row["label"] == "neutral" else "a move"
+        scored.setdefault((row["sample"].split(":")[0], kind), []).append(said == row["label"])
+    lines = [
+        f"earnings lines (Reuters-21578 train, drawn at random and labelled by hand, {labels.name}; "
+        f"{missing} not found as labelled): the line's tone has the sign of its move / stays neutral"
+    ]
+    for (draw, kind), right in sorted(scored.items()):
+        lines.append(f"  {draw}, {kind}: {sum(right)} of {len(right)} ({sum(right) / len(right):.0%})")
+    total, with_company = con.execute("select count(*), count(company_entity_id) from results").fetchall()[0]
+    lines.append(
+        f"  results table: {total} result lines, {with_company} with their company ({with_company / max(total, 1):.0%})"
+    )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make eval", description=__doc__)
     parser.add_argument("--conll", type=Path, required=True, help="the CoNLL-2003 validation split (JSONL)")
@@ -463,6 +565,8 @@ def main(argv: list[str] | None = None) -> int:
             lines += evaluate_names(con, conll, CONLL_SOURCE, "CoNLL-2003 validation (unseen)", model_name)
             lines += evaluate_reuters(con, args.reuters, args.limit)
             lines += evaluate_commodity_news(con, args.commodity_news)
+            lines += evaluate_earnings_lines(con)
+            lines += evaluate_resends(con)
             with conll_train_warehouse(args.conll_train, workdir) as conll_train:
                 lines += tone_report(con, conll_train)
             heading = "wiredesk annotated stories (regression guard, written for the project)"

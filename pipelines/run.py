@@ -8,16 +8,21 @@ import os
 import sys
 from pathlib import Path
 
-import dagster as dg
-
-from pipelines.definitions import defs
 from wiredesk.settings import DEFAULT_DAGSTER_HOME, Settings
+from wiredesk.validation import start_warm_up, stop_validator
+
+# Dagster and the definitions are imported when the job runs, not here: a spawned helper process (the validator,
+# the extraction workers) imports this module again, and should not pay for them.
 
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 def run_job() -> int:
     """Run build_warehouse once over the settings in the environment; 0 when it succeeded."""
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
     job = defs.resolve_job_def("build_warehouse")
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(instance=instance, run_config=RUN_CONFIG, raise_on_error=False)
@@ -55,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pipelines.run", description=__doc__)
     parser.add_argument("--rebuild", action="store_true", help="build a new warehouse and swap it in when complete")
     args = parser.parse_args(argv)
+    start_warm_up()  # Great Expectations loads in its own process while Dagster loads in this one
     if not os.environ.get("DAGSTER_HOME"):
         os.environ["DAGSTER_HOME"] = str(DEFAULT_DAGSTER_HOME)
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
@@ -64,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 def exit_now(code: int) -> None:
     """Exit without the interpreter's teardown, which takes over a second after a run (GX, spaCy, Dagster
     modules being garbage-collected). Everything is written and closed by then; only the output is flushed."""
+    stop_validator()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

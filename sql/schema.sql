@@ -44,7 +44,9 @@ create table if not exists tone_terms (
     end_char integer not null,
     term varchar not null,
     weight double not null,
-    source varchar not null             -- lexicon or learned
+    source varchar not null             -- lexicon, learned, or comparison (a results line or a move in prose,
+                                        --   "down from", "narrowed", "beat forecasts": its weight, +1 or -1, sets
+                                        --   the sentence's sign)
 );
 
 create table if not exists entity_mentions (
@@ -153,13 +155,38 @@ create table if not exists figures (
     commodity varchar                   -- the commodity named last before it in its sentence (else first after)
 );
 
+-- Each company result the wire reports in an earnings table ("Shr 1.47 dlrs vs 1.21 dlrs", "Net loss 2,872,000 vs
+-- loss 5,200,000"), read by wiredesk/results.py; its company is decided at publish (resolve_entities.sql).
+create table if not exists results (
+    article_id varchar not null,
+    field varchar not null,
+    sentence_index integer not null,
+    start_char integer not null,        -- result_text is the slice of the field: the whole line, "Shr 34 cts vs 1.19 dlrs"
+    end_char integer not null,
+    result_text varchar not null,
+    measure varchar not null,           -- shr, oper shr, diluted shr, net, oper net, pretax, revs, gross, dividend,
+                                        --   backlog, orders, assets, deposits, loans, avg shrs
+    period varchar,                     -- qtr, 4th qtr, 6 mths, 9 mths, year, ... as the table or headline names it
+    value double not null,              -- this period's value; a loss is below zero
+    prior_value double not null,        -- the same measure a year earlier, as the line gives it
+    currency varchar,                   -- ISO 4217 when the line says (dlrs, cts); null for a bare amount
+    direction varchar not null,         -- up, down or unchanged: a narrower loss and a swing to profit are up
+    change double,                      -- (value - prior_value) / |prior_value|; null when the prior is zero
+    company_entity_id varchar           -- the company reporting: the first organisation its headline names, else its
+                                        --   lead; null when the article names none
+);
+
 create table if not exists article_signatures (
     article_id varchar not null,
     shingle_count integer not null,     -- distinct word 5-grams of the body
     signature bigint[] not null,        -- MinHash signature of those 5-grams (wiredesk/stories.py)
     bands bigint[] not null,            -- one key per band of the signature: articles sharing a key are candidates
-    numbers bigint[] not null           -- the body's distinct numbers, hashed
+    numbers bigint[] not null,          -- the body's distinct numbers, hashed
+    sample bigint[]                     -- a consistent sample of the 5-grams' hashes: a text inside another has
+                                        --   its sample inside the other's (candidates of any two sizes)
 );
+
+alter table article_signatures add column if not exists sample bigint[];
 
 create table if not exists story_links (
     article_id varchar not null,        -- two articles that tell the same story (article_id < other_article_id)

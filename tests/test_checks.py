@@ -17,7 +17,8 @@ from assets.resources import ArticlesFolder, ExtractionCluster, NlpModel, Wareho
 from assets.staging import STAGED_KEYS, staged_articles, staged_mentions
 from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
 from tests.conftest import SEEDS, materialize_warehouse, query
-from wiredesk.validation import validate
+from wiredesk import validation
+from wiredesk.validation import validate, validate_here
 from wiredesk.warehouse import attach_staging, staging_path
 
 
@@ -227,6 +228,38 @@ def test_validation_reports_counts_and_samples():
     assert "1 of" in report.summary()
 
 
+def test_the_validator_process_gives_the_same_report_and_a_lost_one_costs_no_check():
+    """The suites run in the validator process when a run started one: same outcomes as here; when it is
+    killed the next suite runs in this process; stopping it leaves no process behind."""
+    articles = pl.DataFrame(
+        {
+            "article_id": ["a" * 16, "a" * 16],
+            "content_hash": ["0" * 64, "not a hash"],
+            "source_path": ["x.txt", "y.txt"],
+            "title": ["T", "U"],
+            "body": ["Copper rose.", "Tin fell."],
+            "word_count": [2, 2],
+        }
+    )
+    here = validate_here(articles, "articles")
+    validation.start_warm_up()
+    try:
+        process = validation._validator.process
+        elsewhere = validate(articles, "articles")
+        assert process.is_alive()
+        assert elsewhere == here
+        assert {(o.column, o.unexpected_count) for o in elsewhere.failures} == {("article_id", 2), ("content_hash", 1)}
+        process.kill()
+        process.join()
+        assert validate(articles, "articles") == here
+        assert validation._validator is None
+        validation.start_warm_up()
+        process = validation._validator.process
+    finally:
+        validation.stop_validator()
+    assert not process.is_alive()
+
+
 def test_validation_reports_go_to_the_reports_folder_not_beside_the_warehouse(
     tmp_path, seeds_copy, reports_in_a_temporary_folder
 ):
@@ -240,6 +273,7 @@ def test_validation_reports_go_to_the_reports_folder_not_beside_the_warehouse(
         "entity_mentions.html",
         "figures.html",
         "quotations.html",
+        "results.html",
         "sentences.html",
         "tone_terms.html",
     ]

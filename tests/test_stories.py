@@ -24,6 +24,7 @@ STORY = (
     "Copper prices on the London Metal Exchange slipped after the news, ending the session lower as funds "
     "took profits on a rally that had lifted the metal to a three-month high earlier in the week."
 )
+FLASH = "Chile's state copper company Codelco said on Tuesday that workers at its El Teniente mine had ended a strike."
 UPDATE = "Copper fell in London on Tuesday as a strike at Chile's El Teniente mine ended. " + STORY
 CORRECTED = STORY.replace("4.5 percent", "5.4 percent")
 RIGS = (
@@ -91,22 +92,45 @@ def test_a_changed_figure_where_the_texts_align_makes_a_recurring_report():
 
 def test_two_firms_identical_short_notices_are_two_stories():
     notice = "SALEM, Va., March 11 - Qtly div four cts vs four cts prior Pay April 15 Record March 20"
-    other = notice.replace("SALEM, Va.", "MEMPHIS, Tenn.").replace("March 20", "March 23")
+    other = notice.replace("SALEM, Va.", "MEMPHIS, Tenn.")
     rows = article_signatures(__import__("polars").DataFrame({"article_id": ["a", "b"], "body": [notice, other]}))
     a, b = rows.row(0, named=True), rows.row(1, named=True)
     moment = datetime(2026, 3, 11, 11, tzinfo=UTC)
 
-    def same(title_a: str, title_b: str) -> bool:
+    def same(title_a: str, title_b: str, body_b: str = notice) -> bool:
         return same_story(
-            jaccard(notice, other),
+            jaccard(notice, body_b),
             (a["shingle_count"], b["shingle_count"]),
             (a["numbers"], b["numbers"]),
             (moment, moment),
-            ((title_a, notice), (title_b, other)),
+            ((title_a, notice), (title_b, body_b)),
         )
 
     assert not same("ROWE FURNITURE CORP <ROWE> SETS QTLY DIVIDEND", "SEVEN OAKS INTERNATIONAL INC <QPON> IN PAYOUT")
+    assert not same("FRANKLIN INSURED TAX-FREE SETS PAYOUT", "FRANKLIN HIGH-YIELD TAX-FREE SETS PAYOUT")
+    # the same notice re-sent under another headline for the same firm
     assert same("ROWE FURNITURE CORP <ROWE> SETS QTLY DIVIDEND", "ROWE FURNITURE <ROWE> DECLARES DIVIDEND")
+    # the same firm's notice from another desk, its dateline aside: most of its 5-grams are the other's
+    assert same("ROWE FURNITURE CORP <ROWE> SETS QTLY DIVIDEND", "ROWE FURNITURE <ROWE> DECLARES DIVIDEND", other)
+
+
+def test_a_short_story_inside_a_longer_one_is_the_same_story():
+    """A flash and the full story filed minutes later: banding never pairs texts of such different sizes, the
+    5-gram sample does, and containment is counted from the texts."""
+    flash = "Codelco said workers at its El Teniente mine had ended a two-week strike after accepting a new wage offer."
+    signatures = article_signatures(
+        __import__("polars").DataFrame({"article_id": ["flash", "story"], "body": [flash, UPDATE + " " + flash]})
+    )
+    flash_row, story_row = signatures.row(0, named=True), signatures.row(1, named=True)
+    assert set(flash_row["sample"]) <= set(story_row["sample"])  # consistent: a text inside keeps its sample inside
+    moment = datetime(2026, 3, 3, 9, tzinfo=UTC)
+    assert same_story(
+        jaccard(flash, UPDATE + " " + flash),
+        (flash_row["shingle_count"], story_row["shingle_count"]),
+        (flash_row["numbers"], story_row["numbers"]),
+        (moment, moment),
+        (("CODELCO STRIKE ENDS", flash), ("Copper falls as Codelco strike ends", UPDATE + " " + flash)),
+    )
 
 
 def write(folder, name: str, date: str, title: str, body: str) -> None:
@@ -128,6 +152,8 @@ def test_stories_in_the_warehouse_follow_the_folder(tmp_path):
     write(folder, "story.txt", "2026-03-03T09:00:00Z", "Codelco strike ends", STORY)
     write(folder, "update.txt", "2026-03-03T11:00:00Z", "UPDATE 1-Codelco strike ends, copper falls", UPDATE)
     write(folder, "corrected.txt", "2026-03-03T12:00:00Z", "CORRECTED-Codelco strike ends", CORRECTED)
+    # the flash before the story: its one sentence, 11 minutes ahead
+    write(folder, "flash.txt", "2026-03-03T08:49:00Z", "CODELCO STRIKE ENDS", FLASH)
     rigs = [
         RIGS.format(verb="rose", change=12, total=853, day="March 6", year_ago=1410, offshore=98),
         RIGS.format(verb="fell", change=7, total=841, day="March 13", year_ago=1422, offshore=101),
@@ -161,9 +187,10 @@ def test_stories_in_the_warehouse_follow_the_folder(tmp_path):
 
     found = stories(db)
     assert {path: first for path, (first, _, _) in found.items()} == {
-        "story.txt": "story.txt",
-        "update.txt": "story.txt",
-        "corrected.txt": "story.txt",
+        "flash.txt": "flash.txt",
+        "story.txt": "flash.txt",
+        "update.txt": "flash.txt",
+        "corrected.txt": "flash.txt",
         "rigs_1.txt": "rigs_1.txt",
         "rigs_2.txt": "rigs_2.txt",
         "fed_1.txt": "fed_1.txt",
@@ -173,16 +200,18 @@ def test_stories_in_the_warehouse_follow_the_folder(tmp_path):
     assert [path for path, (_, is_first, _) in sorted(found.items()) if is_first] == [
         "fed_1.txt",
         "fed_2.txt",
+        "flash.txt",
         "rigs_1.txt",
         "rigs_2.txt",
-        "story.txt",
     ]
-    assert found["story.txt"][2] == 1.0
+    assert found["flash.txt"][2] == 1.0
+    assert 0 < found["story.txt"][2] < 1  # the flash's sentence said before, the rest new
     assert 0 < found["update.txt"][2] < 0.5  # a new lead, the rest said before
     sizes = query(db, "select size, list_count(article_ids) from story_clusters order by size desc")
-    assert sizes == [(3, 3), (2, 2), (1, 1), (1, 1), (1, 1)]
+    assert sizes == [(4, 4), (2, 2), (1, 1), (1, 1), (1, 1)]
 
-    (folder / "story.txt").unlink()  # the first version goes: the update is now where the story starts
+    (folder / "flash.txt").unlink()  # the flash goes: the story is now where the story starts
+    (folder / "story.txt").unlink()  # and then the first full version: the update starts it
     assert materialize_warehouse(folder, db).success
     found = stories(db)
     assert found["update.txt"][:2] == ("update.txt", True)

@@ -17,9 +17,8 @@ from pathlib import Path
 import polars as pl
 
 from wiredesk.gazetteer import Gazetteer, Place, fold
-from wiredesk.nlp import ENTITY_LABELS
 from wiredesk.shipped import data_file
-from wiredesk.tables import ENTITY_MENTION_SCHEMA
+from wiredesk.tables import ENTITY_LABELS, ENTITY_MENTION_SCHEMA
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # When the model's labels for one name in one article tie, the earlier label wins (PERSON, ORG, GPE...).

@@ -18,6 +18,7 @@ from wiredesk.furniture import find_furniture, mention_roles, place_credited_peo
 from wiredesk.gazetteer import Gazetteer, load_gazetteer
 from wiredesk.nlp import Annotations, iter_annotations, load_pipeline
 from wiredesk.quotations import quotations
+from wiredesk.results import lean_on_moves, results_rows
 from wiredesk.sentence_facts import add_context, attach_sentences
 from wiredesk.shipped import models_dir, package_dir
 from wiredesk.spans import (
@@ -34,6 +35,7 @@ from wiredesk.tone import ToneModel, sentence_tones
 from wiredesk.tone import load_model as load_tone_model
 from wiredesk.topics import TopicModel, topic_scores
 from wiredesk.topics import load_model as load_topic_model
+from wiredesk.wirecopy import mark_companies
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Extracted:
     quotations: pl.DataFrame
     figures: pl.DataFrame
     tone_terms: pl.DataFrame
+    results: pl.DataFrame
 
 
 def extraction_rules(model: str) -> str:
@@ -76,8 +79,12 @@ class Models:
 def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher, models: Models) -> Extracted:
     furniture = find_furniture(annotations.articles)
     repaired = place_credited_people(
-        join_name_particles(
-            split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer))
+        mark_companies(
+            join_name_particles(
+                split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer))
+            ),
+            annotations.articles,
+            annotations.sentences,
         ),
         furniture,
         annotations.articles,
@@ -104,7 +111,7 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     commodity_mentions = attach_sentences(commodity_mentions, annotations.sentences)
     scores = topic_scores(commodity_mentions, articles, models.topics)
     commodity_mentions = commodity_mentions.join(scores, on=["article_id", "commodity"], how="left")
-    sentences, tone_terms = sentence_tones(annotations.sentences, models.tone)
+    sentences, tone_terms = lean_on_moves(*sentence_tones(annotations.sentences, models.tone))
     return Extracted(
         sentences=sentence_furniture(sentences, furniture),
         entity_mentions=entity_mentions,
@@ -112,6 +119,7 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
         quotations=quotations(annotations.articles, annotations.sentences, entity_mentions),
         figures=figures(annotations.articles, annotations.sentences, commodity_mentions),
         tone_terms=tone_terms,
+        results=results_rows(annotations.sentences),
     )
 
 

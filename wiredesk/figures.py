@@ -105,7 +105,31 @@ _MEASURE_AFTER = re.compile(
 )
 
 
-def _number_value(text: str) -> float | None:
+def amount_pattern(name: str) -> str:
+    """A regex (verbose) for an amount of money or a bare amount, "1.47 dlrs", "73 cts", "EUR 56.5 mn",
+    "2,872,000", "one dlr", its groups prefixed with `name` so that two can stand in one pattern; read it back
+    with `amount_value`."""
+    return rf"""(?:(?P<{name}_before>(?i:{_alternatives(_CURRENCY_BEFORE)}))\s?)?
+        (?P<{name}_number>{_NUMBER}|(?i:{_WORD_NUMBER})(?=\s))
+        (?:\s?(?P<{name}_scale>(?i:thousand|million|billion|trillion|mln|bln|tln|mn|bn|tn)\b))?
+        (?:\s(?P<{name}_cents>(?i:{_alternatives(_CENTS)}))\b|\s(?P<{name}_after>(?i:{_alternatives(_CURRENCY_AFTER)}))\b)?"""
+
+
+def amount_value(groups: dict, name: str) -> tuple[float, str | None] | None:
+    """(value with its scale and cents applied, ISO currency or None) of an `amount_pattern(name)` match."""
+    value = number_value(groups[f"{name}_number"])
+    if value is None:
+        return None
+    value *= _SCALES.get((groups[f"{name}_scale"] or "").lower(), 1.0)
+    currency = _CURRENCY_BEFORE.get((groups[f"{name}_before"] or "").lower())
+    if groups[f"{name}_cents"]:
+        return value * 0.01, _CENTS[groups[f"{name}_cents"].lower()]
+    if groups[f"{name}_after"]:
+        currency = _CURRENCY_AFTER[groups[f"{name}_after"].lower()]
+    return (value, currency) if math.isfinite(value) else None
+
+
+def number_value(text: str) -> float | None:
     word = _NUMBER_WORDS.get(text.lower())
     if word is not None:
         return float(word)
@@ -127,7 +151,7 @@ def parse_figures(text: str) -> list[dict]:
         scale = _SCALES.get((groups["scale"] or "").lower(), 1.0)
         if groups["scale"] and groups["scale"].lower() in ("m", "b", "k") and not currency:
             continue  # "5m" without a currency sign is ambiguous (metres, minutes)
-        value = _number_value(groups["number"])
+        value = number_value(groups["number"])
         if value is None:
             continue
         end = match.end()

@@ -19,23 +19,9 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from wiredesk.normalise import PARAGRAPH_SEPARATOR
-from wiredesk.tables import SENTENCE_SCHEMA
+from wiredesk.tables import ENTITY_LABELS, SENTENCE_SCHEMA
 from wiredesk.wirecopy import find_dateline, model_text
 
-# Named entities only: numbers, dates, money and the like are not entities.
-ENTITY_LABELS = (
-    "PERSON",
-    "ORG",
-    "GPE",
-    "LOC",
-    "NORP",
-    "FAC",
-    "EVENT",
-    "PRODUCT",
-    "LAW",
-    "WORK_OF_ART",
-    "LANGUAGE",
-)
 # NER has its own tok2vec in the small English model: the shared tok2vec only feeds the tagger and parser.
 UNUSED_COMPONENTS = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
 

@@ -1,14 +1,21 @@
 """Which articles tell the same story: near-duplicates and follow-ups (a re-sent, updated or corrected version,
 the same story from another desk), found with MinHash and banded locality-sensitive hashing.
 
-Each article's body becomes the set of its word 5-grams, summarised by a MinHash signature of `PERMUTATIONS`
-values. Signatures are cut into `BANDS` bands; two articles sharing a band are candidates, and a candidate pair
-is the same story when
-- the shorter article's 5-grams are mostly (`CONTAINMENT`) in the longer one's,
-- most of their numbers are the same (`SHARED_NUMBERS`, when both have at least three): a daily "Fed adds
-  reserves" or a weekly rig count repeats its template with new figures, and is a new story each time, and
+Each article's body becomes the set of its word 5-grams, summarised two ways:
+- a MinHash signature of `PERMUTATIONS` values, cut into `BANDS` bands: two articles sharing a band are
+  candidates (texts of a size that share most of their 5-grams);
+- a consistent sample of its 5-grams (those whose hash is 0 modulo `SAMPLE_MOD`): a text inside another has its
+  sample inside the other's, whatever their sizes, so a flash and its full story, or a short story and the
+  update that carries it, are candidates too. Banding alone measures overlap relative to both sizes, and never
+  pairs a short text with a long one.
+A candidate pair is the same story when
+- the shorter article's 5-grams are mostly (`CONTAINMENT`) in the longer one's, counted exactly from the texts,
+- most of the shorter one's numbers are in the other (`SHARED_NUMBERS`, when both have at least three): a daily
+  "Fed adds reserves" or a weekly rig count repeats its template with new figures, and is a new story each time,
 - they were published within `WINDOW` of each other, and
-- a body too short to say whose news it is (`SHORT_BODY`) has a headline word in common with the other's, and
+- a body too short to say whose news it is (`SHORT_BODY`) has a headline naming the same subject as the other's
+  ("ROWE FURNITURE CORP <ROWE> SETS QTLY DIVIDEND" and "ROWE FURNITURE <ROWE> DECLARES DIVIDEND"; not
+  "FRANKLIN INSURED TAX-FREE SETS PAYOUT" and "FRANKLIN HIGH-YIELD TAX-FREE SETS PAYOUT"), and
 - they are not a recurring report: published `REPORT_GAP` or more apart with a figure changed where the texts
   align ("arranged 1.5 billion dlrs" the next day where the other said "two billion dlrs"), unless a headline
   marks a re-send or a correction ("RPT-", "CORRECTED -", "UPDATE 1-"). A daily report with few figures (the
@@ -35,11 +42,14 @@ from wiredesk.wirecopy import without_dateline
 
 # Raised whenever a change to the rules below would link articles differently: a warehouse whose links an
 # older version made has all its articles linked again at its next publish.
-STORY_RULES = 2  # 2: recurring reports with a changed figure, short notices need a headline word in common
+STORY_RULES = 3  # 3: containment candidates, exact containment, a short notice's headline names its subject
 PERMUTATIONS = 64
 BANDS = 16  # of PERMUTATIONS // BANDS rows each: pairs with Jaccard similarity above ~0.5 meet with odds > 0.6
 ROWS = PERMUTATIONS // BANDS
 SHINGLE_WORDS = 5
+SAMPLE_MOD = 8  # one 5-gram in eight is sampled (a 200-gram story keeps about 25)
+# A sampled 5-gram held by more articles than this is boilerplate ("said in a statement that"): not a lead.
+SAMPLE_MAX_HOLDERS = 50
 CONTAINMENT = 0.8
 SHARED_NUMBERS = 0.5
 WINDOW = timedelta(days=3)
@@ -86,7 +96,8 @@ def article_signatures(articles: pl.DataFrame) -> pl.DataFrame:
         hashed = shingles(body)
         sig = signature(hashed)
         numbers = sorted({zlib.crc32(n.rstrip(".,").encode()) for n in _NUMBER.findall(body)})
-        rows.append((article_id, len(hashed), sig.tolist(), bands(sig), numbers))
+        sample = np.unique(hashed[hashed % SAMPLE_MOD == 0]).tolist()
+        rows.append((article_id, len(hashed), sig.tolist(), bands(sig), numbers, sample))
     return pl.DataFrame(rows, schema=SIGNATURE_SCHEMA, orient="row")
 
 
@@ -101,9 +112,16 @@ _MIN_NUMBERS = 3
 
 
 def shared_numbers(numbers_a: list[int], numbers_b: list[int]) -> float:
-    """The Jaccard similarity of two articles' numbers; 1 when either has too few to tell."""
+    """The share of the smaller set of numbers that the other article has too (a flash's figures are all in its
+    full story; a report with new figures shares few); 1 when either has too few to tell."""
     a, b = set(numbers_a), set(numbers_b)
-    return len(a & b) / len(a | b) if min(len(a), len(b)) >= _MIN_NUMBERS else 1.0
+    return len(a & b) / min(len(a), len(b)) if min(len(a), len(b)) >= _MIN_NUMBERS else 1.0
+
+
+def exact_containment(body_a: str, body_b: str) -> float:
+    """The share of the smaller body's 5-grams that are in the other, counted."""
+    a, b = set(shingles(body_a).tolist()), set(shingles(body_b).tolist())
+    return len(a & b) / max(min(len(a), len(b)), 1)
 
 
 def changed_figure(body_a: str, body_b: str) -> bool:
@@ -141,12 +159,14 @@ def same_story(
     gap = abs(published[0] - published[1]) if published[0] is not None and published[1] is not None else None
     if gap is not None and gap > WINDOW:
         return False
-    if not (containment(jaccard, *sizes) >= CONTAINMENT and shared_numbers(*numbers) >= SHARED_NUMBERS):
+    # counted from the texts when given: the estimate from the signatures is too rough for a short one
+    share = exact_containment(texts[0][1], texts[1][1]) if texts is not None else containment(jaccard, *sizes)
+    if not (share >= CONTAINMENT and shared_numbers(*numbers) >= SHARED_NUMBERS):
         return False
     if texts is None:
         return True
     (title_a, body_a), (title_b, body_b) = texts
-    if min(sizes) < SHORT_BODY and not headline_words(title_a) & headline_words(title_b):
+    if min(sizes) < SHORT_BODY and not same_subject(title_a, title_b):
         return False
     if gap is not None and gap >= REPORT_GAP:
         return not recurring_report((title_a, title_b), (body_a, body_b))
@@ -158,10 +178,29 @@ def headline_words(title: str) -> set[str]:
     return set(_HEADLINE_WORD.findall(title.lower())) - _HEADLINE_FILLER
 
 
+# Where a notice's headline stops naming its subject: the ticker, or the first word of what it reports.
+_SUBJECT_END = re.compile(
+    r"(?i)<|\b(?:sets?|declares?|declared|in|to|says?|said|reports?|reported|raises?|cuts?|qtly|quarterly|"
+    r"dividends?|payout|div|regular|initial|special|omits?|increases?|ups|lifts?|plans?|1st|2nd|3rd|4th|year|"
+    r"qtr|net|loss|profit|results?|shr|unit)\b"
+)
+
+
+def headline_subject(title: str) -> set[str]:
+    """The words of what a notice's headline is about: up to its ticker or its first reporting word."""
+    end = _SUBJECT_END.search(title)
+    return headline_words(title[: end.start()] if end and end.start() > 0 else title)
+
+
+def same_subject(title_a: str, title_b: str) -> bool:
+    """Two headlines name the same subject: one's subject words are all in the other's."""
+    a, b = headline_subject(title_a), headline_subject(title_b)
+    return bool(a and b) and (a <= b or b <= a)
+
+
 def links_for(candidates: pl.DataFrame) -> pl.DataFrame:
     """The candidate pairs that are the same story: `candidates` has, for each side (suffix _a, _b), article_id,
-    shingle_count, signature, numbers, published_at, title and body (the body may be null where the two were
-    published less than `REPORT_GAP` apart: it is not read there). Returns article_id, other_article_id and
+    shingle_count, signature, numbers, published_at, title and body. Returns article_id, other_article_id and
     similarity (the estimated Jaccard similarity of their 5-grams)."""
     schema = {"article_id": pl.String, "other_article_id": pl.String, "similarity": pl.Float64}
     if candidates.is_empty():
@@ -255,7 +294,7 @@ def link_stories(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("create or replace temp table articles_to_link as select article_id from staging.articles")
     candidates = con.sql(
         sql_text("publish/story_candidates.sql"),
-        params={"report_gap_seconds": REPORT_GAP.total_seconds()},
+        params={"sample_max_holders": SAMPLE_MAX_HOLDERS},
     ).pl()
     if candidates.height:
         con.register("new_links", links_for(candidates).to_arrow())

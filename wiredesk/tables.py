@@ -17,6 +17,22 @@ import polars as pl
 
 UTC_TIME = pl.Datetime("us", "UTC")
 
+# Named entities only: numbers, dates, money and the like are not entities.
+ENTITY_LABELS = (
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "LAW",
+    "WORK_OF_ART",
+    "LANGUAGE",
+)
+
+
 ARTICLE_SCHEMA = {
     "article_id": pl.String,
     "source_path": pl.String,
@@ -48,6 +64,7 @@ SIGNATURE_SCHEMA = {
     "signature": pl.List(pl.Int64),
     "bands": pl.List(pl.Int64),
     "numbers": pl.List(pl.Int64),  # the distinct numbers of the body, hashed
+    "sample": pl.List(pl.Int64),  # its 5-grams' hashes that are 0 modulo SAMPLE_MOD (wiredesk/stories.py)
 }
 # A sentence as the model splits it (wiredesk/nlp.py); staged with its tone.
 SENTENCE_SCHEMA = {
@@ -131,6 +148,22 @@ FIGURE_SCHEMA = {
     "measure": pl.String,
     "commodity": pl.String,
 }
+# A company result the wire reports in an earnings table (wiredesk/results.py); its company is decided at publish.
+RESULT_SCHEMA = {
+    "article_id": pl.String,
+    "field": pl.String,
+    "sentence_index": pl.Int32,
+    "start_char": pl.Int32,
+    "end_char": pl.Int32,
+    "result_text": pl.String,
+    "measure": pl.String,  # shr, net, revs, oper net, pretax, dividend, ... (one spelling each)
+    "period": pl.String,  # qtr, 4th qtr, 9 mths, year, ... as its table or headline names it; null when neither does
+    "value": pl.Float64,  # a loss below zero
+    "prior_value": pl.Float64,
+    "currency": pl.String,
+    "direction": pl.String,  # up, down or unchanged (a narrower loss is up)
+    "change": pl.Float64,  # (value - prior) / |prior|; null when the prior is zero
+}
 TONE_TERM_SCHEMA = {
     "article_id": pl.String,
     "field": pl.String,
@@ -138,8 +171,10 @@ TONE_TERM_SCHEMA = {
     "start_char": pl.Int32,  # offsets into the field, like every other offset in the warehouse
     "end_char": pl.Int32,
     "term": pl.String,
-    "weight": pl.Float64,  # its push towards good (> 0) or bad (< 0) news, in log-odds
-    "source": pl.String,  # lexicon (a cue of tone_lexicon.csv) or learned (a word the classifier weighs)
+    "weight": pl.Float64,  # its push towards good (> 0) or bad (< 0) news: log-odds; ±1 for a comparison
+    # lexicon (a cue of tone_lexicon.csv), learned (a word the classifier weighs), or comparison (a results line
+    # or a move in prose, wiredesk/results.py, which sets the sentence's sign)
+    "source": pl.String,
 }
 
 
@@ -168,6 +203,7 @@ STAGED = (
     StagedTable("quotations", QUOTATION_SCHEMA, per_article=True, extracted=True),
     StagedTable("figures", FIGURE_SCHEMA, per_article=True, extracted=True),
     StagedTable("tone_terms", TONE_TERM_SCHEMA, per_article=True, extracted=True),
+    StagedTable("results", RESULT_SCHEMA, per_article=True, extracted=True),
 )
 STAGED_BY_NAME = {table.name: table for table in STAGED}
 EXTRACTED_TABLES = tuple(t.name for t in STAGED if t.extracted)
@@ -191,6 +227,7 @@ ANALYST_TABLES = {
     "quotations": "Each quotation in a body: the quoted words, partial or not, the cue, and the speaker's entity.",
     "figures": "Each number that measures something: value with its scale, unit, currency, kind, commodity.",
     "tone_terms": "The words that carried each sentence's tone (lexicon cues and learned words), with weights.",
+    "results": "Each company result an earnings table reports: measure, period, value, prior value, direction.",
     "article_stories": "Each article's story (near-duplicates and follow-ups), whether it ran first, its novelty.",
     "story_clusters": "Each story: its first article and when it ran, and how many articles told it.",
     "rejected_articles": "Every file or JSONL line in the folder that could not be loaded, with the reason.",

@@ -416,12 +416,12 @@ def load_model(folder: Path = MODEL_DIR) -> ToneModel:
 
 def sentence_tones(sentences: pl.DataFrame, model: ToneModel | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """`sentences` (SENTENCE_SCHEMA) with `tone` (-1..1) added, and the terms that carried each sentence's tone
-    (TONE_TERM_SCHEMA)."""
+    (TONE_TERM_SCHEMA). wiredesk/results.py then reads each sentence's moves (`lean_on_moves`)."""
     model = model or load_model()
     if sentences.is_empty():
         return sentences.with_columns(tone=pl.lit(None, pl.Float64)), pl.DataFrame(schema=TONE_TERM_SCHEMA)
-    texts = sentences["sentence_text"].to_list()
-    features = [sentence_features(text) for text in texts]
+    lexicon = load_lexicon()
+    features = [sentence_features(text, lexicon) for text in sentences["sentence_text"]]
     tones = model.tone(features)
     rows = []
     keys = sentences.select("article_id", "field", "sentence_index", "start_char").iter_rows()

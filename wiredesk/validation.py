@@ -6,21 +6,29 @@ of milliseconds per suite, and the results come back as plain dicts for the asse
 Checks that span two tables (an offset must slice back to its text) are computed first as a boolean column
 by DuckDB (`warehouse.read_staged_checked`), then expected to be true, so GX reports them with
 failing samples like any other.
+
+The suites run in a helper process (`start_warm_up`), so a run's process never imports GX; a frame crosses
+as Arrow IPC, which for the new articles' rows takes milliseconds.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
+import time
+import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
+from multiprocessing.connection import Connection
 
 import polars as pl
 
 from wiredesk.figures import KINDS, UNITS
 from wiredesk.furniture import FURNITURE_KINDS, ROLES
-from wiredesk.nlp import ENTITY_LABELS
 from wiredesk.quotations import QUOTE_CUES
+from wiredesk.results import LINE_MEASURES
+from wiredesk.tables import ENTITY_LABELS
 
 FIELDS = ["title", "body"]
 FAILING_SAMPLE_SIZE = 5
@@ -58,8 +66,13 @@ class ValidationReport:
         return f"{self.suite}: {len(self.failures)} of {len(self.outcomes)} expectations failed: " + "; ".join(parts)
 
 
-_warm_up_lock = threading.Lock()
-_warm_up_thread: threading.Thread | None = None
+# Great Expectations takes about 2 s to import (pandas, scipy, altair), most of a one-article run when it is
+# imported in the run's process. The suites run in one helper process instead, the validator, started as early
+# as the run allows: its import overlaps the run's first steps on the other core, and the run's process never
+# holds GX at all. A plain pipe joins the two (no shared semaphores, so nothing is left over when a run's
+# process leaves with `os._exit`).
+_validator_lock = threading.Lock()
+_validator: Validator | None = None
 
 
 def _import_gx() -> None:
@@ -67,24 +80,87 @@ def _import_gx() -> None:
     import great_expectations  # noqa: F401
 
 
+def _serve(conn: Connection, parent: int) -> None:
+    """The validator process: import GX, then run the suites it is sent until the pipe closes. It ends with
+    the process that started it, however that one ends (killed, or `os._exit`)."""
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, name="watch-parent", daemon=True).start()
+    _import_gx()
+    from tqdm import tqdm  # GX's progress bars
+
+    # tqdm's default lock is a multiprocessing semaphore, which a validator stopped by its run would leave
+    # behind (with a warning); the validator runs one suite at a time, so a thread lock does.
+    tqdm.set_lock(threading.RLock())
+    while True:
+        try:
+            frame, suite_name = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("report", validate_here(frame, suite_name)))
+        except Exception as err:  # the check fails with the validator's reason, not with a lost pipe
+            conn.send(("error", f"{type(err).__name__}: {err}\n{traceback.format_exc()}"))
+
+
+class Validator:
+    """The validator process and its end of the pipe."""
+
+    def __init__(self) -> None:
+        spawn = multiprocessing.get_context("spawn")  # forking after Polars started its threads deadlocks
+        self.conn, child = spawn.Pipe()
+        self.process = spawn.Process(target=_serve, args=(child, os.getpid()), name="wiredesk-validator", daemon=True)
+        self.process.start()
+        child.close()
+
+    def validate(self, frame: pl.DataFrame, suite_name: str) -> ValidationReport:
+        self.conn.send((frame, suite_name))
+        kind, answer = self.conn.recv()
+        if kind == "error":
+            raise RuntimeError(f"the {suite_name} suite failed in the validator process: {answer}")
+        return answer
+
+    def stop(self) -> None:
+        self.conn.close()
+        self.process.kill()
+        self.process.join()
+
+
 def start_warm_up() -> None:
-    """Import Great Expectations (~2 s) on a background thread so it overlaps other work.
-
-    `validate` waits for that import before touching GX: importing one package from two threads at once can
-    fail half-way with a circular-import error.
-    """
-    global _warm_up_thread
-    with _warm_up_lock:
-        if _warm_up_thread is None:
-            _warm_up_thread = threading.Thread(target=_import_gx, name="gx-warm-up", daemon=True)
-            _warm_up_thread.start()
+    """Start the validator process, which imports Great Expectations while the run gets going. Idempotent:
+    one validator serves every run of this process (the UI's runs each have a process of their own)."""
+    global _validator
+    with _validator_lock:
+        if _validator is None:
+            _validator = Validator()
 
 
-def _wait_for_warm_up() -> None:
-    with _warm_up_lock:
-        thread = _warm_up_thread
-    if thread is not None:
-        thread.join()
+def stop_validator() -> None:
+    """End the validator process now (a run's process calls this before `os._exit`)."""
+    global _validator
+    with _validator_lock:
+        validator, _validator = _validator, None
+    if validator is not None:
+        validator.stop()
+
+
+def _validate_elsewhere(frame: pl.DataFrame, suite_name: str) -> ValidationReport | None:
+    """The suite run by the validator process; None when there is none, or it died (the caller then validates
+    here: a lost helper costs time, never a check)."""
+    global _validator
+    with _validator_lock:  # one suite at a time on the pipe
+        if _validator is None:
+            return None
+        try:
+            return _validator.validate(frame, suite_name)
+        except (EOFError, OSError):
+            _validator.stop()
+            _validator = None
+            return None
 
 
 @lru_cache(maxsize=1)
@@ -175,7 +251,15 @@ def _suite(name: str):
         "tone_terms": lambda: [
             *offsets(),
             not_null("weight"),
-            in_set("source", ["lexicon", "learned"]),
+            in_set("source", ["lexicon", "learned", "comparison"]),
+        ],
+        "results": lambda: [
+            *offsets(),
+            in_set("measure", sorted({measure for measure, _ in LINE_MEASURES.values()})),
+            in_set("direction", ["up", "down", "unchanged"]),
+            all_true("values_are_finite"),
+            all_true("direction_agrees"),
+            gxe.ExpectColumnValuesToMatchRegex(column="currency", regex=r"^[A-Z]{3}$"),
         ],
         "figures": lambda: [
             *offsets(),
@@ -200,7 +284,11 @@ def validate(frame: pl.DataFrame, suite_name: str) -> ValidationReport:
     """
     if frame.is_empty():
         return ValidationReport(suite=suite_name, row_count=0, outcomes=[])
-    _wait_for_warm_up()
+    return _validate_elsewhere(frame, suite_name) or validate_here(frame, suite_name)
+
+
+def validate_here(frame: pl.DataFrame, suite_name: str) -> ValidationReport:
+    """`validate` in this process."""
     expectations = _suite(suite_name)
     whole_batch = any(e.expectation_type == "expect_column_values_to_be_unique" for e in expectations)
     step = frame.height if whole_batch else SLICE_ROWS

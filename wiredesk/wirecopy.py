@@ -13,7 +13,10 @@ import re
 from collections import Counter
 from datetime import date
 
+import polars as pl
+
 from wiredesk.furniture import story_start
+from wiredesk.sentence_facts import attach_sentences
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.&-]*")
 _MONTH = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"  # "March", "MARCH", "Sept."
@@ -139,3 +142,68 @@ def truecase_span(text: str, forms: dict[str, str]) -> str:
         return cased if len(cased) == len(word) else word
 
     return _WORD.sub(recase, text)
+
+
+# A company as the wire marks it: "COBANCO INC <CBCO> YEAR NET", "Ohio Mattress Co <OMT> said" (a name, then its
+# ticker in angle brackets), or "<Rothmans Holdings (Tobacco) Ltd>" (a company with no listing, in brackets).
+_ANGLED = re.compile(r"<([^<>\n]{1,80})>")
+_TICKER = re.compile(r"[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2})?")
+_NAME_WORD = re.compile(r"[A-Z0-9&][\w&'’.-]*,?$")  # a capitalised word (or "&", "3M") of a name before a ticker
+_NAME_JOINERS = frozenset(("of", "and", "de", "&"))
+_LEADING_ARTICLES = frozenset(("The", "THE", "A"))
+_LEGAL_SUFFIX = re.compile(r"\b(?:CO|CORP|INC|LTD|PLC|AG|SA|NV|BV|SPA|AB|ASA|KK|LLC|LP|GROUP|BANK|HOLDINGS?)\.?$")
+
+
+def marked_companies(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each company the text marks with angle brackets: the name before a ticker, or the name
+    inside the brackets. Offsets into `text`; the brackets and ticker are left out."""
+    found = []
+    for match in _ANGLED.finditer(text):
+        inner = match.group(1).strip()
+        if _TICKER.fullmatch(inner):
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            head = text[line_start : match.start()].rstrip()
+            words = head.split(" ")
+            taken = 0
+            for word in reversed(words):
+                if not (_NAME_WORD.match(word) or (taken and word in _NAME_JOINERS)):
+                    break
+                taken += 1
+            name_words = words[len(words) - taken :]
+            while name_words and (name_words[0] in _NAME_JOINERS or name_words[0] in _LEADING_ARTICLES):
+                name_words = name_words[1:]
+            if name_words:
+                end = line_start + len(head.rstrip(","))
+                start = end - len(" ".join(name_words).rstrip(","))
+                found.append((start, end))
+        elif inner[0].isupper() and (any(c.islower() for c in inner) or " " in inner or _LEGAL_SUFFIX.search(inner)):
+            start = match.start(1) + (len(match.group(1)) - len(match.group(1).lstrip()))
+            found.append((start, start + len(inner)))
+    return found
+
+
+def mark_companies(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """Raw mentions with each company the wire marks (`marked_companies`) as an ORG mention, in place of
+    whatever the model made of those words: an ALL-CAPS earnings headline is where the model reads names worst,
+    and where a results table finds its company."""
+    marked = [
+        (article_id, field, start, end, text[start:end], "ORG")
+        for article_id, title, body in articles.select("article_id", "title", "body").iter_rows()
+        for field, text in (("title", title), ("body", body))
+        if "<" in text
+        for start, end in marked_companies(text)
+    ]
+    if not marked:
+        return raw_mentions
+    added = pl.DataFrame(
+        marked, schema={k: v for k, v in raw_mentions.schema.items() if k != "sentence_index"}, orient="row"
+    )
+    overlapping = (
+        raw_mentions.with_row_index("row")
+        .join(added.select("article_id", "field", s="start_char", e="end_char"), on=["article_id", "field"])
+        .filter((pl.col("start_char") < pl.col("e")) & (pl.col("s") < pl.col("end_char")))["row"]
+        .unique()
+    )
+    kept = raw_mentions.with_row_index("row").filter(~pl.col("row").is_in(overlapping.implode())).drop("row")
+    added = attach_sentences(added, sentences).select(raw_mentions.columns).cast(raw_mentions.schema)
+    return pl.concat([kept, added]).sort("article_id", "field", "start_char")

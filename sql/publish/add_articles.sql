@@ -24,6 +24,7 @@ from staging.entity_mentions
 where article_id in (select article_id from staging.articles);
 
 -- Run once for each table of the registry published as staged (wiredesk/tables.py): sentences, commodity
--- mentions, quotations, figures, tone terms, signatures.
+-- mentions, quotations, figures, tone terms, results (resolve_entities.sql decides each one's company),
+-- signatures.
 insert into {copied_table} by name
 select * from staging.{copied_table} where article_id in (select article_id from staging.articles);

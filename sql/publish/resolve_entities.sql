@@ -153,3 +153,20 @@ where q.article_id in (select article_id from touched_articles)
   and m.field = 'body'
   and m.start_char = q.speaker_mention_start
   and q.speaker_entity_id is distinct from m.entity_id;
+
+-- A result's company is the first organisation its article's headline names (a wire earnings headline opens
+-- with the company: "BROWN-FORMAN INC <BFD> 4TH QTR NET"), else the first in its lead; a caption or byline
+-- does not count.
+update results as r
+set company_entity_id = c.entity_id
+from (
+    select article_id, arg_min(entity_id, (field <> 'title', sentence_index, start_char)) as entity_id
+    from entity_mentions
+    where article_id in (select article_id from touched_articles)
+      and entity_type = 'ORG'
+      and role = 'news'
+      and (field = 'title' or sentence_index <= 1)
+    group by article_id
+) as c
+where r.article_id = c.article_id
+  and r.company_entity_id is distinct from c.entity_id;

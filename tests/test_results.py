@@ -1,0 +1,185 @@
+"""Results and comparisons: earnings-table lines and moves in prose, read into tone, the `results` table and its
+view. The stories and sentences here are written for these tests (regression cases, not evidence)."""
+
+import polars as pl
+import pytest
+
+from tests.conftest import materialize_warehouse, query
+from wiredesk.results import leaned_tone, period_of, results_line, results_rows, sentence_moves
+from wiredesk.tables import SENTENCE_SCHEMA
+from wiredesk.tone import load_model, sentence_features
+from wiredesk.wirecopy import marked_companies
+
+
+@pytest.mark.parametrize(
+    ("line", "measure", "value", "prior", "direction", "goodness"),
+    [
+        ("LOUISVILLE, Ky., Feb 26 - Shr one dlr vs 73 cts", "shr", 1.0, 0.73, "up", 1),
+        ("Net 12.6 mln vs 15.8 mln", "net", 12.6e6, 15.8e6, "down", -1),
+        ("Net loss 2,872,000 vs loss 5,200,000", "net", -2.872e6, -5.2e6, "up", 1),  # a loss that narrowed
+        ("Net loss 300,000 vs 100,000", "net", -3e5, -1e5, "down", -1),  # "vs" keeps the loss
+        ("Shr profit 42 cts vs loss 11 cts", "shr", 0.42, -0.11, "up", 1),
+        ("Shr loss nine cts vs profit 20 cts", "shr", -0.09, 0.2, "down", -1),
+        ("Revs 585.6 mln vs 541.0", "revs", 585.6e6, 541e6, "up", 1),  # the prior takes the value's scale
+        ("Net 807,000 vs 2.1 mln", "net", 807_000, 2.1e6, "down", -1),  # a number of another size keeps its own
+        ("Int div 5.5 cents vs 5.0", "dividend", 0.055, 0.05, "up", 1),
+        ("Shr nil vs 12 cts", "shr", 0.0, 0.12, "down", -1),
+        ("Avg shrs 5,123,000 vs 4,987,000", "avg shrs", 5.123e6, 4.987e6, "up", 0),  # no verdict
+        ("Qtly div 12 cts vs 12 cts prior", "dividend", 0.12, 0.12, "unchanged", 0),
+        ("Group orders 11.03 billion francs vs 13.00 billion", "orders", 11.03e9, 13e9, "down", -1),
+    ],
+)
+def test_results_lines(line, measure, value, prior, direction, goodness):
+    move = results_line(line)
+    assert (move.measure, move.direction, move.goodness) == (measure, direction, goodness)
+    assert move.value == pytest.approx(value) and move.prior == pytest.approx(prior)
+    assert move.results_line
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["The dollar rose against the yen.", "Shares in the company, vs the index, were flat.", "Revenue was strong."],
+)
+def test_sentences_that_are_no_results_line(line):
+    assert results_line(line) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "goodness"),
+    [
+        ("Profit before taxes amounted to EUR 56.5 mn, down from EUR 232.9 mn a year earlier.", -1),
+        ("The net loss narrowed to EUR 113,000 from EUR 1.2 million.", 1),
+        ("Operating profit rose to EUR 13.1 mn from EUR 8.7 mn in the same period of 2007.", 1),
+        ("Cost of sales rose to 5 mln dlrs from 4 mln dlrs.", -1),  # a cost that rises is bad news
+        ("The company issued a profit warning on Tuesday.", -1),
+        ("The group swung to a net loss of 3 mln dlrs in the quarter.", -1),
+        ("The carmaker returned to profit in the second half.", 1),
+        ("Quarterly sales beat analysts' forecasts.", 1),
+        ("Earnings missed consensus estimates for the third time.", -1),
+        ("It cut its full-year profit forecast.", -1),
+        ("The miner raised its 2025 output guidance.", 1),
+        ("Results were worse than expected.", -1),
+    ],
+)
+def test_moves_in_prose(sentence, goodness):
+    assert sum(move.goodness for move in sentence_moves(sentence)) == goodness
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sign"),
+    [
+        ("Profit before taxes amounted to EUR 56.5 mn, down from EUR 232.9 mn a year earlier.", -1),
+        ("The net loss narrowed to EUR 113,000 from EUR 1.2 million.", 1),
+        ("Net loss 2,872,000 vs loss 5,200,000", 1),
+        ("Shr 34 cts vs 1.19 dlrs", -1),
+        ("The company issued a profit warning on Tuesday.", -1),
+    ],
+)
+def test_a_sentences_moves_set_the_sign_of_its_tone(sentence, sign):
+    model = load_model()
+    (classifier,) = model.tone([sentence_features(sentence)])
+    tone, moves = leaned_tone(sentence, float(classifier))
+    assert moves
+    assert model.label(tone) == ("positive" if sign > 0 else "negative")
+
+
+def test_moves_that_cancel_out_leave_the_classifier_its_say():
+    sentence = "Sales rose to 5 mln dlrs from 4 mln dlrs, but profit fell to 1 mln dlrs from 2 mln dlrs."
+    assert sorted(m.goodness for m in sentence_moves(sentence)) == [-1, 1]
+    assert leaned_tone(sentence, 0.1)[0] == 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("BROWN-FORMAN INC <BFD> 4TH QTR NET", "4th qtr"),
+        ("Nine mths", "9 mths"),
+        ("Qtr ended March 31", "qtr"),
+        ("COBANCO INC <CBCO> YEAR NET", "year"),
+        ("ACME first half profit", "1st half"),
+        ("Copper rose on Tuesday", None),
+    ],
+)
+def test_periods(text, period):
+    assert period_of(text) == period
+
+
+def test_each_results_line_takes_the_period_of_its_table():
+    lines = [
+        "ACME CORP <ACM> 4TH QTR NET",
+        "Shr 50 cts vs 40 cts",
+        "Net 5.0 mln vs 4.0 mln",
+        "Year",
+        "Shr 1.80 dlrs vs 1.90 dlrs",
+        "Note: the year includes a gain of 0.1 mln dlrs vs a loss.",
+    ]
+    sentences = pl.DataFrame(
+        [("a", i, "title" if i == 0 else "body", 0, 0, text) for i, text in enumerate(lines)],
+        schema=SENTENCE_SCHEMA,
+        orient="row",
+    )
+    rows = results_rows(sentences).select("measure", "period", "value", "prior_value", "direction").rows()
+    assert rows == [
+        ("shr", "4th qtr", 0.5, 0.4, "up"),
+        ("net", "4th qtr", 5e6, 4e6, "up"),
+        ("shr", "year", 1.8, 1.9, "down"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "companies"),
+    [
+        ("COBANCO INC <CBCO> YEAR NET", ["COBANCO INC"]),
+        ("CLEVELAND, Feb 26 - Ohio Mattress Co <OMT> said its quarter", ["Ohio Mattress Co"]),
+        ("it sold its stake in <Rothmans Holdings (Tobacco) Ltd> to", ["Rothmans Holdings (Tobacco) Ltd"]),
+        ("The Brown-Forman Inc <BFD> unit", ["Brown-Forman Inc"]),
+        ("<ROYAL BANK OF CANADA> 1ST QTR NET", ["ROYAL BANK OF CANADA"]),
+        ("Wells Fargo and Co <WFC> said", ["Wells Fargo and Co"]),
+        ("if x <y> z", []),
+    ],
+)
+def test_companies_the_wire_marks(text, companies):
+    assert [text[start:end] for start, end in marked_companies(text)] == companies
+
+
+EARNINGS_STORY = """NEW YORK, March 3 - Shr profit 42 cts vs loss 11 cts
+Net profit 4,203,000 vs loss 1,055,000
+Revs 16.1 mln vs 13.9 mln
+Year
+Shr 1.10 dlrs vs 1.40 dlrs
+Net 11.0 mln vs 14.0 mln
+"""
+
+
+def test_an_earnings_story_in_the_warehouse(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "acme.txt").write_text("ACME WIDGET CORP <ACWC> 4TH QTR NET\n" + EARNINGS_STORY, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    result = materialize_warehouse(folder, db)
+    assert all(check.passed for check in result.get_asset_check_evaluations())
+    rows = query(
+        db,
+        """select e.canonical_name, e.entity_type, r.measure, r.period, r.value, r.prior_value, r.direction,
+                  round(r.change, 4)
+        from results r join entities e on e.entity_id = r.company_entity_id order by r.start_char""",
+    )
+    assert rows == [
+        ("ACME WIDGET CORP", "ORG", "shr", "4th qtr", 0.42, -0.11, "up", round(0.53 / 0.11, 4)),
+        ("ACME WIDGET CORP", "ORG", "net", "4th qtr", 4_203_000, -1_055_000, "up", round(5_258_000 / 1_055_000, 4)),
+        ("ACME WIDGET CORP", "ORG", "revs", "4th qtr", 16.1e6, 13.9e6, "up", round(2.2 / 13.9, 4)),
+        ("ACME WIDGET CORP", "ORG", "shr", "year", 1.1, 1.4, "down", round(-0.3 / 1.4, 4)),
+        ("ACME WIDGET CORP", "ORG", "net", "year", 11e6, 14e6, "down", round(-3 / 14, 4)),
+    ]
+    # each line's tone has the sign of its move, with the line as the term that carried it
+    lines = query(
+        db,
+        """select s.sentence_text, s.tone, t.weight from sentences s
+        join tone_terms t using (article_id, field, sentence_index)
+        where t.source = 'comparison' order by s.start_char""",
+    )
+    assert [(tone > 0, weight) for _, tone, weight in lines] == [
+        (True, 1.0), (True, 1.0), (True, 1.0), (False, -1.0), (False, -1.0)
+    ]  # fmt: skip
+    biggest = query(db, "select company, measure, period, day_rank from v_results_surprises order by day_rank limit 1")
+    assert biggest == [("ACME WIDGET CORP", "net", "4th qtr", 1)]

@@ -1,0 +1,313 @@
+"""Results and comparisons: what moved, from what to what, and whether that is good news.
+
+Two shapes of the same fact, a measure that moved:
+- a results line of the wire's earnings tables: "Shr 1.47 dlrs vs 1.21 dlrs", "Net loss 2,872,000 vs loss
+  5,200,000", "Shr profit 42 cts vs loss 11 cts". Its measure (shr, net, revs, ...), value and prior value,
+  a loss counted below zero, so a loss that narrows is a rise;
+- a comparison in prose: "profit ... amounted to EUR 56.5 mn, down from EUR 232.9 mn", "sales rose to X from
+  Y", "net loss narrowed", "margins widened", "swung to a loss", "returned to profit", "beat forecasts",
+  "issued a profit warning", "cut its forecast". What moved is the lexicon's quantity nearest before the
+  comparison (tone_lexicon.csv says whether more of it is good: profit yes, costs no).
+
+Each is a `Move` with its span in the sentence, direction and goodness (+1 good news, -1 bad, 0 neither).
+Tone reads a sentence's moves before its words (wiredesk/tone.py); results lines with a company become rows of
+the `results` table (`results_rows`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from wiredesk.figures import amount_pattern, amount_value, number_value
+from wiredesk.tables import RESULT_SCHEMA, TONE_TERM_SCHEMA
+from wiredesk.tone import Lexicon, load_lexicon, words
+
+
+@dataclass(frozen=True)
+class Move:
+    start: int  # offsets into the sentence
+    end: int
+    measure: str  # shr, net, revs, ... for a results line; the quantity's word in prose ("profit", "loss")
+    value: float | None  # in a results line a loss is below zero; in prose, the amount as written
+    prior: float | None
+    currency: str | None
+    direction: str  # up, down or unchanged: of the value (a narrowing loss: up in a results line, down in prose)
+    goodness: int  # +1 good news, -1 bad news, 0 neither (average shares, an unchanged dividend)
+    results_line: bool  # a line of an earnings table, as opposed to a comparison in prose
+
+
+# A results line's measure as the wire writes it -> (canonical measure, whether more of it is good news).
+LINE_MEASURES = {
+    "shr": ("shr", 1), "oper shr": ("oper shr", 1), "primary shr": ("primary shr", 1),
+    "fully diluted shr": ("diluted shr", 1), "diluted shr": ("diluted shr", 1), "shr diluted": ("diluted shr", 1),
+    "net": ("net", 1), "oper net": ("oper net", 1), "net income": ("net", 1), "net profit": ("net", 1),
+    "net earnings": ("net", 1), "income": ("net", 1), "profit": ("net", 1), "earnings": ("net", 1),
+    "pretax net": ("pretax", 1), "pretax profit": ("pretax", 1), "pretax": ("pretax", 1),
+    "pre-tax profit": ("pretax", 1), "pre-tax": ("pretax", 1), "pre-tax net": ("pretax", 1),
+    "pretax income": ("pretax", 1), "oper income": ("oper net", 1), "operating profit": ("oper net", 1),
+    "operating income": ("oper net", 1), "gross": ("gross", 1), "gross profit": ("gross", 1),
+    "revs": ("revs", 1), "rev": ("revs", 1), "oper revs": ("revs", 1), "revenues": ("revs", 1),
+    "revenue": ("revs", 1), "sales": ("revs", 1), "oper sales": ("revs", 1),
+    "net sales": ("revs", 1), "turnover": ("revs", 1), "total income": ("revs", 1), "loss": ("net", 1),
+    "net loss": ("net", 1), "oper loss": ("oper net", 1), "backlog": ("backlog", 1), "orders": ("orders", 1),
+    "div": ("dividend", 1), "qtly div": ("dividend", 1), "dividend": ("dividend", 1), "int div": ("dividend", 1),
+    "interim div": ("dividend", 1), "final div": ("dividend", 1), "interim dividend": ("dividend", 1),
+    "final dividend": ("dividend", 1), "tax": ("tax", 0),
+    "assets": ("assets", 1), "deposits": ("deposits", 1), "loans": ("loans", 1),
+    "avg shrs": ("avg shrs", 0), "shrs outstanding": ("avg shrs", 0),
+}  # fmt: skip
+_STATE = r"(?:profit|loss|gain|income|earnings)"
+_RESULTS_LINE = re.compile(
+    rf"""(?:^|(?<=\s-\s))  # the line's start, or just after the dateline ("LOUISVILLE, Ky., Feb 26 - Shr ...")
+    (?:(?i:group|total|consolidated)\s+)?
+    (?P<measure>(?i:{"|".join(re.escape(m) for m in sorted(LINE_MEASURES, key=len, reverse=True))}))
+    (?:\s+(?P<a_state>(?i:{_STATE})))?\s+
+    (?P<a>{amount_pattern("a")}|(?i:nil))
+    \s+(?i:vs\.?|versus)\s+
+    (?:(?P<b_state>(?i:{_STATE}))\s+)?
+    (?P<b>{amount_pattern("b")}|(?i:nil))
+    """,
+    re.VERBOSE,
+)
+_PROSE_AMOUNT = amount_pattern("p")
+_COMPARISON = re.compile(
+    rf"""(?P<from>\b(?i:(?P<dir>up|down|rising|falling|rose|fell|increased|decreased|declined|dropped|jumped|
+                     climbed|grew|slipped|eased|narrowed|widened|improved|deteriorated)
+                   (?:\s+\S+){{0,4}}?\s+)?
+       (?i:from|compared\s+with|compared\s+to|against|vs\.?|versus)\s+(?P<prior>{_PROSE_AMOUNT}))
+    """,
+    re.VERBOSE,
+)
+# Moves named by a phrase, with no figures: (pattern, goodness, the quantity it speaks of).
+_PHRASES = [
+    (re.compile(r"(?i)\b(?:swung|swings|swing|slipped|slid|fell|plunged|dropped|went)\s+(?:back\s+)?(?:in)?to\s+"
+                r"(?:an?\s+)?(?:[\w-]+\s+)?(?:loss|deficit|the\s+red)\b"), -1, "loss"),
+    (re.compile(r"(?i)\b(?:returned|return|returns|swung|swings|swing|turned|turns|moved|got|came|back)\s+"
+                r"(?:back\s+)?(?:in)?to\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:profit|profitability|the\s+black|surplus)\b"), 1,
+     "profit"),
+    (re.compile(r"(?i)\b(?:beat|beats|beating|topped|tops|exceeded|exceeds|surpassed|outstripped)\s+(?:[\w'’-]+\s+){0,3}?"
+                r"(?:forecasts?|expectations?|estimates?|consensus|guidance|projections?)\b"), 1, "forecast"),
+    (re.compile(r"(?i)\b(?:missed|misses|miss|lagged|fell\s+short\s+of|undershot|disappointed)\s+(?:[\w'’-]+\s+){0,3}?"
+                r"(?:forecasts?|expectations?|estimates?|consensus|guidance|projections?)\b"), -1, "forecast"),
+    (re.compile(r"(?i)\b(?:better|stronger|higher)[\s-]than[\s-](?:expected|forecast|anticipated|estimated)\b"), 1,
+     "forecast"),
+    (re.compile(r"(?i)\b(?:worse|weaker|lower)[\s-]than[\s-](?:expected|forecast|anticipated|estimated)\b"), -1,
+     "forecast"),
+    (re.compile(r"(?i)\bprofits?\s+warnings?\b|\bwarned\s+(?:on|of|about)\s+(?:\w+\s+)?(?:profits?|earnings|results)\b"),
+     -1, "profit"),
+    (re.compile(r"(?i)\b(?:cut|cuts|cutting|lowered|lowers|reduced|reduces|slashed|trimmed|trims|downgraded|revised\s+"
+                r"down)\s+(?:its\s+|their\s+|the\s+)?(?:[\w'’-]+\s+){0,3}?(?:forecasts?|outlook|guidance|targets?|"
+                r"estimates?|projections?)\b"), -1, "forecast"),
+    (re.compile(r"(?i)\b(?:raised|raises|raising|lifted|lifts|upgraded|increased|boosted|revised\s+up)\s+"
+                r"(?:its\s+|their\s+|the\s+)?(?:[\w'’-]+\s+){0,3}?(?:forecasts?|outlook|guidance|targets?|estimates?|"
+                r"projections?)\b"), 1, "forecast"),
+]  # fmt: skip
+# A word every comparison and phrase above has; most sentences have none, and skip the patterns.
+_TRIGGER = re.compile(
+    r"(?i)from|compar|against|vs|versus|loss|deficit|red\b|profit|black|surplus|forecast|expect|estimat|consensus|"
+    r"guidance|projection|outlook|target|anticipat|warn"
+)
+_UP_WORDS = frozenset(("up", "rising", "rose", "increased", "jumped", "climbed", "grew", "improved", "widened"))
+_DOWN_WORDS = frozenset(("down", "falling", "fell", "decreased", "declined", "dropped", "slipped", "eased", "narrowed"))
+_QUANTITY_LOOKBACK = 12  # words before a comparison searched for what moved
+# A quantity after these qualifies another ("profit before taxes", "cost of sales"): it is not what moved.
+_QUALIFIERS = frozenset(("before", "after", "excluding", "including", "ex", "less", "minus", "of", "on", "per"))
+
+
+def _signed(groups: dict, name: str, state: str | None) -> tuple[float, str | None] | None:
+    if groups[name].lower() == "nil":
+        return 0.0, None
+    parsed = amount_value(groups, name)
+    if parsed is None:
+        return None
+    value, currency = parsed
+    value = round(value, 6)
+    return (-value if (state or "").lower() == "loss" else value), currency
+
+
+_AMOUNT_PARTS = ("scale", "cents", "after", "before")
+
+
+def _share_scale(groups: dict) -> None:
+    """ "Revs 585.6 mln vs 541.0", "Int div 5.5 cents vs 5.0": an amount with no scale or currency takes the
+    other's, when the two numbers are of a size ("Net 807,000 vs 2.1 mln" keeps its 807,000)."""
+    for this, other in (("a", "b"), ("b", "a")):
+        bare = not any(groups.get(f"{this}_{part}") for part in _AMOUNT_PARTS)
+        if not (bare and groups.get(f"{this}_number") and any(groups.get(f"{other}_{p}") for p in _AMOUNT_PARTS)):
+            continue
+        mine, theirs = number_value(groups[f"{this}_number"]), number_value(groups[f"{other}_number"])
+        if mine is not None and theirs and 0.01 <= mine / theirs <= 100:
+            for part in _AMOUNT_PARTS:
+                groups[f"{this}_{part}"] = groups[f"{other}_{part}"]
+
+
+def _direction(value: float, prior: float) -> str:
+    return "up" if value > prior else "down" if value < prior else "unchanged"
+
+
+def results_line(sentence: str) -> Move | None:
+    """The results line `sentence` is, if it is one: "Shr 34 cts vs 1.19 dlrs"."""
+    match = _RESULTS_LINE.search(sentence) if "vs" in sentence or "versus" in sentence else None
+    if match is None:
+        return None
+    groups = match.groupdict()
+    wording = " ".join(groups["measure"].lower().split())
+    measure, good_up = LINE_MEASURES[wording]
+    a_state = groups["a_state"] or ("loss" if wording.endswith("loss") else None)
+    b_state = groups["b_state"] or a_state  # "Net loss 1.2 mln vs 3.4 mln": both losses
+    _share_scale(groups)
+    value, prior = _signed(groups, "a", a_state), _signed(groups, "b", b_state)
+    if value is None or prior is None:
+        return None
+    direction = _direction(value[0], prior[0])
+    goodness = 0 if direction == "unchanged" else good_up * (1 if direction == "up" else -1)
+    return Move(
+        match.start(), match.end(), measure, value[0], prior[0], value[1] or prior[1], direction, goodness, True
+    )
+
+
+def _moved_quantity(sentence: str, before: int, lexicon: Lexicon) -> tuple[str, int] | None:
+    """The lexicon's quantity nearest before character `before` (within reach), and whether more of it is good."""
+    tokens = words(sentence[:before])[-_QUANTITY_LOOKBACK:]
+    for i in range(len(tokens) - 1, -1, -1):
+        word, goodness = tokens[i][0], lexicon.quantity_of(tokens[i][0])
+        if goodness is not None and not (i and tokens[i - 1][0] in _QUALIFIERS):
+            return word, goodness
+    return None
+
+
+def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
+    """The comparisons of a sentence in prose: "down from EUR 232.9 mn", "rose to X from Y", "swung to a loss",
+    "beat forecasts", "cut its forecast"."""
+    if not _TRIGGER.search(sentence):
+        return []
+    lexicon = lexicon or load_lexicon()
+    moves = []
+    for match in _COMPARISON.finditer(sentence):
+        groups = match.groupdict()
+        prior = amount_value(groups, "p")
+        if prior is None:
+            continue
+        moved = _moved_quantity(sentence, match.start(), lexicon)
+        if moved is None:
+            continue
+        word, good_up = moved
+        # the figure just before the comparison is the new value: "amounted to EUR 56.5 mn, down from ..."
+        head = sentence[max(0, match.start() - 60) : match.start("prior")]
+        head = head[: head.rfind(" ")]  # not the comparison's own word
+        values = [m for m in re.finditer(_PROSE_AMOUNT, head, re.VERBOSE)]
+        value = amount_value(values[-1].groupdict(), "p") if values else None
+        said = (groups["dir"] or "").lower()
+        if said in ("narrowed", "widened"):
+            # a loss narrows towards zero; a margin or spread narrows smaller: less of it either way
+            direction = "down" if said == "narrowed" else "up"
+        elif said in _UP_WORDS:
+            direction = "up"
+        elif said in _DOWN_WORDS:
+            direction = "down"
+        elif value is not None:
+            direction = _direction(value[0], prior[0])
+        else:
+            continue
+        goodness = 0 if direction == "unchanged" else good_up * (1 if direction == "up" else -1)
+        currency = prior[1] or (value[1] if value else None)
+        value_now = None if value is None else value[0]
+        moves.append(Move(match.start(), match.end(), word, value_now, prior[0], currency, direction, goodness, False))
+    for pattern, goodness, word in _PHRASES:
+        for match in pattern.finditer(sentence):
+            if any(m.start < match.end() and match.start() < m.end for m in moves):
+                continue
+            direction = "up" if goodness > 0 else "down"
+            moves.append(Move(match.start(), match.end(), word, None, None, None, direction, goodness, False))
+    return sorted(moves, key=lambda m: m.start)
+
+
+# The tone of a sentence whose moves say which way it leans ("net loss narrowed", "Shr 34 cts vs 1.19 dlrs"),
+# when the classifier reads it weaker or the other way: past the classifier's threshold (0.3), short of its
+# strongest readings.
+MOVE_TONE = 0.6
+
+
+def leaned_tone(text: str, tone: float, lexicon: Lexicon | None = None) -> tuple[float, list[Move]]:
+    """A sentence's tone with its moves read first: when they lean one way, so does the tone, at least
+    MOVE_TONE. Also the moves that carry a verdict. Moves that cancel out ("sales rose, profit fell") leave
+    the classifier's tone."""
+    moves = [m for m in sentence_moves(text, lexicon) if m.goodness]
+    lean = sum(m.goodness for m in moves)
+    if lean:
+        sign = 1 if lean > 0 else -1
+        tone = sign * max(MOVE_TONE, sign * tone)
+    return tone, moves
+
+
+def lean_on_moves(sentences: pl.DataFrame, tone_terms: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Sentences with `tone` (wiredesk/tone.py) and their tone terms, each sentence's tone `leaned_tone`; each
+    move is a term of source `comparison`, weight +1 or -1."""
+    tones, rows = [], []
+    lexicon = load_lexicon()
+    for article_id, field_name, index, offset, text, tone in sentences.select(
+        "article_id", "field", "sentence_index", "start_char", "sentence_text", "tone"
+    ).iter_rows():
+        tone, moves = leaned_tone(text, tone, lexicon)
+        tones.append(tone)
+        for m in moves:
+            rows.append(
+                (article_id, field_name, index, offset + m.start, offset + m.end, text[m.start : m.end],
+                 float(m.goodness), "comparison")
+            )  # fmt: skip
+    terms = pl.concat([tone_terms, pl.DataFrame(rows, schema=TONE_TERM_SCHEMA, orient="row")])
+    return sentences.with_columns(tone=pl.Series(tones, dtype=pl.Float64)), terms
+
+
+def sentence_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
+    """A results line, or the sentence's comparisons in prose."""
+    line = results_line(sentence)
+    return [line] if line is not None else prose_moves(sentence, lexicon)
+
+
+# A period line of an earnings table ("Qtr ended March 31", "Nine mths", "Year") or the headline's period
+# ("BROWN-FORMAN INC <BFD> 4TH QTR NET").
+_PERIOD = re.compile(
+    r"(?i)\b(?P<period>(?:1st|2nd|3rd|4th|first|second|third|fourth)\s+(?:qtr|quarter)|qtr|quarter|"
+    r"(?:three|six|nine|12|twelve|3|6|9)\s+(?:mths|months)|(?:fiscal\s+)?year|half|(?:first|second|1st|2nd)\s+half)\b"
+)
+_PERIOD_NAMES = {
+    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "quarter": "qtr", "months": "mths",
+    "twelve": "12", "three": "3", "six": "6", "nine": "9",
+}  # fmt: skip
+
+
+def period_of(text: str) -> str | None:
+    """The period a line or headline names, spelled one way: "4th qtr", "qtr", "9 mths", "year"."""
+    match = _PERIOD.search(text)
+    if match is None:
+        return None
+    spelled = [_PERIOD_NAMES.get(word, word) for word in match.group("period").lower().split()]
+    return " ".join(word for word in spelled if word != "fiscal")
+
+
+def results_rows(sentences: pl.DataFrame) -> pl.DataFrame:
+    """The results lines of the staged sentences (SENTENCE_SCHEMA, in article order) as RESULT_SCHEMA rows, each
+    with the period its table names: the nearest period line above it, else the headline's."""
+    rows = []
+    ordered = sentences.sort("article_id", "sentence_index")
+    for (article_id,), group in ordered.group_by("article_id", maintain_order=True):
+        period = None
+        for index, field_name, start, text in group.select(
+            "sentence_index", "field", "start_char", "sentence_text"
+        ).iter_rows():
+            line = results_line(text)
+            if line is None:
+                if field_name == "title" or len(text) < 40:  # a headline or a table's period line
+                    period = period_of(text) or period
+                continue
+            change = (line.value - line.prior) / abs(line.prior) if line.prior else None
+            rows.append(
+                (article_id, field_name, index, start + line.start, start + line.end, text[line.start : line.end],
+                 line.measure, period, line.value, line.prior, line.currency, line.direction,
+                 None if change is None else round(change, 6))
+            )  # fmt: skip
+    return pl.DataFrame(rows, schema=RESULT_SCHEMA, orient="row")
