@@ -113,6 +113,21 @@ def _figures(con) -> pl.DataFrame:
     return read_staged_checked(con, "figures", "figure_text").with_columns(value_is_finite=pl.col("value").is_finite())
 
 
+def _commodity_events(con) -> pl.DataFrame:
+    catalogue = load_catalogue().select("commodity").with_columns(in_catalogue=pl.lit(True))
+    sentences = con.sql(f"select article_id, field, sentence_index, sentence_text from {STAGING}.sentences").pl()
+    return (
+        con.sql(f"select * from {STAGING}.commodity_events")
+        .pl()
+        .join(catalogue, on="commodity", how="left")
+        .join(sentences, on=["article_id", "field", "sentence_index"], how="left")
+        .with_columns(
+            pl.col("in_catalogue").fill_null(False),
+            sentence_matches=pl.col("sentence") == pl.col("sentence_text"),
+        )
+    )
+
+
 def _results(con) -> pl.DataFrame:
     return read_staged_checked(con, "results", "result_text").with_columns(
         values_are_finite=pl.col("value").is_finite() & pl.col("prior_value").is_finite(),
@@ -151,6 +166,10 @@ EXTRACTED_SUITES = {
     "tone_terms": (
         "terms that slice back to their sentence's field, a weight and a source each",
         lambda con: read_staged_checked(con, "tone_terms", "term"),
+    ),
+    "commodity_events": (
+        "commodities from the catalogue, event types and events from the vocabulary, a sentence each",
+        _commodity_events,
     ),
     "results": (
         "lines that slice back, measures and directions from the allowed sets, finite values, the direction "
@@ -223,6 +242,14 @@ WAREHOUSE_INVARIANTS = {
     },
     "tone_terms": {
         "each has its article, slices back": SliceCheck("tone_terms", "term"),
+    },
+    "commodity_events": {
+        "every commodity is in the catalogue": """select count(*) from commodity_events
+            where commodity not in (select commodity from commodities)""",
+        "every actor is an entity": """select count(*) from commodity_events
+            where actor_entity_id is not null and actor_entity_id not in (select entity_id from entities)""",
+        "every event has its article": """select count(*) from commodity_events
+            where article_id not in (select article_id from articles)""",
     },
     "results": {
         "each has its article, slices back": SliceCheck("results", "result_text"),

@@ -20,15 +20,26 @@ create or replace macro prominence(in_title, in_lead, times_named, most_times_na
         4
     );
 
--- An article's tone from its sentences' (an aggregate): each sentence weighted by how polar it is, so a story's
--- neutral sentences do not water its news down, and the headline (sentence 0) counted twice, as a reader
--- weighs it. 0 when no sentence leans either way. Sentence tones carry four decimals: summed as decimals, the
+-- An article's tone from its sentences' (an aggregate): each sentence weighted by how polar it is and by where
+-- it stands, the headline (sentence 0) three times and the lead (sentence 1) twice, as a reader weighs them. A
+-- sentence below the classifier's threshold (0.3) still weighs 0.3: the story's neutral sentences dilute a lone
+-- polar line (one table line or aside does not set the story's tone) without watering its news down to
+-- nothing. 0 when no sentence leans either way. Sentence tones carry four decimals: summed as decimals, the
 -- result does not depend on the order DuckDB's threads add them up in (doubles differed in the last digit).
 create or replace macro article_tone(tone, sentence_index) as
     round(
         coalesce(
-            sum(tone::decimal(9, 4) * abs(tone::decimal(9, 4)) * (1 + (sentence_index = 0)::int))
-            / nullif(sum(abs(tone::decimal(9, 4)) * (1 + (sentence_index = 0)::int)), 0),
+            sum(
+                tone::decimal(9, 4) * abs(tone::decimal(9, 4))
+                * (case sentence_index when 0 then 3 when 1 then 2 else 1 end)
+            )
+            / nullif(
+                sum(
+                    greatest(abs(tone::decimal(9, 4)), 0.3)
+                    * (case sentence_index when 0 then 3 when 1 then 2 else 1 end)
+                ),
+                0
+            ),
             0
         ),
         4

@@ -176,6 +176,25 @@ create table if not exists results (
                                         --   lead; null when the article names none
 );
 
+-- Each event a sentence reports about a commodity it names, read by wiredesk/events.py from the words of
+-- wiredesk/data/commodity_events.csv. A commodity word inside a company's name raises none.
+create table if not exists commodity_events (
+    article_id varchar not null,
+    field varchar not null,
+    sentence_index integer not null,
+    commodity varchar not null,
+    event_type varchar not null,        -- supply disruption, policy, market, demand
+    event varchar not null,             -- strike, outage, weather, disease; export ban, import ban, export
+                                        --   control, tariff, quota, sanction, stockpile release; OPEC decision, record price, inventory
+                                        --   report; tender, purchase
+    country_code varchar,               -- ISO 3166 alpha-2 of the first country the sentence names
+    actor_mention_start integer,        -- where the actor's mention starts in the same field
+    actor_entity_id varchar,            -- the organisation or place named nearest before the event's words
+    direction varchar,                  -- which way the commodity's price or quantity moved: up, down, flat
+    sentence varchar not null,
+    published_at timestamptz            -- the article's
+);
+
 create table if not exists article_signatures (
     article_id varchar not null,
     shingle_count integer not null,     -- distinct word 5-grams of the body

@@ -269,6 +269,7 @@ def test_validation_reports_go_to_the_reports_folder_not_beside_the_warehouse(
     written = sorted(p.name for p in (reports_in_a_temporary_folder / result.run_id).glob("*.html"))
     assert written == [
         "articles.html",
+        "commodity_events.html",
         "commodity_mentions.html",
         "entity_mentions.html",
         "figures.html",

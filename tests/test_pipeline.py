@@ -144,6 +144,7 @@ def test_definitions_load_with_job_sensor_and_checks():
         "entities",
         "entity_mentions",
         "commodities",
+        "commodity_events",
         "commodity_mentions",
         "rejected_articles",
     } <= keys
@@ -163,6 +164,7 @@ def test_the_asset_graph_is_stable():
         "article_stories",
         "articles",
         "commodities",
+        "commodity_events",
         "commodity_mentions",
         "entities",
         "entity_aliases",
@@ -173,6 +175,7 @@ def test_the_asset_graph_is_stable():
         "results",
         "sentences",
         "staging/articles",
+        "staging/commodity_events",
         "staging/commodity_mentions",
         "staging/entity_mentions",
         "staging/figures",

@@ -13,6 +13,7 @@ from spacy.language import Language
 from wiredesk.commodities import CommodityMatcher, default_matcher, find_commodity_mentions
 from wiredesk.company_names import flag_inside_names
 from wiredesk.entities import drop_commodity_words, load_organisation_names, resolve_entity_mentions
+from wiredesk.events import commodity_events
 from wiredesk.figures import figures
 from wiredesk.furniture import find_furniture, mention_roles, place_credited_people, sentence_furniture
 from wiredesk.gazetteer import Gazetteer, load_gazetteer
@@ -47,6 +48,7 @@ class Extracted:
     figures: pl.DataFrame
     tone_terms: pl.DataFrame
     results: pl.DataFrame
+    commodity_events: pl.DataFrame
 
 
 def extraction_rules(model: str) -> str:
@@ -112,14 +114,16 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     scores = topic_scores(commodity_mentions, articles, models.topics)
     commodity_mentions = commodity_mentions.join(scores, on=["article_id", "commodity"], how="left")
     sentences, tone_terms = lean_on_moves(*sentence_tones(annotations.sentences, models.tone))
+    commodity_mentions = add_context(commodity_mentions, annotations.sentences, entity_mentions)
     return Extracted(
         sentences=sentence_furniture(sentences, furniture),
         entity_mentions=entity_mentions,
-        commodity_mentions=add_context(commodity_mentions, annotations.sentences, entity_mentions),
+        commodity_mentions=commodity_mentions,
         quotations=quotations(annotations.articles, annotations.sentences, entity_mentions),
         figures=figures(annotations.articles, annotations.sentences, commodity_mentions),
         tone_terms=tone_terms,
         results=results_rows(annotations.sentences),
+        commodity_events=commodity_events(commodity_mentions, entity_mentions, annotations.sentences),
     )
 
 

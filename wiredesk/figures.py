@@ -55,7 +55,8 @@ _CENTS = {"cents": "USD", "cts": "USD", "ct": "USD", "cent": "USD", "u.s. cents"
 # Measures after a number (or after "a"/"per" for a price), as one canonical unit.
 _UNITS = {
     "tonnes": "tonnes", "tonne": "tonnes", "tons": "tonnes", "ton": "tonnes", "metric tons": "tonnes",
-    "metric tonnes": "tonnes", "short tons": "short tons", "long tons": "long tons", "mt": "tonnes",
+    "metric tonnes": "tonnes", "metric ton": "tonnes", "metric tonne": "tonnes",
+    "short tons": "short tons", "long tons": "long tons", "mt": "tonnes",
     "barrels per day": "barrels per day", "barrels a day": "barrels per day", "bpd": "barrels per day",
     "b/d": "barrels per day", "bbl/d": "barrels per day", "barrels": "barrels", "barrel": "barrels",
     "bbl": "barrels", "bushels": "bushels", "bushel": "bushels", "bu": "bushels", "bags": "bags", "bag": "bags",
@@ -93,14 +94,19 @@ _FIGURE = re.compile(
 )
 _PER_UNIT = re.compile(rf"\s?(?:a|an|per|/)\s?(?P<unit>(?i:{_alternatives(_UNITS)}))(?![\w/])")
 _CHANGE_WORDS = re.compile(
-    r"(?i)\b(rose|rise|rises|rising|fell|fall|falls|falling|up|down|gained|gains?|lost|jumped|jumping|jumps?|"
+    r"(?i)\b(rose|rise|rises|rising|fell|fall|falls|falling|up(?!\s+to\b)|down|gained|gains?|lost|jumped|jumping|jumps?|"
     r"climbed|climbing|dropped|drops?|dropping|slipped|slid|declined?|declining|increased?|increasing|"
     r"decreased?|surged?|surging|plunged?|tumbled?|eased?|higher|lower|rallied|advanced?|shed|added|cut|"
     r"grew|grow|growth|slumped?|soared?|sank)\b"
 )
-_MEASURE_AFTER = re.compile(
-    r"^\s(?P<measure>tariffs?|duty|duties|levy|tax|stake|interest|rate|rates|increase|rise|fall|drop|decline|"
-    r"gain|cut|discount|premium|share|growth|inflation|subsidy|quota|margin|dividend|yield|holding|surcharge)\b",
+_MEASURES = (
+    r"tariffs?|duty|duties|levy|tax|stake|interest|rate|rates|increase|rise|fall|drop|decline|gain|cut|discount|"
+    r"premium|share|growth|inflation|subsidy|quota|margin|dividend|yield|holding|surcharge"
+)
+_MEASURE_AFTER = re.compile(rf"^\s(?P<measure>{_MEASURES})\b", re.IGNORECASE)
+# "tariffs of up to 35%", "a stake of about 20 pct": the measure before the figure, when none follows it
+_MEASURE_BEFORE = re.compile(
+    rf"\b(?P<measure>{_MEASURES})\s+(?:of\s+)?(?:up\s+to\s+|as\s+much\s+as\s+|about\s+|around\s+|some\s+)?$",
     re.IGNORECASE,
 )
 
@@ -171,7 +177,9 @@ def parse_figures(text: str) -> list[dict]:
         if per:
             unit, end = _UNITS[per.group("unit").lower()], per.end()
         kind = _kind(text, match.start(), end, currency, unit, bool(per))
-        measure = _MEASURE_AFTER.match(text[end : end + 30])
+        measure = _MEASURE_AFTER.match(text[end : end + 30]) or _MEASURE_BEFORE.search(
+            text[max(0, match.start() - 40) : match.start()]
+        )
         amount = value * scale
         if not math.isfinite(amount):
             continue

@@ -13,11 +13,13 @@ import polars as pl
 _DIRECTION_WORDS = {
     "up": r"rose|rise|rises|rising|climbed|climbs|climbing|gained|gains|surged|surges|jumped|jumps|rallied|rally|"
     r"rallies|soared|soars|increased|increases|higher|firmer|advanced|advances|rebounded|rebounds|strengthened|"
-    r"spiked|hit a record|record high",
+    r"spiked|hit a record|record high|up(?![\s-]+to\b)",
     "down": r"fell|fall|falls|falling|dropped|drops|declined|declines|slid|slides|slumped|slumps|plunged|plunges|"
     r"tumbled|tumbles|lower|eased|eases|weakened|weakens|sank|sinks|retreated|retreats|decreased|decreases|"
-    r"slipped|slips|record low",
-    "flat": r"unchanged|steady|steadied|flat|stable|little changed|held at",
+    r"slipped|slips|record low|down",
+    # "flat" as an adjective names a product ("hot-rolled flat steel"), not a price that did not move
+    "flat": r"unchanged|steady|steadied|flat(?![\s-]+(?!on\b|at\b|in\b|for\b|after\b|as\b|to\b|from\b|with\b|"
+    r"since\b|over\b|versus\b|against\b|while\b|and\b|but\b|or\b)[a-z])|stable|little changed|held at",
 }
 _TRADE_ACTIONS = {
     "export control": r"export controls?|export restrictions?|export curbs?|export licen[cs]es?|export bans?|"
@@ -39,10 +41,10 @@ _UNITS = (
     r"kilograms?|cubic (?:feet|metres|meters)|cu ft|bcf|tcf|mmbtu|btu|gallons?|litres?|liters?|bales|head|carats?"
 )
 _PRICE_OR_QUANTITY = re.compile(
-    r"(?:(?:US)?\$|USD|€|£|¥)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:mln|million|bln|billion|bn|m|k))?(?:\s?(?:/|per|a)\s?(?:"
+    r"(?:(?:US)?\$|USD|€|£|¥)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:mln|million|bln|billion|bn|m|k))?(?:\s?(?:/|per|a)\s?(?:metric\s)?(?:"
     + _UNITS
     + r"))?"
-    + r"|\d[\d,]*(?:\.\d+)?\s?(?:cents?|cts|dlrs|dollars|usd)(?:\s?(?:/|per|a)\s?(?:"
+    + r"|\d[\d,]*(?:\.\d+)?\s?(?:cents?|cts|dlrs|dollars|usd)(?:\s?(?:/|per|a)\s?(?:metric\s)?(?:"
     + _UNITS
     + r"))?"
     + r"|\d[\d,]*(?:\.\d+)?(?:\s?(?:mln|million|bln|billion|bn))?\s(?:metric\s)?(?:"
@@ -93,16 +95,20 @@ def describe(sentence: str, start: int, end: int) -> tuple[str | None, str | Non
 def add_context(
     commodity_mentions: pl.DataFrame, sentences: pl.DataFrame, entity_mentions: pl.DataFrame
 ) -> pl.DataFrame:
-    """Add `direction`, `trade_action`, `price_or_quantity` and `countries` (ISO codes named in the sentence)."""
+    """Add `direction`, `trade_action`, `price_or_quantity` and `countries` (ISO codes named in the sentence). A
+    commodity word inside a company's name (`in_name`: "purchase Western Kentucky Gas Co") has no direction and
+    no trade action: the sentence's moves and actions are the company's."""
     offsets = commodity_mentions.join(
         sentences.select("article_id", "sentence_index", sentence_start="start_char"),
         on=["article_id", "sentence_index"],
         how="left",
     )
     described = [
-        describe(text or "", start - (sentence_start or 0), end - (sentence_start or 0))
-        for text, start, end, sentence_start in offsets.select(
-            "sentence_text", "start_char", "end_char", "sentence_start"
+        (None, None, None)
+        if in_name
+        else describe(text or "", start - (sentence_start or 0), end - (sentence_start or 0))
+        for text, start, end, sentence_start, in_name in offsets.select(
+            "sentence_text", "start_char", "end_char", "sentence_start", "in_name"
         ).iter_rows()
     ]
     countries = (

@@ -164,6 +164,20 @@ RESULT_SCHEMA = {
     "direction": pl.String,  # up, down or unchanged (a narrower loss is up)
     "change": pl.Float64,  # (value - prior) / |prior|; null when the prior is zero
 }
+# An event a sentence reports about a commodity it names (wiredesk/events.py); its actor's entity and the
+# article's publication time are added at publish.
+COMMODITY_EVENT_SCHEMA = {
+    "article_id": pl.String,
+    "field": pl.String,
+    "sentence_index": pl.Int32,
+    "commodity": pl.String,
+    "event_type": pl.String,  # supply disruption, policy, market, demand
+    "event": pl.String,  # strike, outage, weather, disease, export ban, import ban, tariff, quota, ...
+    "country_code": pl.String,  # the first country the sentence names
+    "actor_mention_start": pl.Int32,  # the organisation or place named nearest before the event's words
+    "direction": pl.String,  # the commodity mention's: up, down, flat
+    "sentence": pl.String,
+}
 TONE_TERM_SCHEMA = {
     "article_id": pl.String,
     "field": pl.String,
@@ -204,6 +218,7 @@ STAGED = (
     StagedTable("figures", FIGURE_SCHEMA, per_article=True, extracted=True),
     StagedTable("tone_terms", TONE_TERM_SCHEMA, per_article=True, extracted=True),
     StagedTable("results", RESULT_SCHEMA, per_article=True, extracted=True),
+    StagedTable("commodity_events", COMMODITY_EVENT_SCHEMA, per_article=True, extracted=True),
 )
 STAGED_BY_NAME = {table.name: table for table in STAGED}
 EXTRACTED_TABLES = tuple(t.name for t in STAGED if t.extracted)
@@ -228,6 +243,7 @@ ANALYST_TABLES = {
     "figures": "Each number that measures something: value with its scale, unit, currency, kind, commodity.",
     "tone_terms": "The words that carried each sentence's tone (lexicon cues and learned words), with weights.",
     "results": "Each company result an earnings table reports: measure, period, value, prior value, direction.",
+    "commodity_events": "Each event a sentence reports about a commodity: supply disruption, policy, market, demand.",
     "article_stories": "Each article's story (near-duplicates and follow-ups), whether it ran first, its novelty.",
     "story_clusters": "Each story: its first article and when it ran, and how many articles told it.",
     "rejected_articles": "Every file or JSONL line in the folder that could not be loaded, with the reason.",

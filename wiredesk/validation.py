@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection
 
 import polars as pl
 
+from wiredesk.events import EVENT_TYPES, load_event_terms
 from wiredesk.figures import KINDS, UNITS
 from wiredesk.furniture import FURNITURE_KINDS, ROLES
 from wiredesk.quotations import QUOTE_CUES
@@ -252,6 +253,17 @@ def _suite(name: str):
             *offsets(),
             not_null("weight"),
             in_set("source", ["lexicon", "learned", "comparison"]),
+        ],
+        "commodity_events": lambda: [
+            not_null("article_id"),
+            in_set("field", FIELDS),
+            all_true("in_catalogue"),
+            all_true("sentence_matches"),
+            in_set("event_type", EVENT_TYPES),
+            in_set("event", sorted({term.event for term in load_event_terms()})),
+            in_set("direction", ["up", "down", "flat"]),
+            gxe.ExpectColumnValuesToMatchRegex(column="country_code", regex=r"^[A-Z]{2}$"),
+            at_least("actor_mention_start", 0),
         ],
         "results": lambda: [
             *offsets(),

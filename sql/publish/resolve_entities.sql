@@ -170,3 +170,22 @@ from (
 ) as c
 where r.article_id = c.article_id
   and r.company_entity_id is distinct from c.entity_id;
+
+-- An event's actor is the entity of the mention its sentence names it by; the event is dated by its article.
+update commodity_events as v
+set actor_entity_id = m.entity_id, published_at = a.published_at
+from entity_mentions as m, articles as a
+where v.article_id in (select article_id from touched_articles)
+  and m.article_id = v.article_id
+  and m.field = v.field
+  and m.start_char = v.actor_mention_start
+  and a.article_id = v.article_id
+  and (v.actor_entity_id is distinct from m.entity_id or v.published_at is distinct from a.published_at);
+
+update commodity_events as v
+set published_at = a.published_at
+from articles as a
+where v.article_id in (select article_id from touched_articles)
+  and a.article_id = v.article_id
+  and v.actor_mention_start is null
+  and v.published_at is distinct from a.published_at;

@@ -1,0 +1,76 @@
+"""Commodity events, and what a commodity mention's sentence says of it. The stories are written for these tests
+(regression cases, not evidence)."""
+
+import pytest
+
+from tests.conftest import materialize_warehouse, query
+from wiredesk.events import EVENT_TYPES, event_matches, load_event_terms
+from wiredesk.sentence_facts import describe
+
+
+def test_the_event_vocabulary_loads_and_names_known_types():
+    terms = load_event_terms()
+    assert {t.event_type for t in terms} == set(EVENT_TYPES)
+    assert {"strike", "weather", "export ban", "tariff", "OPEC decision", "tender"} <= {t.event for t in terms}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "events"),
+    [
+        ("Indonesia banned exports of nickel ore in January.", {"export ban"}),
+        ("Workers at the Escondida copper mine went on strike on Monday.", {"strike"}),
+        ("Frost damaged coffee trees in Minas Gerais.", {"weather"}),
+        ("Egypt's GASC bought 120,000 tonnes of wheat in its tender.", {"purchase", "tender"}),
+        ("OPEC+ agreed to cut output by 2 million barrels per day.", {"OPEC decision"}),
+        ("Gold hit a record high of $2,500 an ounce.", {"record price"}),
+        ("Copper rose 2% on Tuesday.", set()),
+    ],
+)
+def test_event_words(sentence, events):
+    assert {event for _, _, _, event in event_matches(sentence)} == events
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "direction"),
+    [
+        ("Output of hot-rolled flat steel rose 3% in May.", "steel", "up"),  # "flat steel" is a product
+        ("Copper prices were flat on Tuesday.", "Copper", "flat"),
+        ("Traders pushed benchmark copper on the LME up 1.4% to $10,320 a metric ton.", "copper", "up"),
+        ("Tariffs of up to 35% on copper were proposed.", "copper", None),  # "up to" is no move
+    ],
+)
+def test_directions(sentence, word, direction):
+    start = sentence.index(word)
+    assert describe(sentence, start, start + len(word))[0] == direction
+
+
+STORY = (
+    "Nickel and copper supply hit by bans and strikes\n"
+    "Indonesia banned exports of nickel ore on Monday, the mines ministry said.\n"
+    "Codelco's copper miners went on strike on Tuesday, the union said.\n"
+    "Magma Copper Co shares fell 2% after it bought a rival.\n"
+    "Copper prices rose 2% in London.\n"
+)
+
+
+def test_events_in_the_warehouse(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "story.txt").write_text(STORY, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    result = materialize_warehouse(folder, db)
+    assert all(check.passed for check in result.get_asset_check_evaluations())
+    rows = query(
+        db,
+        """select v.commodity, v.event_type, v.event, v.country_code, e.canonical_name, v.sentence_index
+        from commodity_events v left join entities e on e.entity_id = v.actor_entity_id
+        where v.field = 'body' order by v.sentence_index, v.event""",
+    )
+    assert rows == [
+        ("nickel", "policy", "export ban", "ID", "Indonesia", 1),
+        ("copper", "supply disruption", "strike", None, "Codelco", 2),
+    ]  # the copper company's purchase raises no event for copper, and a price move is not an event
+    in_name = query(
+        db, "select direction, trade_action from commodity_mentions where sentence_text like 'Magma%' and in_name"
+    )
+    assert in_name == [(None, None)]
