@@ -469,6 +469,33 @@ def evaluate_resends(con) -> list[str]:
     ]
 
 
+EVENTS_JUDGED = Path(__file__).parent / "data" / "commodity_events_judged.csv"
+
+
+def evaluate_events(con, judged: Path = EVENTS_JUDGED) -> list[str]:
+    """Commodity events in the Reuters stories by type, and the hand-judged sample: of the judged events the
+    warehouse still makes, how many were judged right (precision by hand)."""
+    by_type = con.execute(
+        """select event_type, count(*) from commodity_events v join articles a using (article_id)
+        where a.source = 'Reuters-21578' group by 1 order by 2 desc"""
+    ).fetchall()
+    with judged.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    made = set(
+        con.execute(
+            """select a.external_id, v.sentence_index, v.commodity, v.event
+            from commodity_events v join articles a using (article_id)"""
+        ).fetchall()
+    )
+    kept = [r for r in rows if (r["external_id"], int(r["sentence_index"]), r["commodity"], r["event"]) in made]
+    right = sum(r["correct"] == "True" for r in kept)
+    return [
+        "commodity events (Reuters-21578): " + ", ".join(f"{kind} {n}" for kind, n in by_type),
+        f"  judged by hand ({judged.name}, {len(rows)} drawn at random): {len(kept)} still made, "
+        f"{right} of them right ({right / max(len(kept), 1):.2f})",
+    ]
+
+
 EARNINGS_LINES = Path(__file__).parent / "data" / "earnings_lines.csv"
 
 
@@ -567,6 +594,7 @@ def main(argv: list[str] | None = None) -> int:
             lines += evaluate_commodity_news(con, args.commodity_news)
             lines += evaluate_earnings_lines(con)
             lines += evaluate_resends(con)
+            lines += evaluate_events(con)
             with conll_train_warehouse(args.conll_train, workdir) as conll_train:
                 lines += tone_report(con, conll_train)
             heading = "wiredesk annotated stories (regression guard, written for the project)"

@@ -169,3 +169,45 @@ def test_two_names_starting_together_give_the_same_speaker_in_any_order():
     names = [("Adolfo Salamanca", "PERSON", "full"), ("Adolfo", "PERSON", "first")]
     found = {tuple(speakers(body, order).values())[0][0] for order in (names, names[::-1])}
     assert found == {"Adolfo Salamanca"}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the last report is by a man the article calls "Mr.": "she" is the woman named before
+        (
+            "Anne Smith, an analyst, was cautious. Mr. John Baker, the chairman, said the bank would grow. "
+            '"The plan will fail," she said.',
+            "a",
+        ),
+        # a man reported by "he" earlier is not "she" later
+        (
+            'John Baker said the bank would grow. "We are patient," he said. Anne Smith spoke later. '
+            '"The plan will fail," she said.',
+            "a",
+        ),
+        # with nothing said of his sex, the last reporter is "she"'s speaker, as before
+        ('Anne Smith spoke first. John Baker said the bank would grow. "The plan will fail," she said.', "b"),
+    ],
+)
+def test_she_is_never_a_man_the_article_named_before(body, expected):
+    said = speakers(body, [("Anne Smith", "PERSON", "a"), ("John Baker", "PERSON", "b")])
+    assert said["The plan will fail,"] == ("she", expected)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a paragraph that is all quotation, right after the paragraph whose cue named the speaker
+        ('"We\'d sell it to the highest bidder," Miller said.\n\n"If we can get more we\'ll take it."', "m"),
+        # not after a paragraph of other news
+        (
+            '"We\'d sell it to the highest bidder," Miller said.\n\nThe plan needs the approval of Congress, '
+            'which meets next week.\n\n"If we can get more we\'ll take it."',
+            None,
+        ),
+    ],
+)
+def test_a_quotation_paragraph_goes_on_from_the_last_speaker(body, expected):
+    said = speakers(body, [("Miller", "PERSON", "m")])
+    assert said.get("If we can get more we'll take it.", (None, None))[1] == expected

@@ -59,7 +59,8 @@ def commodity_events(
 ) -> pl.DataFrame:
     """COMMODITY_EVENT_SCHEMA rows. Each event word belongs to the commodity named nearest it in its sentence
     ("delay export controls on rare earths and resume soybean purchases": the controls are rare earths', the
-    purchases soybeans'); its actor is the organisation or place named nearest before it (else first after).
+    purchases soybeans'); an event word inside a name ("General Agreement on Tariffs and Trade") is none; its
+    actor is the organisation or place named nearest before it (else first after).
     `commodity_mentions` as staged (sentence_text, direction, countries, in_name), `entity_mentions` with their
     `role` (a caption's or byline's name acts in no event)."""
     named = commodity_mentions.filter(~pl.col("in_name") & pl.col("sentence_text").is_not_null())
@@ -70,13 +71,15 @@ def commodity_events(
         for a, f, i, start in sentences.select("article_id", "field", "sentence_index", "start_char").iter_rows()
     }
     actors: dict[tuple[str, str, int], list[tuple[int, int]]] = {}
-    for a, f, i, start, end in (
-        entity_mentions.filter(pl.col("article_type").is_in(["ORG", "GPE"]) & (pl.col("role") == "news"))
-        .sort("start_char")
-        .select("article_id", "field", "sentence_index", "start_char", "end_char")
+    names: dict[tuple[str, str, int], list[tuple[int, int]]] = {}
+    for a, f, i, start, end, label, role in (
+        entity_mentions.sort("start_char")
+        .select("article_id", "field", "sentence_index", "start_char", "end_char", "article_type", "role")
         .iter_rows()
     ):
-        actors.setdefault((a, f, i), []).append((start, end))
+        names.setdefault((a, f, i), []).append((start, end))
+        if label in ("ORG", "GPE") and role == "news":
+            actors.setdefault((a, f, i), []).append((start, end))
     by_sentence: dict[tuple[str, str, int], list[tuple]] = {}
     for row in named.sort("start_char").select(
         "article_id", "field", "sentence_index", "start_char", "end_char", "commodity", "sentence_text", "direction",
@@ -88,6 +91,8 @@ def commodity_events(
         text, offset = mentions[0][3], starts.get(key, 0)
         for start, end, event_type, event in event_matches(text):
             span = (offset + start, offset + end)
+            if any(name[0] < span[1] and span[0] < name[1] for name in names.get(key, [])):
+                continue  # inside a name: "the General Agreement on Tariffs and Trade"
             nearest = min(mentions, key=lambda m: _distance((m[0], m[1]), span))
             if _distance((nearest[0], nearest[1]), span) > EVENT_REACH:
                 continue  # "The tariffs will be averted, ... rare earths": not the commodity's event

@@ -32,7 +32,8 @@ _CLOSING = {"“": "”", '"': '"'}
 _CUES = (
     r"said|says|say|told|tells|added|adds|confirmed|confirms|stated|states|noted|notes|warned|warns|explained|"
     r"insisted|argued|declared|announced|wrote|writes|tweeted|posted|asked|replied|predicted|stressed|"
-    r"acknowledged|admitted|claimed|cautioned|remarked|observed|commented|according to|describing|described"
+    r"acknowledged|admitted|claimed|cautioned|remarked|observed|commented|according to|describing|described|"
+    r"quipped|reiterated|conceded|emphasised|emphasized|recalled"
 )
 _CUE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
 # The cues as `quotations.cue` writes them.
@@ -75,6 +76,7 @@ _EMPLOYER_BEFORE = re.compile(
 )
 _ATTRIBUTION_REACH = 80  # characters between a closing mark and its attribution ("..., Bessent told ABC")
 _FOLLOW_ON_REACH = 120  # a quotation this close after another, with no cue of its own, is the same speaker's
+_CLOSING_CUE_CHARS = 60  # ', Miller said.' after a quotation: what may end its paragraph before a follow-on
 _PRONOUN_REACH = 1500  # how far back a pronoun's report is looked for
 _MIN_WORDS = 2
 
@@ -160,7 +162,7 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
         if not spans:
             continue
         indexes, starts, ends = body_sentences.get(article_id, ([0], [0], [len(body)]))
-        article_names = _Names(*names.get(article_id, ([], [], [], [])))
+        article_names = _Names(*names.get(article_id, ([], [], [], [])), body=body)
         previous = None  # (end, cue, speaker) of the last quotation, when it has a speaker
         last_cue_start = -1
         for start, end in spans:
@@ -172,12 +174,7 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
                 cue = None  # '"...," said Beck. "I expect more."': that cue reports the quotation before
 
             speaker = _speaker(body, cue, start - 1, end + 1, sentence, article_names) if cue else None
-            if (
-                cue is None
-                and previous
-                and start - previous[0] < _FOLLOW_ON_REACH
-                and "\n" not in body[previous[0] : start]
-            ):
+            if cue is None and previous and _follows_on(body, previous[0], start):
                 cue_name, speaker = previous[1], previous[2]  # '"...," said Beck. "I expect more."': Beck again
             elif cue is None and _words(body[start:end]) < 4:
                 continue  # a phrase in quotes with no one reporting it: a title or a coinage, not a quotation
@@ -201,6 +198,19 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
     return pl.DataFrame(rows, schema=QUOTATION_SCHEMA, orient="row")
 
 
+def _follows_on(body: str, previous_end: int, start: int) -> bool:
+    """Whether a quotation with no cue of its own goes on from the one that ended at `previous_end`: close after
+    it in the same paragraph ('"...," said Beck. "I expect more."'), or opening the next paragraph right after
+    the cue that closed the other's ('"...," Miller said.' then a paragraph '"If we can get more ..."')."""
+    gap = body[previous_end:start]
+    if len(gap) >= _FOLLOW_ON_REACH:
+        return False
+    if "\n" not in gap:
+        return True
+    before_break, _, after_break = gap.partition("\n")
+    return not after_break.strip().strip(_OPENING) and len(before_break) < _CLOSING_CUE_CHARS
+
+
 def _cue_name(cue: re.Match | None) -> str | None:
     if cue is None:
         return None
@@ -208,11 +218,31 @@ def _cue_name(cue: re.Match | None) -> str | None:
     return "describing as" if word.startswith("describ") else word
 
 
-class _Names:
-    """An article's body mentions of people and organisations, in text order."""
+_MALE_TITLE = re.compile(r"\b(?:Mr|Sir|Lord|Mister)\.?\s*$")
+_FEMALE_TITLE = re.compile(r"\b(?:Mrs|Ms|Miss|Madam|Madame|Mme|Dame|Lady)\.?\s*$")
 
-    def __init__(self, starts, ends, types, texts):
+
+class _Names:
+    """An article's body mentions of people and organisations, in text order, and what the article says of
+    each person's sex: a title ("Mrs. Thatcher") or a pronoun that reported them ("he said"), by surname."""
+
+    def __init__(self, starts, ends, types, texts, body: str = ""):
         self.starts, self.ends, self.types, self.texts = starts, ends, types, texts
+        self.pronouns: dict[str, str] = {}  # surname -> "he" or "she"
+        for i, kind in enumerate(types):
+            if kind == "PERSON":
+                before = body[max(0, starts[i] - 8) : starts[i]]
+                if _MALE_TITLE.search(before):
+                    self.pronouns.setdefault(self.surname(i), "he")
+                elif _FEMALE_TITLE.search(before):
+                    self.pronouns.setdefault(self.surname(i), "she")
+
+    def surname(self, i: int) -> str:
+        return self.texts[i].split()[-1].lower() if self.texts[i].split() else ""
+
+    def could_be(self, i: int, pronoun: str) -> bool:
+        """Whether "he" or "she" can stand for mention i: a person the article never gave the other pronoun."""
+        return self.types[i] == "PERSON" and self.pronouns.get(self.surname(i), pronoun) == pronoun
 
     def ending_at(self, position: int, slack: int, types=_SPEAKER_TYPES) -> int | None:
         for i in range(bisect_right(self.starts, position) - 1, -1, -1):
@@ -282,9 +312,10 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
             if pronoun.re is _PRONOUN_BEFORE
             else (cue.end() + pronoun.start(1))
         )
-        person = _last_speaker(body, quote_start, names)
+        person = _last_speaker(body, quote_start, names, word)
         if person is None:
             return None
+        names.pronouns.setdefault(names.surname(person), word)
         return (body[at : at + len(word)], at, at + len(word), names.starts[person])
     # "the minister said", "the ministry said"
     role = _ROLE_BEFORE.search(before)
@@ -302,11 +333,12 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
     return None
 
 
-def _last_speaker(body: str, position: int, names: _Names) -> int | None:
-    """Who "he" or "she" before `position` is: the subject of the last report before it ("Simon said", "said
-    Simon", "Stanley Fishman, analyst at Fahnestock, said"), past reports by "he" or "she" themselves. When the
-    last report is by someone unnamed ("said a director at one bank", "the company said"), no one: the pronoun
-    is that someone. With no report before it, the last person named."""
+def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") -> int | None:
+    """Who "he" or "she" (`pronoun`) before `position` is: the subject of the last report before it ("Simon
+    said", "said Simon", "Stanley Fishman, analyst at Fahnestock, said"), past reports by "he" or "she"
+    themselves and past people the article calls by the other pronoun ("she" is never a man it called "he" or
+    "Mr."). When the last report is by someone unnamed ("said a director at one bank", "the company said"), no
+    one: the pronoun is that someone. With no report before it, the last person named."""
     cues = [m for m in _CUE.finditer(body, max(0, position - _PRONOUN_REACH), position)]
     for cue in reversed(cues):
         if _inside_quote(body, cue.start(), body.rfind("\n", 0, cue.start()) + 1):
@@ -318,12 +350,14 @@ def _last_speaker(body: str, position: int, names: _Names) -> int | None:
             subject = _titled_name_after(body, cue.end(), names)
         if subject is not None:
             subject = _person_in_apposition(body, subject, names)
+            if names.types[subject] == "PERSON" and not names.could_be(subject, pronoun):
+                continue  # "Mr. Baker said ... she said": someone else
             return subject if names.types[subject] == "PERSON" else None
         before = body[max(0, cue.start() - 12) : cue.start()]
         if _PRONOUN_BEFORE.search(before) or _PRONOUN_AFTER.match(body[cue.end() : cue.end() + 10]):
             continue  # "he said" again: the same person, reported earlier
         return None
-    return names.last_before(position, lambda i: names.types[i] == "PERSON")
+    return names.last_before(position, lambda i: names.could_be(i, pronoun))
 
 
 def _reporter_in_apposition(body: str, cue: re.Match, names: _Names) -> int | None:
