@@ -211,3 +211,41 @@ def test_she_is_never_a_man_the_article_named_before(body, expected):
 def test_a_quotation_paragraph_goes_on_from_the_last_speaker(body, expected):
     said = speakers(body, [("Miller", "PERSON", "m")])
     assert said.get("If we can get more we'll take it.", (None, None))[1] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "names", "quote", "expected"),
+    [
+        # a parenthesis between the name and its cue
+        (
+            'Sen. Rudy Boschwitz (R-Minn.) said the loan was costly.\n\n"I would not support it," he told the panel.',
+            [("Rudy Boschwitz", "PERSON", "b")],
+            "I would not support it,",
+            "b",
+        ),
+        (
+            '"Reduce the deficit," Paul Volcker responded.',
+            [("Paul Volcker", "PERSON", "v")],
+            "Reduce the deficit,",
+            "v",
+        ),
+        # the person, not the firm, with lower-case words between them
+        (
+            "Melicias from the research department of Drexel Burnham Lambert said Brazil would export. "
+            '"Money is short," he added.',
+            [("Melicias", "PERSON", "m"), ("Drexel Burnham Lambert", "ORG", "d")],
+            "Money is short,",
+            "m",
+        ),
+        # the person, not the place they are from
+        (
+            '"It is about time," Senate Democratic Leader Robert Byrd of West Virginia told reporters.',
+            [("Robert Byrd", "PERSON", "r"), ("West Virginia", "GPE", "w")],
+            "It is about time,",
+            "r",
+        ),
+        ('"It is calm," the spokesman, speaking from Bonn, said.', [("Bonn", "GPE", "b")], "It is calm,", None),
+    ],
+)
+def test_who_a_cue_reports(body, names, quote, expected):
+    assert speakers(body, names)[quote][1] == expected

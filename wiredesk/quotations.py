@@ -33,7 +33,7 @@ _CUES = (
     r"said|says|say|told|tells|added|adds|confirmed|confirms|stated|states|noted|notes|warned|warns|explained|"
     r"insisted|argued|declared|announced|wrote|writes|tweeted|posted|asked|replied|predicted|stressed|"
     r"acknowledged|admitted|claimed|cautioned|remarked|observed|commented|according to|describing|described|"
-    r"quipped|reiterated|conceded|emphasised|emphasized|recalled"
+    r"quipped|reiterated|conceded|emphasised|emphasized|recalled|responded|answered"
 )
 _CUE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
 # The cues as `quotations.cue` writes them.
@@ -284,11 +284,14 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
     before = body[max(s_start, cue.start() - 40) : cue.start()]
     after = body[cue.end() : cue.end() + 60]
     # "Bessent told", "Trump said", "He Lifeng confirmed"
-    found = names.ending_at(cue.start(), 2)
+    found = _name_before_cue(body, cue.start(), names)
     if found is None and (spokesman := _SPOKESPEOPLE_BEFORE.search(before)):  # "General Partners officials said"
         found = names.ending_at(cue.start() - len(before) + spokesman.start(), 1, types=("ORG", "GPE"))
     if found is not None and names.types[found] == "GPE" and _PREPOSITION_BEFORE.search(body[: names.starts[found]]):
-        found = None  # "The spokesman, speaking from Bonn, said": a place, not the speaker
+        # "Robert Byrd of West Virginia told": the person; "The spokesman, speaking from Bonn, said": no one
+        found = _person_in_apposition(body, found, names, places=True)
+        if names.types[found] == "GPE":
+            found = None
     if found is not None and not _inside_quote(body, names.starts[found], s_start):
         return names.row(_person_in_apposition(body, found, names))
     # "..., said Bessent", "said Belgian Finance Minister Mark Eyskens"; not "told Reuters": that is who heard it
@@ -343,7 +346,7 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
     for cue in reversed(cues):
         if _inside_quote(body, cue.start(), body.rfind("\n", 0, cue.start()) + 1):
             continue
-        subject = names.ending_at(cue.start(), 2)
+        subject = _name_before_cue(body, cue.start(), names)
         if subject is None:
             subject = _reporter_in_apposition(body, cue, names)
         if subject is None:
@@ -387,17 +390,37 @@ def _titled_name_after(body: str, position: int, names: _Names) -> int | None:
     return None
 
 
-def _person_in_apposition(body: str, found: int, names: _Names) -> int:
+def _person_in_apposition(body: str, found: int, names: _Names, places: bool = False) -> int:
     """For an organisation named right before the cue as someone's employer, that someone: "analyst Wilfred
-    Hahn of Bache Securities said", "Robert Murphy, account executive at E.F. Hutton, said"."""
+    Hahn of Bache Securities said", "Robert Murphy, account executive at E.F. Hutton, said", "Melicias from
+    the research department of Drexel Burnham Lambert said"; with `places`, for a place too ("Robert Byrd of
+    West Virginia told")."""
     offset = max(0, names.starts[found] - 80)
     employer = _EMPLOYER_BEFORE.search(body[offset : names.starts[found]])
-    if names.types[found] == "GPE" or not employer:
+    if (names.types[found] == "GPE" and not places) or not employer:
         return found
-    person = names.ending_at(offset + employer.start("preposition"), 1, types=("PERSON",))
+    at = offset + employer.start("preposition")
+    person = names.ending_at(at, 1, types=("PERSON",))
     if person is None and employer.group("apposition"):
         person = names.ending_at(offset + employer.start("apposition"), 0, types=("PERSON",))
+    if person is None:  # lower-case words between the person and the employer: "from the research department"
+        earlier = names.last_before(at, lambda i: names.types[i] == "PERSON")
+        if earlier is not None and _LOWER_WORDS.fullmatch(body[names.ends[earlier] : at]):
+            person = earlier
     return person if person is not None else found
+
+
+_LOWER_WORDS = re.compile(r"(?:\s+[a-z][a-z'-]*){1,8}")
+# "Sen. Rudy Boschwitz (R-Minn.) said": a parenthesis between the name and its cue.
+_PARENTHESIS_BEFORE = re.compile(r"\s*\([^()\n]{1,30}\)\s*$")
+
+
+def _name_before_cue(body: str, cue_start: int, names: _Names) -> int | None:
+    """The name right before a cue ("Bessent told"), or before a parenthesis before it."""
+    found = names.ending_at(cue_start, 2)
+    if found is None and (parenthesis := _PARENTHESIS_BEFORE.search(body[max(0, cue_start - 40) : cue_start])):
+        found = names.ending_at(cue_start - len(parenthesis.group()), 1)
+    return found
 
 
 def _resolve_role(body: str, role: re.Match, cue: re.Match, before: str, names: _Names, quote_start: int):
