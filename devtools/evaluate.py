@@ -496,6 +496,32 @@ def evaluate_events(con, judged: Path = EVENTS_JUDGED) -> list[str]:
     ]
 
 
+SPEAKERS_JUDGED = Path(__file__).parent / "data" / "speakers_judged.csv"
+
+
+def evaluate_speakers(con, judged: Path = SPEAKERS_JUDGED) -> list[str]:
+    """The hand-read sample of quotations: speaker precision (right of those given a speaker) and how many were
+    left empty that a reader could name. A quotation whose speaker changed since it was read is counted apart:
+    it must be read again."""
+    with judged.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    now = {
+        (external_id, start): speaker or ""
+        for external_id, start, speaker in con.execute(
+            """select a.external_id, q.start_char, e.canonical_name from quotations q join articles a using (article_id)
+            left join entities e on e.entity_id = q.speaker_entity_id"""
+        ).fetchall()
+    }
+    same = [r for r in rows if now.get((r["external_id"], int(r["quote_start"]))) == r["speaker"]]
+    verdicts = Counter(r["verdict"] for r in same)
+    given = verdicts["right"] + verdicts["wrong"]
+    return [
+        f"speakers ({judged.name}: {len(rows)} quotations read by hand; {len(rows) - len(same)} changed since)",
+        f"  right {verdicts['right']} of {given} given a speaker ({verdicts['right'] / max(given, 1):.2f}); "
+        f"nameable but left empty {verdicts['nameable, left empty']} of {len(same)}",
+    ]
+
+
 EARNINGS_LINES = Path(__file__).parent / "data" / "earnings_lines.csv"
 
 
@@ -595,6 +621,7 @@ def main(argv: list[str] | None = None) -> int:
             lines += evaluate_earnings_lines(con)
             lines += evaluate_resends(con)
             lines += evaluate_events(con)
+            lines += evaluate_speakers(con)
             with conll_train_warehouse(args.conll_train, workdir) as conll_train:
                 lines += tone_report(con, conll_train)
             heading = "wiredesk annotated stories (regression guard, written for the project)"
