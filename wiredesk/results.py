@@ -105,6 +105,19 @@ _PHRASES = [
                 r"(?:its\s+|their\s+|the\s+)?(?:[\w'’-]+\s+){0,3}?(?:forecasts?|outlook|guidance|targets?|estimates?|"
                 r"projections?)\b"), 1, "forecast"),
 ]  # fmt: skip
+# Words each pattern above needs (lower case): a sentence without them is not searched with it.
+_COMPARISON_KEY = re.compile(r"(?i)from|compar|against|vs|versus")
+_PHRASE_KEYS = [
+    ("loss", "deficit", "red"),
+    ("profit", "black", "surplus"),
+    ("forecast", "expect", "estimate", "consensus", "guidance", "projection"),
+    ("forecast", "expect", "estimate", "consensus", "guidance", "projection"),
+    ("than",),
+    ("than",),
+    ("profit", "warn"),
+    ("forecast", "outlook", "guidance", "target", "estimate", "projection"),
+    ("forecast", "outlook", "guidance", "target", "estimate", "projection"),
+]
 # A word every comparison and phrase above has; most sentences have none, and skip the patterns.
 _TRIGGER = re.compile(
     r"(?i)from|compar|against|vs|versus|loss|deficit|red\b|profit|black|surplus|forecast|expect|estimat|consensus|"
@@ -186,7 +199,7 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
         return []
     lexicon = lexicon or load_lexicon()
     moves = []
-    for match in _COMPARISON.finditer(sentence):
+    for match in _COMPARISON.finditer(sentence) if _COMPARISON_KEY.search(sentence) else ():
         groups = match.groupdict()
         prior = amount_value(groups, "p")
         if prior is None:
@@ -216,7 +229,10 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
         currency = prior[1] or (value[1] if value else None)
         value_now = None if value is None else value[0]
         moves.append(Move(match.start(), match.end(), word, value_now, prior[0], currency, direction, goodness, False))
-    for pattern, goodness, word in _PHRASES:
+    lowered = sentence.lower()
+    for (pattern, goodness, word), keys in zip(_PHRASES, _PHRASE_KEYS, strict=True):
+        if not any(key in lowered for key in keys):
+            continue
         for match in pattern.finditer(sentence):
             if any(m.start < match.end() and match.start() < m.end for m in moves):
                 continue
@@ -292,22 +308,22 @@ def period_of(text: str) -> str | None:
 def results_rows(sentences: pl.DataFrame) -> pl.DataFrame:
     """The results lines of the staged sentences (SENTENCE_SCHEMA, in article order) as RESULT_SCHEMA rows, each
     with the period its table names: the nearest period line above it, else the headline's."""
-    rows = []
-    ordered = sentences.sort("article_id", "sentence_index")
-    for (article_id,), group in ordered.group_by("article_id", maintain_order=True):
-        period = None
-        for index, field_name, start, text in group.select(
-            "sentence_index", "field", "start_char", "sentence_text"
-        ).iter_rows():
-            line = results_line(text)
-            if line is None:
-                if field_name == "title" or len(text) < 40:  # a headline or a table's period line
-                    period = period_of(text) or period
-                continue
-            change = (line.value - line.prior) / abs(line.prior) if line.prior else None
-            rows.append(
-                (article_id, field_name, index, start + line.start, start + line.end, text[line.start : line.end],
-                 line.measure, period, line.value, line.prior, line.currency, line.direction,
-                 None if change is None else round(change, 6))
-            )  # fmt: skip
+    rows, article, period = [], None, None
+    ordered = sentences.sort("article_id", "sentence_index").select(
+        "article_id", "sentence_index", "field", "start_char", "sentence_text"
+    )
+    for article_id, index, field_name, start, text in ordered.iter_rows():
+        if article_id != article:
+            article, period = article_id, None
+        line = results_line(text)
+        if line is None:
+            if field_name == "title" or len(text) < 40:  # a headline or a table's period line
+                period = period_of(text) or period
+            continue
+        change = (line.value - line.prior) / abs(line.prior) if line.prior else None
+        rows.append(
+            (article_id, field_name, index, start + line.start, start + line.end, text[line.start : line.end],
+             line.measure, period, line.value, line.prior, line.currency, line.direction,
+             None if change is None else round(change, 6))
+        )  # fmt: skip
     return pl.DataFrame(rows, schema=RESULT_SCHEMA, orient="row")
