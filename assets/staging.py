@@ -23,6 +23,7 @@ from wiredesk.report import markdown_table
 from wiredesk.settings import DEFAULT_MODEL
 from wiredesk.stories import article_signatures
 from wiredesk.tables import EXTRACTED_TABLES, STAGED, conform, empty
+from wiredesk.validation import start_warm_up, stop_validator
 from wiredesk.warehouse import (
     STAGING,
     current_batch,
@@ -180,11 +181,23 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
 
 def _extract_here(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: int) -> list[ExtractionFailure]:
     """The default engine: `nlp.n_process` worker processes on this machine (this process alone for a few
-    articles), chunk by chunk into staging."""
+    articles), chunk by chunk into staging. While worker processes run, the validator process is stopped (its
+    ~300 MB are not needed until the extraction checks) and started again when they are done."""
+    processes = processes_for(total, nlp.n_process)
+    if processes > 1:
+        stop_validator()
+    try:
+        return _extract_chunks(context, con, nlp, total, processes)
+    finally:
+        if processes > 1:
+            start_warm_up()
+
+
+def _extract_chunks(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: int, processes: int):
     results = extract_locally(
         _staged_rows(con.cursor(), nlp.chunk_size),
         nlp.model,
-        processes=processes_for(total, nlp.n_process),
+        processes=processes,
         batch_size=nlp.batch_size,
         chunk_size=nlp.chunk_size,
     )

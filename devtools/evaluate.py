@@ -496,6 +496,37 @@ def evaluate_events(con, judged: Path = EVENTS_JUDGED) -> list[str]:
     ]
 
 
+CONTEXT_JUDGED = Path(__file__).parent / "data" / "commodity_context_judged.csv"
+
+
+def evaluate_context(con, judged: Path = CONTEXT_JUDGED) -> list[str]:
+    """The hand-read sample of commodity mentions: how often `direction` and `trade_action` were right, over
+    the mentions that still read as they did when judged (a changed one must be read again)."""
+    with judged.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    now = {
+        (external_id, start): (direction or "", action or "")
+        for external_id, start, direction, action in con.execute(
+            """select a.external_id, m.start_char, m.direction, m.trade_action
+            from commodity_mentions m join articles a using (article_id) where m.field = 'body'"""
+        ).fetchall()
+    }
+    lines = [f"commodity context ({judged.name}: {len(rows)} mentions read by hand)"]
+    for column, verdict in (("direction", "direction_verdict"), ("trade_action", "action_verdict")):
+        judged_rows = [r for r in rows if r[verdict]]
+        same = [
+            r
+            for r in judged_rows
+            if now.get((r["external_id"], int(r["start_char"])), ("?", "?"))[column == "trade_action"] == r[column]
+        ]
+        right = sum(r[verdict] == "right" for r in same)
+        lines.append(
+            f"  {column}: right {right} of {len(same)} ({right / max(len(same), 1):.2f}); "
+            f"{len(judged_rows) - len(same)} changed since they were read"
+        )
+    return lines
+
+
 SPEAKERS_JUDGED = Path(__file__).parent / "data" / "speakers_judged.csv"
 
 
@@ -622,6 +653,7 @@ def main(argv: list[str] | None = None) -> int:
             lines += evaluate_resends(con)
             lines += evaluate_events(con)
             lines += evaluate_speakers(con)
+            lines += evaluate_context(con)
             with conll_train_warehouse(args.conll_train, workdir) as conll_train:
                 lines += tone_report(con, conll_train)
             heading = "wiredesk annotated stories (regression guard, written for the project)"

@@ -37,6 +37,11 @@ def test_event_words(sentence, events):
         ("Copper prices were flat on Tuesday.", "Copper", "flat"),
         ("Traders pushed benchmark copper on the LME up 1.4% to $10,320 a metric ton.", "copper", "up"),
         ("Tariffs of up to 35% on copper were proposed.", "copper", None),  # "up to" is no move
+        # each clause its own move
+        ("Gold closed steady while silver prices rallied on the Comex.", "silver", "up"),
+        ("Gold closed steady while silver prices rallied on the Comex.", "Gold", "flat"),
+        ("Fuel oil went to utilities last year when world crude prices plunged.", "Fuel oil", None),
+        ("The index edged down 0.1 pct as prices for steel stabilized.", "steel", "flat"),
     ],
 )
 def test_directions(sentence, word, direction):
@@ -74,3 +79,14 @@ def test_events_in_the_warehouse(tmp_path):
         db, "select direction, trade_action from commodity_mentions where sentence_text like 'Magma%' and in_name"
     )
     assert in_name == [(None, None)]
+
+
+def test_a_trade_action_inside_a_name_and_a_refusal_are_no_context():
+    sentence = "Groups will file a petition under the General Agreement on Tariffs and Trade against an EC meat rule."
+    meat, name = sentence.index("meat"), (sentence.index("General"), sentence.index("Trade") + len("Trade"))
+    assert describe(sentence, meat, meat + 4, (name,))[1] is None
+    assert describe(sentence, meat, meat + 4)[1] == "tariff"  # without the name, the word is read
+    refusal = "Malaysia, a major cocoa producer, has declined to say whether it will join."
+    start = refusal.index("cocoa")
+    assert describe(refusal, start, start + 5)[0] is None
+    assert describe("Cocoa prices declined to 1,200 stg.", 0, 5)[0] == "down"

@@ -14,13 +14,19 @@ _DIRECTION_WORDS = {
     "up": r"rose|rise|rises|rising|climbed|climbs|climbing|gained|gains|surged|surges|jumped|jumps|rallied|rally|"
     r"rallies|soared|soars|increased|increases|higher|firmer|advanced|advances|rebounded|rebounds|strengthened|"
     r"spiked|hit a record|record high|up(?![\s-]+to\b)",
-    "down": r"fell|fall|falls|falling|dropped|drops|declined|declines|slid|slides|slumped|slumps|plunged|plunges|"
+    # "declined to say" is a refusal, not a fall
+    "down": r"fell|fall|falls|falling|dropped|drops|declined(?!\s+to\s+[a-z])|declines(?!\s+to\s+[a-z])|slid|"
+    r"slides|slumped|slumps|plunged|plunges|"
     r"tumbled|tumbles|lower|eased|eases|weakened|weakens|sank|sinks|retreated|retreats|decreased|decreases|"
     r"slipped|slips|record low|down",
     # "flat" as an adjective names a product ("hot-rolled flat steel"), not a price that did not move
     "flat": r"unchanged|steady|steadied|flat(?![\s-]+(?!on\b|at\b|in\b|for\b|after\b|as\b|to\b|from\b|with\b|"
-    r"since\b|over\b|versus\b|against\b|while\b|and\b|but\b|or\b)[a-z])|stable|little changed|held at",
+    r"since\b|over\b|versus\b|against\b|while\b|and\b|but\b|or\b)[a-z])|stable|stabilized|stabilised|"
+    r"little changed|held at",
 }
+# A direction word past one of these belongs to another clause: "gold closed steady while silver rallied", "fuel
+# went to utilities when oil prices plunged".
+_CLAUSE_BREAK = re.compile(r"(?i)\b(?:while|whereas|but|when|because|although|though)\b|;")
 _TRADE_ACTIONS = {
     "export control": r"export controls?|export restrictions?|export curbs?|export licen[cs]es?|export bans?|"
     r"restrictions?|curbs?|controls?",
@@ -70,13 +76,18 @@ _DIRECTIONS = _alternatives(_DIRECTION_WORDS)
 _ACTIONS = _alternatives(_TRADE_ACTIONS, _WEAK_ACTIONS)
 
 
-def _nearest(sentence: str, start: int, end: int, patterns) -> tuple[str | None, str | None]:
-    """The name and text of the pattern match nearest the span [start, end) in `sentence`."""
+def _nearest(
+    sentence: str, start: int, end: int, patterns, names: tuple[tuple[int, int], ...] = ()
+) -> tuple[str | None, str | None]:
+    """The name and text of the pattern match nearest the span [start, end) in `sentence`, not inside one of
+    the `names` spans ("the General Agreement on Tariffs and Trade" sets no tariff)."""
     best: tuple[int, int, str, str] | None = None
     for order, (name, pattern, penalty) in enumerate(patterns):
         for match in pattern.finditer(sentence):
             if match.start() < end and start < match.end():
                 continue  # the mention itself
+            if any(s < match.end() and match.start() < e for s, e in names):
+                continue
             distance = start - match.end() if match.end() <= start else match.start() - end
             candidate = (distance + penalty, order, name, match.group())
             if best is None or candidate < best:
@@ -84,10 +95,27 @@ def _nearest(sentence: str, start: int, end: int, patterns) -> tuple[str | None,
     return (best[2], best[3]) if best else (None, None)
 
 
-def describe(sentence: str, start: int, end: int) -> tuple[str | None, str | None, str | None]:
-    """(direction, trade action, price or quantity) for the mention at [start, end) of `sentence`."""
-    direction, _ = _nearest(sentence, start, end, _DIRECTIONS)
-    action, _ = _nearest(sentence, start, end, _ACTIONS)
+def _own_clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The stretch of `sentence` around [start, end) that no clause break crosses."""
+    lo, hi = 0, len(sentence)
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.end() <= start:
+            lo = match.start()
+        elif match.start() >= end:
+            hi = match.start()
+            break
+    return lo, hi
+
+
+def describe(
+    sentence: str, start: int, end: int, names: tuple[tuple[int, int], ...] = ()
+) -> tuple[str | None, str | None, str | None]:
+    """(direction, trade action, price or quantity) for the mention at [start, end) of `sentence`; `names`: the
+    sentence's named-entity spans, whose words are no trade action. The direction is read in the mention's own
+    clause."""
+    lo, hi = _own_clause(sentence, start, end)
+    direction, _ = _nearest(sentence[lo:hi], start - lo, end - lo, _DIRECTIONS)
+    action, _ = _nearest(sentence, start, end, _ACTIONS, names)
     _, amount = _nearest(sentence, start, end, [("amount", _PRICE_OR_QUANTITY, 0)])
     return direction, action, amount
 
@@ -103,12 +131,26 @@ def add_context(
         on=["article_id", "sentence_index"],
         how="left",
     )
+    name_spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for article_id, index, name_start, name_end in entity_mentions.select(
+        "article_id", "sentence_index", "start_char", "end_char"
+    ).iter_rows():
+        name_spans.setdefault((article_id, index), []).append((name_start, name_end))
+
+    def names_in(article_id: str, index: int, offset: int) -> tuple[tuple[int, int], ...]:
+        return tuple((s - offset, e - offset) for s, e in name_spans.get((article_id, index), ()))
+
     described = [
         (None, None, None)
         if in_name
-        else describe(text or "", start - (sentence_start or 0), end - (sentence_start or 0))
-        for text, start, end, sentence_start, in_name in offsets.select(
-            "sentence_text", "start_char", "end_char", "sentence_start", "in_name"
+        else describe(
+            text or "",
+            start - (sentence_start or 0),
+            end - (sentence_start or 0),
+            names_in(article_id, index, sentence_start or 0),
+        )
+        for article_id, index, text, start, end, sentence_start, in_name in offsets.select(
+            "article_id", "sentence_index", "sentence_text", "start_char", "end_char", "sentence_start", "in_name"
         ).iter_rows()
     ]
     countries = (
