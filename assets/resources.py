@@ -17,7 +17,7 @@ from wiredesk.settings import (
     DEFAULT_NLP_CHUNK_SIZE,
     DEFAULT_NLP_PROCESSES,
 )
-from wiredesk.validation import start_warm_up
+from wiredesk.validation import start_validator
 from wiredesk.warehouse import (
     DamagedWarehouse,
     apply_schema,
@@ -65,9 +65,9 @@ class Warehouse(DuckDBResource):
     _run_lock: RunLock | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        # Great Expectations takes ~2 s to import and a blocking check needs it right after the first step:
-        # start now, once the run exists (earlier, the import held the GIL while Dagster created the run).
-        start_warm_up()
+        # The checks' Great Expectations process (wiredesk/validation.py); `make run` has started it already,
+        # a run launched from the UI starts it here.
+        start_validator()
         tag_run(context, {WAREHOUSE_TAG: str(Path(self.database).resolve())})
         try:
             self._run_lock = acquire_run_lock(Path(self.database), context.run_id or "a run")

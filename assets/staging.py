@@ -23,7 +23,7 @@ from wiredesk.report import markdown_table
 from wiredesk.settings import DEFAULT_MODEL
 from wiredesk.stories import article_signatures
 from wiredesk.tables import EXTRACTED_TABLES, STAGED, conform, empty
-from wiredesk.validation import start_warm_up, stop_validator
+from wiredesk.validation import start_validator, stop_validator
 from wiredesk.warehouse import (
     STAGING,
     current_batch,
@@ -190,7 +190,7 @@ def _extract_here(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: 
         return _extract_chunks(context, con, nlp, total, processes)
     finally:
         if processes > 1:
-            start_warm_up()
+            start_validator()
 
 
 def _extract_chunks(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: int, processes: int):

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from wiredesk.settings import DEFAULT_DAGSTER_HOME, Settings
-from wiredesk.validation import start_warm_up, stop_validator
+from wiredesk.validation import start_validator, stop_validator
 
 # Dagster and the definitions are imported when the job runs, not here: a spawned helper process (the validator,
 # the extraction workers) imports this module again, and should not pay for them.
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pipelines.run", description=__doc__)
     parser.add_argument("--rebuild", action="store_true", help="build a new warehouse and swap it in when complete")
     args = parser.parse_args(argv)
-    start_warm_up()  # Great Expectations loads in its own process while Dagster loads in this one
+    start_validator()  # Great Expectations loads in its own process while Dagster loads in this one
     if not os.environ.get("DAGSTER_HOME"):
         os.environ["DAGSTER_HOME"] = str(DEFAULT_DAGSTER_HOME)
     Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)

@@ -242,7 +242,7 @@ def test_the_validator_process_gives_the_same_report_and_a_lost_one_costs_no_che
         }
     )
     here = validate_here(articles, "articles")
-    validation.start_warm_up()
+    validation.start_validator()
     try:
         process = validation._validator.process
         elsewhere = validate(articles, "articles")
@@ -253,7 +253,7 @@ def test_the_validator_process_gives_the_same_report_and_a_lost_one_costs_no_che
         process.join()
         assert validate(articles, "articles") == here
         assert validation._validator is None
-        validation.start_warm_up()
+        validation.start_validator()
         process = validation._validator.process
     finally:
         validation.stop_validator()

@@ -118,11 +118,6 @@ _PHRASE_KEYS = [
     ("forecast", "outlook", "guidance", "target", "estimate", "projection"),
     ("forecast", "outlook", "guidance", "target", "estimate", "projection"),
 ]
-# A word every comparison and phrase above has; most sentences have none, and skip the patterns.
-_TRIGGER = re.compile(
-    r"(?i)from|compar|against|vs|versus|loss|deficit|red\b|profit|black|surplus|forecast|expect|estimat|consensus|"
-    r"guidance|projection|outlook|target|anticipat|warn"
-)
 _UP_WORDS = frozenset(("up", "rising", "rose", "increased", "jumped", "climbed", "grew", "improved", "widened"))
 _DOWN_WORDS = frozenset(("down", "falling", "fell", "decreased", "declined", "dropped", "slipped", "eased", "narrowed"))
 _QUANTITY_LOOKBACK = 12  # words before a comparison searched for what moved
@@ -195,8 +190,6 @@ def _moved_quantity(sentence: str, before: int, lexicon: Lexicon) -> tuple[str, 
 def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
     """The comparisons of a sentence in prose: "down from EUR 232.9 mn", "rose to X from Y", "swung to a loss",
     "beat forecasts", "cut its forecast"."""
-    if not _TRIGGER.search(sentence):
-        return []
     lexicon = lexicon or load_lexicon()
     moves = []
     for match in _COMPARISON.finditer(sentence) if _COMPARISON_KEY.search(sentence) else ():

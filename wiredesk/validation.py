@@ -7,8 +7,8 @@ Checks that span two tables (an offset must slice back to its text) are computed
 by DuckDB (`warehouse.read_staged_checked`), then expected to be true, so GX reports them with
 failing samples like any other.
 
-The suites run in a helper process (`start_warm_up`), so a run's process never imports GX; a frame crosses
-as Arrow IPC, which for the new articles' rows takes milliseconds.
+The suites run in a helper process (`start_validator`), so a run's process never imports GX; a frame crosses
+the pipe pickled (Polars writes it as Arrow IPC), which for the new articles' rows takes milliseconds.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ class Validator:
         self.process.join()
 
 
-def start_warm_up() -> None:
+def start_validator() -> None:
     """Start the validator process, which imports Great Expectations while the run gets going. Idempotent:
     one validator serves every run of this process (the UI's runs each have a process of their own)."""
     global _validator
