@@ -200,6 +200,7 @@ def _extract_chunks(context: dg.AssetExecutionContext, con, nlp: NlpModel, total
         processes=processes,
         batch_size=nlp.batch_size,
         chunk_size=nlp.chunk_size,
+        total=total,
     )
     failures: list[ExtractionFailure] = []
     done, started = 0, time.monotonic()

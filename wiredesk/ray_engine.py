@@ -12,6 +12,7 @@ imported only when the setting is set: a local run never imports Ray.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ class BatchExtractor:
 
         self.extract_rows = loaded_extraction(model or DEFAULT_MODEL, nlp_batch_size)
         self.location = BatchLocation.open(location)
+        gc.freeze()  # the models live as long as the actor: out of the collector's sweeps (local_engine.py)
 
     def pid(self) -> int:
         return os.getpid()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import string
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -56,6 +57,7 @@ CUE_FEATURES = (
     "numbers",  # how many figures it states (up to 5, scaled 0..1): a table row or a statistic is seldom news
     "length",  # its length in words (up to 40, scaled 0..1)
 )
+_CUE_INDEX = {feature: i for i, feature in enumerate(CUE_FEATURES)}
 _NEGATION_SCOPE = 3  # words after "not", "no", "without" whose cue is turned round
 _QUANTITY_BEFORE = 4  # how far back a direction word looks for what moved ("prices for May rose")
 _QUANTITY_AFTER = 4  # and forward ("raised its posted prices")
@@ -72,19 +74,22 @@ class Lexicon:
     stops: frozenset[str]  # "ended": the end of the event next to it ("the strike ended", "ended the dispute")
     particle_verbs: frozenset[str]  # "set": its "up" is a particle ("set up a unit"), not a rise
     # word -> what the lexicon says of it: a wire's vocabulary is small, so each word is looked up once
-    _memo: dict[tuple[str, str], int | None] = field(default_factory=dict, compare=False, repr=False)
+    _directions: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
+    _quantities: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
 
     def direction_of(self, word: str) -> int | None:
-        return self._lookup("direction", word)
+        try:
+            return self._directions[word]
+        except KeyError:
+            found = self._directions[word] = _find(word, self.direction)
+            return found
 
     def quantity_of(self, word: str) -> int | None:
-        return self._lookup("quantity", word)
-
-    def _lookup(self, table: str, word: str) -> int | None:
-        key = (table, word)
-        if key not in self._memo:
-            self._memo[key] = _find(word, getattr(self, table))
-        return self._memo[key]
+        try:
+            return self._quantities[word]
+        except KeyError:
+            found = self._quantities[word] = _find(word, self.quantity)
+            return found
 
 
 def _commodity_words() -> dict[str, int]:
@@ -298,12 +303,13 @@ def cues(text: str, lexicon: Lexicon | None = None, tokens: list[tuple[str, int,
     return sorted(found, key=lambda c: c.start)
 
 
-_UPPER, _LOWER = re.compile(r"[A-Z]"), re.compile(r"[a-z]")
+# Tables that delete the ASCII capitals, or small letters: counting letters by what a translation drops
+_NO_UPPER, _NO_LOWER = str.maketrans("", "", string.ascii_uppercase), str.maketrans("", "", string.ascii_lowercase)
 _NUMBER = re.compile(r"\d+(?:[.,/-]\d+)*")
 
 
 def _is_headline(text: str) -> bool:
-    upper, lower = len(_UPPER.findall(text)), len(_LOWER.findall(text))
+    upper, lower = len(text) - len(text.translate(_NO_UPPER)), len(text) - len(text.translate(_NO_LOWER))
     return upper + lower >= 8 and upper / (upper + lower) > 0.8
 
 
@@ -326,23 +332,24 @@ def sentence_features(text: str, lexicon: Lexicon | None = None) -> SentenceFeat
     lexicon = lexicon or load_lexicon()
     tokens = words(text)
     found = cues(text, lexicon, tokens)
-    counts = np.zeros(len(CUE_FEATURES), dtype=np.float32)
+    # Counted in a list, made an array once: numpy's per-element calls cost more than the counting
+    counts = [0.0] * len(CUE_FEATURES)
     for cue in found:
-        counts[CUE_FEATURES.index(cue.feature)] += 1
+        counts[_CUE_INDEX[cue.feature]] += 1
     first_change = next((c for c in found if c.feature in ("change_good", "change_bad")), None)
     if first_change is not None:
-        counts[CUE_FEATURES.index(f"first_{first_change.feature}")] = 1
-    counts = np.minimum(counts, _MAX_CUE_COUNT)
-    counts[CUE_FEATURES.index("headline")] = float(_is_headline(text))
-    counts[CUE_FEATURES.index("numbers")] = min(len(_NUMBER.findall(text)), 5) / 5
-    counts[CUE_FEATURES.index("length")] = min(len(tokens), 40) / 40
+        counts[_CUE_INDEX[f"first_{first_change.feature}"]] = 1
+    counts = [min(count, _MAX_CUE_COUNT) for count in counts]
+    counts[_CUE_INDEX["headline"]] = float(_is_headline(text))
+    counts[_CUE_INDEX["numbers"]] = min(len(_NUMBER.findall(text)), 5) / 5
+    counts[_CUE_INDEX["length"]] = min(len(tokens), 40) / 40
     buckets: dict[int, list[int]] = {}
     negated_until = -1
     for i, (word, _, _) in enumerate(tokens):
         buckets.setdefault(_bucket(f"not_{word}" if i <= negated_until else word), []).append(i)
         if word in lexicon.negators:
             negated_until = i + _NEGATION_SCOPE
-    return SentenceFeatures(text, tokens, buckets, counts, found)
+    return SentenceFeatures(text, tokens, buckets, np.array(counts, dtype=np.float32), found)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ offset into the copy is an offset into the original, and mention texts are alway
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections.abc import Collection
 from datetime import date
 
 import polars as pl
@@ -44,20 +44,24 @@ def is_all_caps(text: str) -> bool:
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
-def case_map(text: str) -> dict[str, str]:
-    """Lower-case word → the form the text writes it in most often, mixed case before ALL CAPS.
+def case_map(text: str, words: Collection[str] | None = None) -> dict[str, str]:
+    """Lower-case word → the form the text writes it in most often, mixed case before ALL CAPS; for every word
+    of the text, or only for `words` (lower case).
 
     An all-caps form ("OPEC", "U.S.") only wins when the text never writes the word otherwise: the same
     text's own ALL-CAPS dateline must not teach "SEOUL".
     """
-    forms: dict[str, Counter] = {}
-    for match in _WORD.finditer(text):
-        word = match.group()
-        forms.setdefault(word.lower(), Counter())[word] += 1
+    forms: dict[str, dict[str, int]] = {}
+    for word in _WORD.findall(text):
+        lower = word.lower()
+        if words is None or lower in words:
+            counts = forms.setdefault(lower, {})
+            counts[word] = counts.get(word, 0) + 1
     chosen = {}
     for lower, counts in forms.items():
         mixed = [(n, w) for w, n in counts.items() if not (w.isupper() and len(w) > 1)]
-        chosen[lower] = max(mixed)[1] if mixed else counts.most_common(1)[0][0]
+        # max() keeps the first of equal counts: the form the text writes first
+        chosen[lower] = max(mixed)[1] if mixed else max(counts, key=counts.__getitem__)
     return chosen
 
 
@@ -120,16 +124,18 @@ def dateline_date(body: str, path: str = "") -> date | None:
 
 def model_text(title: str, body: str, separator: str) -> str:
     """`title + separator + body` with ALL-CAPS headline and dateline truecased for the model."""
-    forms: dict[str, str] | None = None  # the body's casing, read only when something needs it
-    if is_all_caps(title):
-        forms = case_map(body)
-        title = truecase(title, forms)
+    title_in_caps = is_all_caps(title)
     dateline = find_dateline(body)
-    if dateline:
-        start, end = dateline[0][0], dateline[-1][1]
-        head = body[start:end]
-        if is_all_caps(head.split(",")[0]):
-            body = body[:start] + truecase_span(head, forms if forms is not None else case_map(body)) + body[end:]
+    start, end = (dateline[0][0], dateline[-1][1]) if dateline else (0, 0)
+    head_in_caps = bool(dateline) and is_all_caps(body[start:end].split(",")[0])
+    if title_in_caps or head_in_caps:
+        # The body's casing, read only for the words that need it
+        wanted = {word.lower() for word in _WORD.findall((title if title_in_caps else "") + " " + body[start:end])}
+        forms = case_map(body, wanted)
+        if title_in_caps:
+            title = truecase(title, forms)
+        if head_in_caps:
+            body = body[:start] + truecase_span(body[start:end], forms) + body[end:]
     return f"{title}{separator}{body}"
 
 
