@@ -179,21 +179,30 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
         )
 
 
+# About how long the validator process takes to start (importing Great Expectations): it is started again this
+# long before extraction is expected to end, so that the extraction checks do not wait for it.
+VALIDATOR_START_SECONDS = 3.0
+
+
 def _extract_here(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: int) -> list[ExtractionFailure]:
     """The default engine: `nlp.n_process` worker processes on this machine (this process alone for a few
     articles), chunk by chunk into staging. While worker processes run, the validator process is stopped (its
-    ~300 MB are not needed until the extraction checks) and started again when they are done."""
+    ~300 MB are not needed until the extraction checks) and started again as they near the end."""
     processes = processes_for(total, nlp.n_process)
     if processes > 1:
         stop_validator()
     try:
-        return _extract_chunks(context, con, nlp, total, processes)
+        return _extract_chunks(context, con, nlp, total, processes, near_end=start_validator if processes > 1 else None)
     finally:
         if processes > 1:
-            start_validator()
+            start_validator()  # at once, when extraction failed or ended before it was expected to
 
 
-def _extract_chunks(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: int, processes: int):
+def _extract_chunks(
+    context: dg.AssetExecutionContext, con, nlp: NlpModel, total: int, processes: int, near_end=None
+) -> list[ExtractionFailure]:
+    """Extraction through the local engine, each chunk written to staging as it comes; `near_end()` is called
+    once, when what is left should take VALIDATOR_START_SECONDS at the rate so far."""
     results = extract_locally(
         _staged_rows(con.cursor(), nlp.chunk_size),
         nlp.model,
@@ -217,6 +226,9 @@ def _extract_chunks(context: dg.AssetExecutionContext, con, nlp: NlpModel, total
                 done += result.articles
                 rate = done / max(time.monotonic() - started, 1e-6)
                 context.log.info(f"extracted {done}/{total} articles ({rate:.0f} articles/s)")
+                if near_end is not None and (total - done) <= rate * VALIDATOR_START_SECONDS:
+                    near_end()
+                    near_end = None
     return failures
 
 

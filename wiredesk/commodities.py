@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
+from wiredesk.patterns import alternation
 from wiredesk.shipped import data_file
 from wiredesk.tables import COMMODITY_MENTION_SCHEMA
 
@@ -97,34 +98,9 @@ def load_false_friends(path: Path | None = None) -> list[str]:
 
 
 def _alternation(phrases: list[str]) -> str:
-    """One regex for the phrases, the longest that matches winning ("crude palm oil" over "palm oil" and
-    "crude"); a space or hyphen in a phrase matches any run of spaces and hyphens ("rare earth", "rare-earth",
-    "rare\nearth"). Written as a trie ("co(?:pper|al|...)"): Python's re tries every branch of a flat alternation
-    at every position of the text, and a trie's branches only where their first letters match."""
-    trie: dict[str, dict] = {}
-    for phrase in {_canonical(p) for p in phrases}:
-        node = trie
-        for char in phrase:
-            node = node.setdefault(char, {})
-        node[_END] = {}
-    return _trie_pattern(trie)
-
-
-_END = ""  # a trie key: a phrase ends here
-
-
-def _trie_pattern(node: dict[str, dict]) -> str:
-    branches = [
-        (r"[-\s]+" if char == " " else re.escape(char)) + _trie_pattern(child)
-        for char, child in sorted(node.items())
-        if char != _END
-    ]
-    if not branches:
-        return ""
-    if len(branches) == 1 and _END not in node:
-        return branches[0]
-    # Greedy: the longer phrases first, then the one that ends here
-    return "(?:" + "|".join(branches) + ")" + ("?" if _END in node else "")
+    # The longest phrase that matches wins ("crude palm oil" over "palm oil" and "crude"); a space or hyphen in a
+    # phrase matches any run of spaces and hyphens ("rare earth", "rare-earth", "rare\nearth").
+    return alternation({_canonical(p) for p in phrases}, space=r"[-\s]+")
 
 
 def build_matcher(catalogue: pl.DataFrame, false_friends: list[str]) -> CommodityMatcher:

@@ -24,6 +24,7 @@ from bisect import bisect_right
 
 import polars as pl
 
+from wiredesk.patterns import alternation
 from wiredesk.tables import FIGURE_SCHEMA
 
 _NUMBER_WORDS = {
@@ -71,11 +72,11 @@ UNITS = frozenset({"percent", "percentage points", *_UNITS.values()})
 KINDS = ("price", "money", "volume", "change", "rate")
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:-\d/\d{1,2}|\s\d/\d{1,2})?"
-_WORD_NUMBER = r"(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_WORD_NUMBER = r"(?:" + alternation(_NUMBER_WORDS) + r")"
 
 
 def _alternatives(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return alternation(words)
 
 
 _FIGURE = re.compile(

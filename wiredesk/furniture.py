@@ -43,6 +43,7 @@ _LABEL = re.compile(
     _CAPTION_LABEL.pattern
     + r"|(?i:\b(?:Slideshow|Gallery|Photos?|Images?|Videos?)[ \t]*\([ \t]*\d+[ \t]+(?:Images?|Photos?|Videos?)[ \t]*\))"
 )
+_COUNTED = ("slideshow", "gallery", "photo", "image", "video")  # what a counter counts, lower case
 # A photo credit: the agency, a slash, the photographer, and what kind of picture ("REUTERS/Jane Doe/File Photo").
 _AGENCY = r"(?P<agency>\bREUTERS|\bReuters)"
 _PICTURE_KIND = r"(?:File[ \t]+Photo|File|Pool|Handout|Illustration|Photo)"
@@ -79,11 +80,16 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
 def furniture_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of the furniture in one field's text: labels, credits (each credited name as its own
     CREDIT span) and the captions that hold them."""
-    spans = [(m.start(), m.end(), LABEL) for m in _LABEL.finditer(text)]
-    credits = [match for pattern in _PHOTO_CREDITS for match in pattern.finditer(text)]
+    # Each pattern only where the words it needs are in the text: most stories have no furniture at all, and
+    # these patterns cannot start with a fixed word, so a search tries them at every position.
+    lowered = text.lower()
+    has_labels = "FILE PHOTO" in text or any(word in lowered for word in _COUNTED)
+    spans = [(m.start(), m.end(), LABEL) for m in _LABEL.finditer(text)] if has_labels else []
+    has_credits = "reuters" in lowered and "/" in text
+    credits = [match for pattern in _PHOTO_CREDITS for match in pattern.finditer(text)] if has_credits else []
     spans += [(m.start(), m.end(), CREDIT) for m in credits]
     spans += [(*m.span("kind"), LABEL) for m in credits if m.group("kind")]  # "/File Photo" is no name either
-    for paragraph in _CREDITS.finditer(text):
+    for paragraph in _CREDITS.finditer(text) if "by" in lowered else ():
         spans.append((paragraph.start(), paragraph.end(), CREDITS))
     # A paragraph that opens with a caption's label or holds a photo credit is a caption, whole.
     for start, end in _paragraphs(text):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from wiredesk.figures import amount_pattern, amount_value, number_value
+from wiredesk.patterns import alternation
 from wiredesk.tables import RESULT_SCHEMA, TONE_TERM_SCHEMA
 from wiredesk.tone import Lexicon, load_lexicon, words
 
@@ -63,7 +64,7 @@ _STATE = r"(?:profit|loss|gain|income|earnings)"
 _RESULTS_LINE = re.compile(
     rf"""(?:^|(?<=\s-\s))  # the line's start, or just after the dateline ("LOUISVILLE, Ky., Feb 26 - Shr ...")
     (?:(?i:group|total|consolidated)\s+)?
-    (?P<measure>(?i:{"|".join(re.escape(m) for m in sorted(LINE_MEASURES, key=len, reverse=True))}))
+    (?P<measure>(?i:{alternation(LINE_MEASURES)}))
     (?:\s+(?P<a_state>(?i:{_STATE})))?\s+
     (?P<a>{amount_pattern("a")}|(?i:nil))
     \s+(?i:vs\.?|versus)\s+

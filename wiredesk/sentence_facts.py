@@ -7,6 +7,7 @@ up and zinc is down.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import polars as pl
 
@@ -83,16 +84,22 @@ def _nearest(
     the `names` spans ("the General Agreement on Tariffs and Trade" sets no tariff)."""
     best: tuple[int, int, str, str] | None = None
     for order, (name, pattern, penalty) in enumerate(patterns):
-        for match in pattern.finditer(sentence):
-            if match.start() < end and start < match.end():
+        for found_start, found_end, found in _matches(pattern, sentence):
+            if found_start < end and start < found_end:
                 continue  # the mention itself
-            if any(s < match.end() and match.start() < e for s, e in names):
+            if any(s < found_end and found_start < e for s, e in names):
                 continue
-            distance = start - match.end() if match.end() <= start else match.start() - end
-            candidate = (distance + penalty, order, name, match.group())
+            distance = start - found_end if found_end <= start else found_start - end
+            candidate = (distance + penalty, order, name, found)
             if best is None or candidate < best:
                 best = candidate
     return (best[2], best[3]) if best else (None, None)
+
+
+@lru_cache(maxsize=1024)
+def _matches(pattern: re.Pattern[str], text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, text) of each match: a sentence that names several commodities is searched once."""
+    return tuple((match.start(), match.end(), match.group()) for match in pattern.finditer(text))
 
 
 def _own_clause(sentence: str, start: int, end: int) -> tuple[int, int]:
