@@ -154,3 +154,18 @@ def test_a_process_whose_worker_was_stopped_still_exits(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "stopped"
+
+
+def test_chunks_shrink_as_a_run_nears_its_end():
+    """Full chunks while much is left, then smaller ones, never below the floor; the largest when the total is
+    not known."""
+    sizes, remaining = [], 10_000
+    while remaining:
+        size = min(local_engine.next_chunk_size(remaining, 2, 400), remaining)
+        sizes.append(size)
+        remaining -= size
+    assert sizes[0] == 400 and sizes[-1] <= local_engine.MIN_CHUNK_SIZE
+    assert sizes == sorted(sizes, reverse=True)  # never larger again once they shrink
+    assert sum(sizes) == 10_000
+    assert local_engine.next_chunk_size(None, 2, 400) == 400
+    assert local_engine.next_chunk_size(3, 2, 400) == local_engine.MIN_CHUNK_SIZE

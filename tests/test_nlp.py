@@ -196,3 +196,23 @@ def test_no_sentence_runs_past_the_token_cap(nlp):
     lengths = [len(nlp.make_doc(text)) for text in out.sentences["sentence_text"]]
     assert max(lengths) <= MAX_SENTENCE_TOKENS
     assert out.sentences["sentence_text"].to_list()[-1] == "A short paragraph."
+
+
+def test_the_sentence_starts_before_the_line_rules_are_spacys_sentencizers(nlp):
+    """The one sentence component reads spaCy's Sentencizer rules from arrays: with no line break, no quote mark
+    and no over-long sentence in the text, its starts are the Sentencizer's own."""
+    from spacy.pipeline import Sentencizer
+
+    from wiredesk.nlp import prepare_doc
+
+    texts = [
+        "Copper rose 2%. Traders said demand was firm! Was it? Yes...",
+        "U.S. crude fell (down 3%). Then it recovered; analysts were surprised.",
+        "No full stop at all",
+        "One. Two.) Three.] Four?! Five",
+        "Mr. Smith met Dr. Jones at 5 p.m. on Friday. They spoke.",
+    ]
+    for text in texts:
+        ours = [token.is_sent_start for token in prepare_doc(nlp, text)]
+        spacys = [token.is_sent_start for token in Sentencizer()(nlp.make_doc(text))]
+        assert ours == spacys, text
