@@ -14,6 +14,7 @@ from wiredesk.commodities import load_catalogue
 from wiredesk.report import markdown_table, validation_report_html
 from wiredesk.settings import reports_dir
 from wiredesk.slices import SliceCheck, checked_rows, count_not_slicing_back
+from wiredesk.stories import BANDS, PERMUTATIONS
 from wiredesk.validation import ValidationReport, stop_validator, validate
 from wiredesk.warehouse import STAGING, current_batch, read_staged, read_staged_checked
 
@@ -128,6 +129,14 @@ def _commodity_events(con) -> pl.DataFrame:
     )
 
 
+def _article_signatures(con) -> pl.DataFrame:
+    return con.sql(
+        f"""select s.article_id, s.shingle_count, a.article_id is not null as has_article,
+               len(s.signature) = {PERMUTATIONS} and len(s.bands) = {BANDS} as signature_complete
+        from {STAGING}.article_signatures as s left join {STAGING}.articles as a using (article_id)"""
+    ).pl()
+
+
 def _results(con) -> pl.DataFrame:
     return read_staged_checked(con, "results", "result_text").with_columns(
         values_are_finite=pl.col("value").is_finite() & pl.col("prior_value").is_finite(),
@@ -170,6 +179,10 @@ EXTRACTED_SUITES = {
     "commodity_events": (
         "commodities from the catalogue, event types and events from the vocabulary, a sentence each",
         _commodity_events,
+    ),
+    "article_signatures": (
+        "one story signature per staged article, whole (every permutation and band)",
+        _article_signatures,
     ),
     "results": (
         "lines that slice back, measures and directions from the allowed sets, finite values, the direction "

@@ -21,7 +21,6 @@ from wiredesk.local_engine import extract_locally, processes_for
 from wiredesk.normalise import normalise_articles, split_duplicates
 from wiredesk.report import markdown_table
 from wiredesk.settings import DEFAULT_MODEL
-from wiredesk.stories import article_signatures
 from wiredesk.tables import EXTRACTED_TABLES, STAGED, conform, empty
 from wiredesk.validation import start_validator, stop_validator
 from wiredesk.warehouse import (
@@ -103,7 +102,6 @@ def staged_articles(
         )
         write_table(con, f"{STAGING}.folder_articles", conform("folder_articles", unique))
         write_table(con, f"{STAGING}.articles", conform("articles", new))
-        write_table(con, f"{STAGING}.article_signatures", article_signatures(new))
         write_table(con, f"{STAGING}.rejected_articles", rejected)
 
     removed = len(known - set(unique["article_id"]))
@@ -148,7 +146,8 @@ def staged_mentions(context: dg.AssetExecutionContext, nlp: NlpModel, warehouse:
     Sentences and entity mentions come from spaCy, with each mention's surface form, type, country and offsets;
     commodity mentions come from the catalogue and carry their sentence; quotations carry their speaker's words
     and offsets, figures their value, unit and commodity; each sentence its tone, and tone_terms the words that
-    carried it. Everything here is article-local: which entity a name is across the corpus is decided at publish.
+    carried it; each body its story signature. Everything here is article-local: which entity a name is across
+    the corpus, and which story an article belongs to, are decided at publish.
     """
     with warehouse.staging() as con:
         current_batch(con)  # fails with a clear message when nothing is staged

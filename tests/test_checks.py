@@ -269,6 +269,7 @@ def test_validation_reports_go_to_the_reports_folder_not_beside_the_warehouse(
     assert not (tmp_path / "reports").exists()
     written = sorted(p.name for p in (reports_in_a_temporary_folder / result.run_id).glob("*.html"))
     assert written == [
+        "article_signatures.html",
         "articles.html",
         "commodity_events.html",
         "commodity_mentions.html",

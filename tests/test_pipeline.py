@@ -174,6 +174,7 @@ def test_the_asset_graph_is_stable():
         "rejected_articles",
         "results",
         "sentences",
+        "staging/article_signatures",
         "staging/articles",
         "staging/commodity_events",
         "staging/commodity_mentions",

@@ -32,6 +32,7 @@ from wiredesk.spans import (
     split_place_compounds,
     tidy_spans,
 )
+from wiredesk.stories import article_signatures
 from wiredesk.tone import ToneModel, sentence_tones
 from wiredesk.tone import load_model as load_tone_model
 from wiredesk.topics import TopicModel, topic_scores
@@ -49,6 +50,7 @@ class Extracted:
     tone_terms: pl.DataFrame
     results: pl.DataFrame
     commodity_events: pl.DataFrame
+    article_signatures: pl.DataFrame
 
 
 def extraction_rules(model: str) -> str:
@@ -124,6 +126,7 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
         tone_terms=tone_terms,
         results=results_rows(annotations.sentences),
         commodity_events=commodity_events(commodity_mentions, entity_mentions, annotations.sentences),
+        article_signatures=article_signatures(annotations.articles),
     )
 
 

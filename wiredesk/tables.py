@@ -210,7 +210,6 @@ STAGED = (
     StagedTable("folder_articles", FOLDER_ARTICLE_SCHEMA, per_article=False),
     StagedTable("rejected_articles", STAGED_REJECTED_SCHEMA, per_article=False),
     StagedTable("articles", ARTICLE_SCHEMA, per_article=True, copied=False),
-    StagedTable("article_signatures", SIGNATURE_SCHEMA, per_article=True),
     StagedTable("sentences", STAGED_SENTENCE_SCHEMA, per_article=True, extracted=True),
     StagedTable("entity_mentions", STAGED_ENTITY_MENTION_SCHEMA, per_article=True, extracted=True, copied=False),
     StagedTable("commodity_mentions", STAGED_COMMODITY_MENTION_SCHEMA, per_article=True, extracted=True),
@@ -219,6 +218,8 @@ STAGED = (
     StagedTable("tone_terms", TONE_TERM_SCHEMA, per_article=True, extracted=True),
     StagedTable("results", RESULT_SCHEMA, per_article=True, extracted=True),
     StagedTable("commodity_events", COMMODITY_EVENT_SCHEMA, per_article=True, extracted=True),
+    # Article-local too: each body's story signature is made by the worker that extracts it
+    StagedTable("article_signatures", SIGNATURE_SCHEMA, per_article=True, extracted=True),
 )
 STAGED_BY_NAME = {table.name: table for table in STAGED}
 EXTRACTED_TABLES = tuple(t.name for t in STAGED if t.extracted)

@@ -265,6 +265,13 @@ def _suite(name: str):
             gxe.ExpectColumnValuesToMatchRegex(column="country_code", regex=r"^[A-Z]{2}$"),
             at_least("actor_mention_start", 0),
         ],
+        "article_signatures": lambda: [
+            not_null("article_id"),
+            unique("article_id"),
+            at_least("shingle_count", 1),
+            all_true("has_article"),
+            all_true("signature_complete"),
+        ],
         "results": lambda: [
             *offsets(),
             in_set("measure", sorted({measure for measure, _ in LINE_MEASURES.values()})),
