@@ -5,7 +5,7 @@ Nothing here touches the analyst tables; the blocking checks in `assets/checks.p
 """
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -198,7 +198,12 @@ def _extract_here(context: dg.AssetExecutionContext, con, nlp: NlpModel, total: 
 
 
 def _extract_chunks(
-    context: dg.AssetExecutionContext, con, nlp: NlpModel, total: int, processes: int, near_end=None
+    context: dg.AssetExecutionContext,
+    con,
+    nlp: NlpModel,
+    total: int,
+    processes: int,
+    near_end: Callable[[], None] | None = None,
 ) -> list[ExtractionFailure]:
     """Extraction through the local engine, each chunk written to staging as it comes; `near_end()` is called
     once, when what is left should take VALIDATOR_START_SECONDS at the rate so far."""
