@@ -75,25 +75,21 @@ _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:-\d/\d{1,2}|\s\d/\d{1,2})?"
 _WORD_NUMBER = r"(?:" + alternation(_NUMBER_WORDS) + r")"
 
 
-def _alternatives(words) -> str:
-    return alternation(words)
-
-
 _FIGURE = re.compile(
     rf"""(?<![\w.$€£¥/-])
-    (?P<before>(?i:{_alternatives(_CURRENCY_BEFORE)}))?\s?
+    (?P<before>(?i:{alternation(_CURRENCY_BEFORE)}))?\s?
     (?P<number>{_NUMBER}|(?i:{_WORD_NUMBER})(?=\s))
     (?:\s?(?P<scale>(?i:thousand|million|billion|trillion|mln|bln|tln|mn|bn|tn)\b|[mbk]\b))?
     (?:\s?(?P<percent>%|(?i:pct|percent|per\ cent)\b)(?P<points>\s(?i:percentage\ )?points?\b)?
       |\s(?P<points_only>(?i:percentage\ points?))\b
-      |\s(?P<cents>(?i:{_alternatives(_CENTS)}))\b
-      |\s(?P<after>(?i:{_alternatives(_CURRENCY_AFTER)}))\b
-      |\s(?:(?i:of\s))?(?P<unit>(?i:{_alternatives(_UNITS)}))(?![\w/])
+      |\s(?P<cents>(?i:{alternation(_CENTS)}))\b
+      |\s(?P<after>(?i:{alternation(_CURRENCY_AFTER)}))\b
+      |\s(?:(?i:of\s))?(?P<unit>(?i:{alternation(_UNITS)}))(?![\w/])
     )?
     """,
     re.VERBOSE,
 )
-_PER_UNIT = re.compile(rf"\s?(?:a|an|per|/)\s?(?P<unit>(?i:{_alternatives(_UNITS)}))(?![\w/])")
+_PER_UNIT = re.compile(rf"\s?(?:a|an|per|/)\s?(?P<unit>(?i:{alternation(_UNITS)}))(?![\w/])")
 _CHANGE_WORDS = re.compile(
     r"(?i)\b(rose|rise|rises|rising|fell|fall|falls|falling|up(?!\s+to\b)|down|gained|gains?|lost|jumped|jumping|jumps?|"
     r"climbed|climbing|dropped|drops?|dropping|slipped|slid|declined?|declining|increased?|increasing|"
@@ -116,10 +112,10 @@ def amount_pattern(name: str) -> str:
     """A regex (verbose) for an amount of money or a bare amount, "1.47 dlrs", "73 cts", "EUR 56.5 mn",
     "2,872,000", "one dlr", its groups prefixed with `name` so that two can stand in one pattern; read it back
     with `amount_value`."""
-    return rf"""(?:(?P<{name}_before>(?i:{_alternatives(_CURRENCY_BEFORE)}))\s?)?
+    return rf"""(?:(?P<{name}_before>(?i:{alternation(_CURRENCY_BEFORE)}))\s?)?
         (?P<{name}_number>{_NUMBER}|(?i:{_WORD_NUMBER})(?=\s))
         (?:\s?(?P<{name}_scale>(?i:thousand|million|billion|trillion|mln|bln|tln|mn|bn|tn)\b))?
-        (?:\s(?P<{name}_cents>(?i:{_alternatives(_CENTS)}))\b|\s(?P<{name}_after>(?i:{_alternatives(_CURRENCY_AFTER)}))\b)?"""
+        (?:\s(?P<{name}_cents>(?i:{alternation(_CENTS)}))\b|\s(?P<{name}_after>(?i:{alternation(_CURRENCY_AFTER)}))\b)?"""
 
 
 def amount_value(groups: dict, name: str) -> tuple[float, str | None] | None:

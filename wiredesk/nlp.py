@@ -18,6 +18,7 @@ import spacy
 from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from wiredesk.normalise import PARAGRAPH_SEPARATOR
@@ -58,8 +59,8 @@ def sentence_boundaries(doc: Doc) -> Doc:
         return doc
     columns = doc.to_array([ORTH, IS_PUNCT, SPACY, IS_SPACE])
     orth, is_punct, trailing_space, is_space = (columns[:, column].tolist() for column in range(4))
-    starts = _sentencizer_starts(orth, is_punct, _punct_hashes(doc.vocab))
-    straight, curly = doc.vocab.strings.add('"'), doc.vocab.strings.add("“")
+    starts = _sentencizer_starts(orth, is_punct)
+    straight, curly = _STRAIGHT_QUOTE, _CURLY_QUOTE
 
     def opens(i: int) -> bool:  # a straight mark written against the word after it, apart from the one before
         return not trailing_space[i] and bool(trailing_space[i - 1])
@@ -77,18 +78,20 @@ def sentence_boundaries(doc: Doc) -> Doc:
     return doc.from_array([SENT_START], marks.reshape(-1, 1))
 
 
-def _punct_hashes(vocab) -> frozenset[int]:
-    return frozenset(vocab.strings.add(char) for char in Sentencizer.default_punct_chars)
+# Token texts as spaCy's ORTH ids (a string's hash, the same in every vocabulary): the sentencizer's
+# sentence-final marks, and the two opening quote marks.
+_SENTENCE_FINAL = frozenset(get_string_id(char) for char in Sentencizer.default_punct_chars)
+_STRAIGHT_QUOTE, _CURLY_QUOTE = get_string_id('"'), get_string_id("“")
 
 
-def _sentencizer_starts(orth: list[int], is_punct: list[int], punct: frozenset[int]) -> list[bool]:
+def _sentencizer_starts(orth: list[int], is_punct: list[int]) -> list[bool]:
     """spaCy's Sentencizer.predict on arrays: a sentence starts at the first token after sentence-final
     punctuation that is not punctuation itself."""
     starts = [False] * len(orth)
     starts[0] = True
     seen_period = False
     for i, (word, punctuation) in enumerate(zip(orth, is_punct, strict=True)):
-        final = word in punct
+        final = word in _SENTENCE_FINAL
         if seen_period and not punctuation and not final:
             starts[i] = True
             seen_period = False

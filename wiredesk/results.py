@@ -82,43 +82,38 @@ _COMPARISON = re.compile(
     """,
     re.VERBOSE,
 )
-# Moves named by a phrase, with no figures: (pattern, goodness, the quantity it speaks of).
+# Words a phrase needs (lower case): a sentence without any of them is not searched with its pattern.
+_LOSS_WORDS = ("loss", "deficit", "red")
+_PROFIT_WORDS = ("profit", "black", "surplus")
+_EXPECTATION_WORDS = ("forecast", "expect", "estimate", "consensus", "guidance", "projection")
+_OUTLOOK_WORDS = ("forecast", "outlook", "guidance", "target", "estimate", "projection")
+# Moves named by a phrase, with no figures: (pattern, goodness, the quantity it speaks of, the words it needs).
 _PHRASES = [
     (re.compile(r"(?i)\b(?:swung|swings|swing|slipped|slid|fell|plunged|dropped|went)\s+(?:back\s+)?(?:in)?to\s+"
-                r"(?:an?\s+)?(?:[\w-]+\s+)?(?:loss|deficit|the\s+red)\b"), -1, "loss"),
+                r"(?:an?\s+)?(?:[\w-]+\s+)?(?:loss|deficit|the\s+red)\b"), -1, "loss", _LOSS_WORDS),
     (re.compile(r"(?i)\b(?:returned|return|returns|swung|swings|swing|turned|turns|moved|got|came|back)\s+"
                 r"(?:back\s+)?(?:in)?to\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:profit|profitability|the\s+black|surplus)\b"), 1,
-     "profit"),
+     "profit", _PROFIT_WORDS),
     (re.compile(r"(?i)\b(?:beat|beats|beating|topped|tops|exceeded|exceeds|surpassed|outstripped)\s+(?:[\w'’-]+\s+){0,3}?"
-                r"(?:forecasts?|expectations?|estimates?|consensus|guidance|projections?)\b"), 1, "forecast"),
+                r"(?:forecasts?|expectations?|estimates?|consensus|guidance|projections?)\b"), 1, "forecast",
+     _EXPECTATION_WORDS),
     (re.compile(r"(?i)\b(?:missed|misses|miss|lagged|fell\s+short\s+of|undershot|disappointed)\s+(?:[\w'’-]+\s+){0,3}?"
-                r"(?:forecasts?|expectations?|estimates?|consensus|guidance|projections?)\b"), -1, "forecast"),
+                r"(?:forecasts?|expectations?|estimates?|consensus|guidance|projections?)\b"), -1, "forecast",
+     _EXPECTATION_WORDS),
     (re.compile(r"(?i)\b(?:better|stronger|higher)[\s-]than[\s-](?:expected|forecast|anticipated|estimated)\b"), 1,
-     "forecast"),
+     "forecast", ("than",)),
     (re.compile(r"(?i)\b(?:worse|weaker|lower)[\s-]than[\s-](?:expected|forecast|anticipated|estimated)\b"), -1,
-     "forecast"),
+     "forecast", ("than",)),
     (re.compile(r"(?i)\bprofits?\s+warnings?\b|\bwarned\s+(?:on|of|about)\s+(?:\w+\s+)?(?:profits?|earnings|results)\b"),
-     -1, "profit"),
+     -1, "profit", ("profit", "warn")),
     (re.compile(r"(?i)\b(?:cut|cuts|cutting|lowered|lowers|reduced|reduces|slashed|trimmed|trims|downgraded|revised\s+"
                 r"down)\s+(?:its\s+|their\s+|the\s+)?(?:[\w'’-]+\s+){0,3}?(?:forecasts?|outlook|guidance|targets?|"
-                r"estimates?|projections?)\b"), -1, "forecast"),
+                r"estimates?|projections?)\b"), -1, "forecast", _OUTLOOK_WORDS),
     (re.compile(r"(?i)\b(?:raised|raises|raising|lifted|lifts|upgraded|increased|boosted|revised\s+up)\s+"
                 r"(?:its\s+|their\s+|the\s+)?(?:[\w'’-]+\s+){0,3}?(?:forecasts?|outlook|guidance|targets?|estimates?|"
-                r"projections?)\b"), 1, "forecast"),
+                r"projections?)\b"), 1, "forecast", _OUTLOOK_WORDS),
 ]  # fmt: skip
-# Words each pattern above needs (lower case): a sentence without them is not searched with it.
-_COMPARISON_KEY = re.compile(r"(?i)from|compar|against|vs|versus")
-_PHRASE_KEYS = [
-    ("loss", "deficit", "red"),
-    ("profit", "black", "surplus"),
-    ("forecast", "expect", "estimate", "consensus", "guidance", "projection"),
-    ("forecast", "expect", "estimate", "consensus", "guidance", "projection"),
-    ("than",),
-    ("than",),
-    ("profit", "warn"),
-    ("forecast", "outlook", "guidance", "target", "estimate", "projection"),
-    ("forecast", "outlook", "guidance", "target", "estimate", "projection"),
-]
+_COMPARISON_KEY = re.compile(r"(?i)from|compar|against|vs|versus")  # words every comparison needs
 _UP_WORDS = frozenset(("up", "rising", "rose", "increased", "jumped", "climbed", "grew", "improved", "widened"))
 _DOWN_WORDS = frozenset(("down", "falling", "fell", "decreased", "declined", "dropped", "slipped", "eased", "narrowed"))
 _QUANTITY_LOOKBACK = 12  # words before a comparison searched for what moved
@@ -224,7 +219,7 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
         value_now = None if value is None else value[0]
         moves.append(Move(match.start(), match.end(), word, value_now, prior[0], currency, direction, goodness, False))
     lowered = sentence.lower()
-    for (pattern, goodness, word), keys in zip(_PHRASES, _PHRASE_KEYS, strict=True):
+    for pattern, goodness, word, keys in _PHRASES:
         if not any(key in lowered for key in keys):
             continue
         for match in pattern.finditer(sentence):

@@ -78,18 +78,18 @@ class Lexicon:
     _quantities: dict[str, int | None] = field(default_factory=dict, compare=False, repr=False)
 
     def direction_of(self, word: str) -> int | None:
-        try:
-            return self._directions[word]
-        except KeyError:
-            found = self._directions[word] = _find(word, self.direction)
-            return found
+        return _memoised(self._directions, self.direction, word)
 
     def quantity_of(self, word: str) -> int | None:
-        try:
-            return self._quantities[word]
-        except KeyError:
-            found = self._quantities[word] = _find(word, self.quantity)
-            return found
+        return _memoised(self._quantities, self.quantity, word)
+
+
+def _memoised(memo: dict[str, int | None], table: dict[str, int], word: str) -> int | None:
+    try:
+        return memo[word]
+    except KeyError:
+        found = memo[word] = _find(word, table)
+        return found
 
 
 def _commodity_words() -> dict[str, int]:
