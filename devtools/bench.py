@@ -159,8 +159,24 @@ def time_add_one(folder: Path, db: Path, pipeline) -> tuple[float, list[float]]:
     return median(samples), samples
 
 
-def compare_engines(folder: Path, workdir: Path, pipeline) -> dict:
-    """(r): the local path and the Ray path (2 workers, then 1) over the same folder, each from scratch."""
+def time_to_first_log_line(env: dict) -> float:
+    """Seconds from starting `make run`'s command to the first line it prints (the run goes on to its end)."""
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "pipelines.run"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    first, output = None, []
+    for line in process.stdout:
+        if first is None and line.strip():
+            first = time.perf_counter() - started
+        output.append(line)
+    if process.wait() != 0 or first is None:
+        raise SystemExit("the run with no change failed:\n" + "".join(output)[-3000:])
+    return first
+
+
+def compare_engines(folder: Path, workdir: Path, pipeline, base_env: dict) -> dict:
+    """(r): the local path and the Ray path (2 workers, then 1) over the same folder, each from scratch; then one
+    article added to the local build, and the first log line of a run with no change after it."""
     from ray.cluster_utils import Cluster
 
     from devtools.compare import table_differences
@@ -183,6 +199,9 @@ def compare_engines(folder: Path, workdir: Path, pipeline) -> dict:
     results["tables_compared"] = len(differences)
     results["add_one"] = time_add_one(folder, workdir / "cluster_local.duckdb", pipeline)
     print(f"(r) add one to the local build: {results['add_one'][0]:.1f} s {results['add_one'][1]}", flush=True)
+    env = {**base_env, "WIREDESK_SEEDS_DIR": str(folder), "WIREDESK_DB": str(workdir / "cluster_local.duckdb")}
+    results["first_log_line"] = median(time_to_first_log_line(env) for _ in range(ADD_ONE_SAMPLES))
+    print(f"(r) first log line of a run with no change: {results['first_log_line']:.2f} s", flush=True)
     return results
 
 
@@ -192,6 +211,8 @@ def cluster_rows(articles: int, results: dict) -> list[str]:
     return [
         f"| add one article to the local {articles:,}-article build (median of {ADD_ONE_SAMPLES}) | {add_one:.1f} s = "
         f"{add_one / local:.3f} × that build |",
+        f"| first log line of `make run` with no change, the same warehouse (median of {ADD_ONE_SAMPLES}) | "
+        f"{results['first_log_line']:.2f} s |",
         f"| Ray path, 2 single-CPU workers, {articles:,} articles | {articles / two:.1f} articles/s ({two:.0f} s), "
         f"{local / two:.2f} × the local path ({articles / local:.1f} articles/s) |",
         f"| Ray path, 1 worker | {articles / one:.1f} articles/s ({one:.0f} s); 2 workers / 1 = {one / two:.2f} × |",
@@ -263,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.cluster_articles:
             cluster_folder = workdir / "corpus_cluster"
             write_corpus(corpus[: args.cluster_articles], cluster_folder)
-            results["cluster"] = compare_engines(cluster_folder, workdir, pipeline)
+            results["cluster"] = compare_engines(cluster_folder, workdir, pipeline, base_env)
         for name, articles_in in HOSTILE_RUNS.items():
             folder = workdir / name
             write_hostile(folder, *articles_in)
