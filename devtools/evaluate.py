@@ -543,14 +543,20 @@ def evaluate_speakers(con, judged: Path = SPEAKERS_JUDGED) -> list[str]:
             left join entities e on e.entity_id = q.speaker_entity_id"""
         ).fetchall()
     }
-    same = [r for r in rows if now.get((r["external_id"], int(r["quote_start"]))) == r["speaker"]]
-    verdicts = Counter(r["verdict"] for r in same)
-    given = verdicts["right"] + verdicts["wrong"]
-    return [
-        f"speakers ({judged.name}: {len(rows)} quotations read by hand; {len(rows) - len(same)} changed since)",
-        f"  right {verdicts['right']} of {given} given a speaker ({verdicts['right'] / max(given, 1):.2f}); "
-        f"nameable but left empty {verdicts['nameable, left empty']} of {len(same)}",
-    ]
+    lines = [f"speakers ({judged.name}: {len(rows)} quotations read by hand, by draw)"]
+    draws: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        draws[row["sample"].split(":")[0]].append(row)
+    for draw, drawn in sorted(draws.items()):
+        same = [r for r in drawn if now.get((r["external_id"], int(r["quote_start"]))) == r["speaker"]]
+        verdicts = Counter(r["verdict"] for r in same)
+        given = verdicts["right"] + verdicts["wrong"]
+        lines.append(
+            f"  {draw}: {len(drawn)} read, {len(drawn) - len(same)} changed since; right {verdicts['right']} of "
+            f"{given} given a speaker ({verdicts['right'] / max(given, 1):.2f}); nameable but left empty "
+            f"{verdicts['nameable, left empty']} of {len(same)}"
+        )
+    return lines
 
 
 EARNINGS_LINES = Path(__file__).parent / "data" / "earnings_lines.csv"

@@ -6,6 +6,7 @@ import pytest
 from wiredesk.commodities import default_matcher
 from wiredesk.entities import ENTITY_MENTION_SCHEMA, drop_commodity_words, resolve_entity_mentions
 from wiredesk.gazetteer import load_gazetteer
+from wiredesk.listings import one_word_company_names
 from wiredesk.nlp import RAW_ENTITY_MENTION_SCHEMA
 from wiredesk.spans import find_forms
 
@@ -390,6 +391,21 @@ def test_a_one_word_organisation_joins_the_longer_name_in_its_article(gazetteer)
     )
     assert out["a:Bank"] == ("Bank of England", "ORG", None)
     assert out["b:Commission"] == ("Commission", "ORG", None)
+
+
+def test_a_listed_company_is_not_folded_into_a_longer_name_that_starts_with_it(gazetteer):
+    assert "boeing" in one_word_company_names() and "acme" not in one_word_company_names()
+    out = resolved(
+        mentions(
+            ("a", "Boeing Capital", "ORG"),
+            ("a", "Boeing", "ORG"),  # the listed company itself, not its finance arm
+            ("b", "Acme Holdings", "ORG"),
+            ("b", "Acme", "ORG"),  # no listing of its own: the longer name in its article
+        ),
+        gazetteer,
+    )
+    assert out["a:Boeing"] == ("Boeing", "ORG", None)
+    assert out["b:Acme"] == ("Acme Holdings", "ORG", None)
 
 
 def test_a_place_qualified_by_its_region_takes_that_country(gazetteer):

@@ -125,6 +125,103 @@ def speakers(body: str, names: list[tuple[str, str, str]]) -> dict[str, tuple[st
             "The frost hit the trees,",
             (None, None),
         ),
+        (  # a person, an apposition with no comma inside it, then the cue
+            '"Demand is weak," Marta Ruiz, head of metals research at the bank, told a conference.',
+            [("Marta Ruiz", "PERSON", "p4")],
+            "Demand is weak,",
+            ("Marta Ruiz", "p4"),
+        ),
+        (  # the wire's ticker mark between the company and its spokesman
+            '"Output will be cut," a Norsk Metall AS <NMA.OL> spokesman said.',
+            [("Norsk Metall AS", "ORG", "o5")],
+            "Output will be cut,",
+            ("Norsk Metall AS", "o5"),
+        ),
+        (  # "the spokeswoman", no one named by that title: the company an earlier spokeswoman spoke for
+            'The dairy arm may be sold, a Tiber Foods spokeswoman said. "No price is set," the spokeswoman said.',
+            [("Tiber Foods", "ORG", "o6")],
+            "No price is set,",
+            ("the spokeswoman", "o6"),
+        ),
+        (
+            'The deal closed. "We are pleased," Karl Ober was quoted as saying.',
+            [("Karl Ober", "PERSON", "p5")],
+            "We are pleased,",
+            ("Karl Ober", "p5"),
+        ),
+        (  # an unnamed report, then a sentence that opens with a person: "he" is that person
+            'Dealers said the rate would hold. But Karl Ober denied it. "We see no change," he said.',
+            [("Karl Ober", "PERSON", "p5")],
+            "We see no change,",
+            ("he", "p5"),
+        ),
+        (  # the firm (whatever type the model gave it), its analyst's title with a comma, then the analyst
+            '"Rates will hold," said Kestrel Securities chief economist, Ana Silva.',
+            [("Kestrel Securities", "PERSON", "o7"), ("Ana Silva", "PERSON", "p1")],
+            "Rates will hold,",
+            ("Ana Silva", "p1"),
+        ),
+        (  # two people reporting together: not the second alone
+            '"Rates will hold," said Karl Ober and Ana Silva.',
+            [("Karl Ober", "PERSON", "p5"), ("Ana Silva", "PERSON", "p1")],
+            "Rates will hold,",
+            ("Karl Ober", "p5"),
+        ),
+        (  # the splitter ends a sentence at the question mark; the attribution after it still counts
+            '"Who will buy at these prices?" said Ana Silva, a broker in Lima.',
+            [("Ana Silva", "PERSON", "p1"), ("Lima", "GPE", "g1")],
+            "Who will buy at these prices?",
+            ("Ana Silva", "p1"),
+        ),
+        (  # "he" after "the spokesman added": the person the article gave that title
+            'Mill spokesman Karl Ober spoke. "Prices are firm," the spokesman added. "We will ship," he said.',
+            [("Karl Ober", "PERSON", "p5")],
+            "We will ship,",
+            ("he", "p5"),
+        ),
+        (  # "the company": no organisation named so, the company that reported
+            'Tiber Foods said sales rose. "Margins held," the company said.',
+            [("Tiber Foods", "ORG", "o6")],
+            "Margins held,",
+            ("the company", "o6"),
+        ),
+        (  # ... but not for an agency: an organisation that reported may be anyone's
+            'Kestrel Securities said growth slowed. "Imports rose," the federal agency said.',
+            [("Kestrel Securities", "ORG", "o7")],
+            "Imports rose,",
+            ("the federal agency", None),
+        ),
+        (  # a place ending the apposition is not who spoke
+            '"Demand is weak," Karl Ober, trade counselor for the Republic of Chile, told reporters.',
+            [("Karl Ober", "PERSON", "p5"), ("Republic of Chile", "GPE", "g3")],
+            "Demand is weak,",
+            ("Karl Ober", "p5"),
+        ),
+        (  # "the United States", "Treasury notes", "posted a loss": no one reporting, so "he" is still Ober
+            "Karl Ober said exports fell. Sales to the United States slowed; Treasury notes rallied. The firm posted a "
+            'loss. "We will recover," he said.',
+            [("Karl Ober", "PERSON", "p5"), ("United States", "GPE", "g4")],
+            "We will recover,",
+            ("he", "p5"),
+        ),
+        (  # a sentence that opens with a person reports through "but said": "he" is that person
+            'Karl Ober declined to comment on the sale but said prices were low. "We will wait," he said.',
+            [("Karl Ober", "PERSON", "p5")],
+            "We will wait,",
+            ("he", "p5"),
+        ),
+        (  # "a spokesman for Tiber Foods", then "the spokesman"
+            'Output fell, a spokesman for Tiber Foods said. "We lost money," the spokesman said.',
+            [("Tiber Foods", "ORG", "o6")],
+            "We lost money,",
+            ("the spokesman", "o6"),
+        ),
+        (  # ... but not a person named inside someone else's sentence
+            'A dealer said the rate would hold, doubting the Karl Ober rumour. "We see no change," he said.',
+            [("Karl Ober", "PERSON", "p5")],
+            "We see no change,",
+            (None, None),
+        ),
     ],
 )
 def test_speakers_before_after_pronouns_and_bodies(body, names, quote, expected):

@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from wiredesk.gazetteer import Gazetteer, Place, fold
+from wiredesk.listings import one_word_company_names
 from wiredesk.shipped import data_file
 from wiredesk.tables import ENTITY_LABELS, ENTITY_MENTION_SCHEMA
 
@@ -101,7 +102,8 @@ def _person_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
 def _organisation_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
     """ "the Bank" after "Bank of England", "the Commission" after "Federal Energy Regulatory Commission", "the
     Fed" after "Federal Reserve": a one-word organisation takes the one longer organisation name in its article
-    that starts or ends with it."""
+    that starts or ends with it, unless it is a listed company's whole name (`one_word_company_names`)."""
+    listed = pl.Series(sorted(one_word_company_names()), dtype=pl.String).implode()
     full_names = _full_names(mentions, "label", "ORG", "canonical_name")
     # "the Fed" after "Federal Reserve": a clipped first word (three letters or more) counts as the word.
     singles = (
@@ -118,7 +120,11 @@ def _organisation_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
         )
         .select("article_id", "full", "short")
     )
-    parts = _unique_short_forms(full_names, clipped).rename({"full": "organisation"})
+    parts = (
+        _unique_short_forms(full_names, clipped)
+        .filter(~pl.col("short").str.to_lowercase().is_in(listed))
+        .rename({"full": "organisation"})
+    )
     return (
         mentions.join(parts, left_on=["article_id", "canonical_name"], right_on=["article_id", "short"], how="left")
         .with_columns(

@@ -71,3 +71,14 @@ def listed_companies() -> pl.DataFrame:
         plain = _NOTE.sub("", name)
         rows.append((plain, company.get("symbol"), (home or isins or [None])[0], country, indices))
     return pl.DataFrame(rows, schema=LISTING_SCHEMA, orient="row")
+
+
+@lru_cache(maxsize=1)
+def one_word_company_names() -> frozenset[str]:
+    """The lower-cased names of the listed companies whose whole name is one word ("ferrari", "airbus"), everyday
+    words aside: a company in its own right, which extraction does not fold into a longer name that starts or ends
+    with it ("Boeing" beside "Boeing Capital" is the planemaker, not its finance arm)."""
+    everyday = STOP_WORDS | _EVERYDAY
+    return frozenset(
+        name.lower() for name in listed_companies()["name"] if " " not in name.strip() and name.lower() not in everyday
+    )

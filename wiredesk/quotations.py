@@ -8,11 +8,13 @@ mid-sentence with no colon or comma before it.
 
 The speaker is read from the quotation's sentence, outside the quoted words, around the reporting cue nearest
 the quotation (`said`, `told`, `confirmed`, `according to`, `describing ... as`, ...):
-- a name right before or after the cue ("Bessent told", "said Bessent"), or after "according to";
-- "X, who said ...": X;
+- a name right before or after the cue ("Bessent told", "said Bessent"), or after "according to", or before "was
+  quoted as saying"; a person before an apposition ("Gunther Schulz, vice-president for projects, said");
+- "X, who said ...": X; "a Hitachi Ltd <HIT.T> spokesman said": the company;
 - a pronoun ("he said"): the person the article named last before the quotation; "they", "we": no one;
 - a title or a body ("the minister said", "the ministry said"): the last person named with that title, or the
-  last organisation whose name holds that word, in the same article; else no one;
+  last organisation whose name holds that word, in the same article ("the spokeswoman": else the organisation
+  an earlier spokeswoman spoke for); else no one;
 - else, when the cue comes before the quotation, the first person or organisation of the sentence.
 A speaker is never looked for in another article. Offsets are into the body; `quote_text` and `speaker_text`
 are the body's own characters at them.
@@ -30,14 +32,22 @@ from wiredesk.tables import QUOTATION_SCHEMA
 _OPENING = '“"'
 _CLOSING = {"“": "”", '"': '"'}
 _CUES = (
-    r"said|says|say|told|tells|added|adds|confirmed|confirms|stated|states|noted|notes|warned|warns|explained|"
-    r"insisted|argued|declared|announced|wrote|writes|tweeted|posted|asked|replied|predicted|stressed|"
+    r"said|says|say|told|tells|added|adds|confirmed|confirms|stated|noted|warned|warns|explained|"
+    r"insisted|argued|declared|announced|wrote|writes|tweeted|asked|replied|predicted|stressed|"
     r"acknowledged|admitted|claimed|cautioned|remarked|observed|commented|according to|describing|described|"
-    r"quipped|reiterated|conceded|emphasised|emphasized|recalled|responded|answered"
+    r"quipped|reiterated|conceded|emphasised|emphasized|recalled|responded|answered|quoted as saying"
 )
-_CUE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
+# Cues that are as often a noun or an adjective ("the United States", "Treasury notes", "posted prices", "posted
+# a loss"): a cue only where a report goes on as one does ("he notes that", "the report states.", "posted on").
+_NOUN_LIKE_CUES = r"states|notes|posted"
+_CUE_PATTERN = rf"(?:{_CUES})\b|(?:{_NOUN_LIKE_CUES})(?=\s*(?:that\b|on\b|[,.:;!?“”\"]|$))"
+_CUE = re.compile(rf"\b(?:{_CUE_PATTERN})", re.IGNORECASE)
+_REPORTS = re.compile(rf"\s*(?:also\s+)?(?:{_CUE_PATTERN})", re.IGNORECASE)  # right after a name: it reported
+_CUE_OPENING = re.compile(rf"(?:{_CUE_PATTERN})")  # lower case: a sentence can only open so when it was cut
 # The cues as `quotations.cue` writes them.
-QUOTE_CUES = sorted({"describing as" if c.startswith("describ") else c for c in _CUES.split("|")})
+QUOTE_CUES = sorted(
+    {"describing as" if c.startswith("describ") else c for c in f"{_CUES}|{_NOUN_LIKE_CUES}".split("|")}
+)
 _PRONOUN_BEFORE = re.compile(r"\b(he|she|they|we|i)\s*(?:also\s+|later\s+|then\s+)?$", re.IGNORECASE)
 _PRONOUN_AFTER = re.compile(r"^\s*(he|she|they|we|i)\b", re.IGNORECASE)
 _WHO_BEFORE = re.compile(r",\s*who\s+(?:also\s+)?$")
@@ -50,6 +60,9 @@ _PERSON_ROLES = frozenset({
     "director", "chancellor", "commissioner", "mayor", "king", "prince", "leader", "analyst", "economist",
     "trader", "negotiator",
 })  # fmt: skip
+# Titles of someone who speaks for an organisation: with no one named by them, "the spokeswoman" is the
+# organisation an earlier "a Benetton spokeswoman" named.
+_SPEAKS_FOR = frozenset({"spokesman", "spokeswoman", "spokesperson", "official"})
 # Words that stand for an organisation the article names ("the ministry said", "the company said").
 _BODY_ROLES = frozenset({
     "ministry", "department", "government", "company", "firm", "bank", "agency", "exchange", "group",
@@ -68,12 +81,18 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:on|of|at|in|for|with|from|to|by|near)\s+
 # Cues whose object is who heard it ("told Reuters"), not who spoke.
 _ADDRESSEE_CUES = frozenset({"told", "tells", "asked"})
 # Between a cue and the name after it only a title may stand: "said Belgian Finance Minister Mark Eyskens".
-_ROLE_GAP = re.compile(r"^(?:'s\s+|\s+(?:[A-Za-z.-]+\s+){1,3})$")  # "PaineWebber Group analyst ", "First Chicago's "
+# "PaineWebber Group analyst ", "First Chicago's ", "Sumitomo Bank Ltd chief economist, "
+_ROLE_GAP = re.compile(r"^(?:'s\s+|(?:\s+[A-Za-z.-]+){1,3},?\s+)$")
+_CONJUNCTION = re.compile(r"\s(?:and|or)\s")
 _TITLE_WORDS = re.compile(r"^\s*(?:(?:the|[A-Z][\w.'-]*)\s+)*$")
 # "Robert Murphy, account executive at E.F. Hutton, said": the person, not the employer.
 _EMPLOYER_BEFORE = re.compile(
     r"(?P<apposition>,[^,]{1,60})?(?P<preposition>\s(?:at|of|with|for|from))(?:\s+the)?\s+$", re.IGNORECASE
 )
+# "Iacocca was quoted as saying": the name before the passive.
+_PASSIVE_BEFORE = re.compile(r"\s+(?:was|were|is|are|has been|have been|had been)\s+$")
+# A wire's ticker mark after a company's name: "a Hitachi Ltd <HIT.T> spokesman said".
+_TICKER_BEFORE = re.compile(r"\s*<[^<>\n]{1,15}>\s*$")
 _ATTRIBUTION_REACH = 80  # characters between a closing mark and its attribution ("..., Bessent told ABC")
 _FOLLOW_ON_REACH = 120  # a quotation this close after another, with no cue of its own, is the same speaker's
 _CLOSING_CUE_CHARS = 60  # ', Miller said.' after a quotation: what may end its paragraph before a follow-on
@@ -168,6 +187,8 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
         for start, end in spans:
             position = max(bisect_right(starts, start - 1) - 1, 0)
             last = max(bisect_right(starts, end) - 1, position)
+            if last + 1 < len(starts) and _CUE_OPENING.match(body, starts[last + 1]):
+                last += 1  # '"... prices?" said Albert Melnikov': a "sentence" of its own after the question mark
             sentence = (starts[position], ends[last])
             cue = _nearest_cue(body, start - 1, end + 1, sentence)
             if cue is not None and cue.start() == last_cue_start:
@@ -282,11 +303,20 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         found = names.starting_at(cue.end(), 2)
         return names.row(found) if found is not None else None
     before = body[max(s_start, cue.start() - 40) : cue.start()]
+    if cue.group().lower().startswith("quoted"):  # "Iacocca was quoted as saying"
+        passive = _PASSIVE_BEFORE.search(before)
+        found = names.ending_at(cue.start() - len(passive.group()), 0) if passive else None
+        return names.row(_person_in_apposition(body, found, names)) if found is not None else None
     after = body[cue.end() : cue.end() + 60]
     # "Bessent told", "Trump said", "He Lifeng confirmed"
     found = _name_before_cue(body, cue.start(), names)
+    if found is None or names.types[found] != "PERSON":
+        # "Gunther Schulz, ADB vice-president in charge of projects, said", "Albert Melnikov, counselor for the
+        # Soviet Union, told": the person, not the place or body that ends the apposition
+        reporter = _reporter_in_apposition(body, cue, names)
+        found = reporter if reporter is not None else found
     if found is None and (spokesman := _SPOKESPEOPLE_BEFORE.search(before)):  # "General Partners officials said"
-        found = names.ending_at(cue.start() - len(before) + spokesman.start(), 1, types=("ORG", "GPE"))
+        found = names.ending_at(_before_ticker(body, cue.start() - len(before) + spokesman.start()), 1, ("ORG", "GPE"))
     if found is not None and names.types[found] == "GPE" and _PREPOSITION_BEFORE.search(body[: names.starts[found]]):
         # "Robert Byrd of West Virginia told": the person; "The spokesman, speaking from Bonn, said": no one
         found = _person_in_apposition(body, found, names, places=True)
@@ -336,6 +366,12 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
     return None
 
 
+def _before_ticker(body: str, position: int) -> int:
+    """`position`, or where a ticker mark ending there starts ("Hitachi Ltd <HIT.T> spokesman")."""
+    mark = _TICKER_BEFORE.search(body[max(0, position - 20) : position])
+    return position - len(mark.group()) if mark else position
+
+
 def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") -> int | None:
     """Who "he" or "she" (`pronoun`) before `position` is: the subject of the last report before it ("Simon
     said", "said Simon", "Stanley Fishman, analyst at Fahnestock, said"), past reports by "he" or "she"
@@ -351,6 +387,10 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
             subject = _reporter_in_apposition(body, cue, names)
         if subject is None:
             subject = _titled_name_after(body, cue.end(), names)
+        if subject is None:  # "the presidential spokesman added": the person the article gave that title
+            subject = _titled_person(body, cue.start(), names)
+        if subject is None:  # "Stoltenberg declined to comment ... but said": the person the sentence opens with
+            subject = _sentence_subject(body, cue.start(), names)
         if subject is not None:
             subject = _person_in_apposition(body, subject, names)
             if names.types[subject] == "PERSON" and not names.could_be(subject, pronoun):
@@ -359,8 +399,39 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
         before = body[max(0, cue.start() - 12) : cue.start()]
         if _PRONOUN_BEFORE.search(before) or _PRONOUN_AFTER.match(body[cue.end() : cue.end() + 10]):
             continue  # "he said" again: the same person, reported earlier
-        return None
+        # Someone unnamed reported last: the pronoun is them, unless a sentence after that report opens with a
+        # person ("traders said ... But Jones denied it. ... he said": Jones; not "discouraged the Pickens rumor").
+        person = names.last_before(position, lambda i: names.could_be(i, pronoun) and _opens_sentence(body, i, names))
+        return person if person is not None and names.starts[person] >= cue.end() else None
     return names.last_before(position, lambda i: names.could_be(i, pronoun))
+
+
+# What may stand before a sentence's subject: "But Jones denied", "However, Jones said".
+_SUBJECT_OPENING = re.compile(r"(?:^|[.!?]\s+|\n\s*)(?:(?:But|And|However|Meanwhile|Still|Yet),?\s+)?$")
+
+
+def _opens_sentence(body: str, i: int, names: _Names) -> bool:
+    """Whether name i is the first words of its sentence, past a conjunction."""
+    return _SUBJECT_OPENING.search(body[max(0, names.starts[i] - 30) : names.starts[i]]) is not None
+
+
+def _sentence_subject(body: str, cue_start: int, names: _Names) -> int | None:
+    """The person that opens the sentence a cue is in, if one does (past "But", "However,")."""
+    opening = max(body.rfind("\n", 0, cue_start), body.rfind(". ", 0, cue_start)) + 1
+    first = names.first_between(opening, cue_start, types=("PERSON",))
+    return first if first is not None and _opens_sentence(body, first, names) else None
+
+
+def _titled_person(body: str, cue_start: int, names: _Names) -> int | None:
+    """The person a title right before a cue stands for ("the spokesman said": the last person named with it)."""
+    role = _ROLE_BEFORE.search(body[max(0, cue_start - 40) : cue_start])
+    noun = role.group(1).split()[-1].lower() if role else ""
+    if noun not in _PERSON_ROLES:
+        return None
+    return names.last_before(
+        cue_start,
+        lambda i: names.types[i] == "PERSON" and noun in body[max(0, names.starts[i] - 40) : names.starts[i]].lower(),
+    )
 
 
 def _reporter_in_apposition(body: str, cue: re.Match, names: _Names) -> int | None:
@@ -381,9 +452,11 @@ def _titled_name_after(body: str, position: int, names: _Names) -> int | None:
     while i < len(names.starts) and names.starts[i] - position <= 50:
         if not _TITLE_WORDS.match(body[position : names.starts[i]]):
             return None
-        employs = names.types[i] == "ORG" and i + 1 < len(names.starts) and names.types[i + 1] == "PERSON"
-        if employs and _ROLE_GAP.match(body[names.ends[i] : names.starts[i + 1]]):
-            return i + 1  # "said PaineWebber Group analyst Jack Grubman": the analyst
+        # "said PaineWebber Group analyst Jack Grubman": the analyst, whatever the model took the firm for
+        employs = names.types[i] in ("ORG", "PERSON") and i + 1 < len(names.starts) and names.types[i + 1] == "PERSON"
+        gap = body[names.ends[i] : names.starts[i + 1]] if employs else ""
+        if employs and _ROLE_GAP.match(gap) and not _CONJUNCTION.search(gap):
+            return i + 1
         if names.types[i] in ("PERSON", "ORG"):
             return i
         i += 1  # a nationality or a place in the title ("Belgian Finance Minister ...")
@@ -436,9 +509,26 @@ def _resolve_role(body: str, role: re.Match, cue: re.Match, before: str, names: 
                 names.types[i] == "PERSON" and noun in body[max(0, names.starts[i] - 40) : names.starts[i]].lower()
             ),
         )
+        if person is None and noun in _SPEAKS_FOR:  # "a Benetton spokeswoman said ... the spokeswoman said"
+            speaks_for = re.compile(rf"(?:\s*<[^<>\n]{{1,15}}>)?\s+{noun}\b", re.IGNORECASE)
+            speaks_for_before = re.compile(rf"\b{noun}\s+(?:for|of|at)\s+(?:the\s+)?$", re.IGNORECASE)  # "for AMC"
+            person = names.last_before(
+                quote_start,
+                lambda i: (
+                    names.types[i] == "ORG"
+                    and (
+                        speaks_for.match(body, names.ends[i]) is not None
+                        or speaks_for_before.search(body, max(0, names.starts[i] - 30), names.starts[i]) is not None
+                    )
+                ),
+            )
         entity = names.starts[person] if person is not None else None
     elif noun in _BODY_ROLES:
         body_name = names.last_before(quote_start, lambda i: names.types[i] == "ORG" and noun in names.texts[i].lower())
+        if body_name is None and noun in ("company", "firm"):  # "Pennzoil said ... the company said": who reported
+            body_name = names.last_before(
+                quote_start, lambda i: names.types[i] == "ORG" and _REPORTS.match(body, names.ends[i]) is not None
+            )
         entity = names.starts[body_name] if body_name is not None else None
     else:
         return None
