@@ -27,11 +27,12 @@ LISTING_SCHEMA = {
 # Everyday words beyond spaCy's stop words ("next"): one-word company names in the package's indices that a
 # sentence's first word or a headline's capitals make look like a name, and the words of generic institution
 # names ("National Bank").
-_EVERYDAY = frozenset(
+_EVERYDAY_EXTRA = frozenset(
     ["target", "block", "square", "progressive", "ball", "gap", "sage", "compass", "land", "news", "fox"]
     + ["national", "bank", "united", "american", "international", "general", "federal", "trust", "savings"]
     + ["financial", "capital", "union", "city", "commercial", "community", "central", "state", "royal"]
 )
+_EVERYDAY = frozenset(STOP_WORDS | _EVERYDAY_EXTRA)
 
 
 @lru_cache(maxsize=256)
@@ -47,7 +48,7 @@ _NOTE = re.compile(r"\s*\([^)]*\)$")
 
 def everyday_words() -> pl.DataFrame:
     """(word): the words a one-word company name may not be (spaCy's English stop words and a few more)."""
-    return pl.DataFrame({"word": sorted(STOP_WORDS | _EVERYDAY)}, schema={"word": pl.String})
+    return pl.DataFrame({"word": sorted(_EVERYDAY)}, schema={"word": pl.String})
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +79,6 @@ def one_word_company_names() -> frozenset[str]:
     """The lower-cased names of the listed companies whose whole name is one word ("ferrari", "airbus"), everyday
     words aside: a company in its own right, which extraction does not fold into a longer name that starts or ends
     with it ("Boeing" beside "Boeing Capital" is the planemaker, not its finance arm)."""
-    everyday = STOP_WORDS | _EVERYDAY
     return frozenset(
-        name.lower() for name in listed_companies()["name"] if " " not in name.strip() and name.lower() not in everyday
+        name.lower() for name in listed_companies()["name"] if " " not in name.strip() and name.lower() not in _EVERYDAY
     )

@@ -92,7 +92,8 @@ _EMPLOYER_BEFORE = re.compile(
 # "Iacocca was quoted as saying": the name before the passive.
 _PASSIVE_BEFORE = re.compile(r"\s+(?:was|were|is|are|has been|have been|had been)\s+$")
 # A wire's ticker mark after a company's name: "a Hitachi Ltd <HIT.T> spokesman said".
-_TICKER_BEFORE = re.compile(r"\s*<[^<>\n]{1,15}>\s*$")
+_TICKER_MARK = r"<[^<>\n]{1,15}>"
+_TICKER_BEFORE = re.compile(rf"\s*{_TICKER_MARK}\s*$")
 _ATTRIBUTION_REACH = 80  # characters between a closing mark and its attribution ("..., Bessent told ABC")
 _FOLLOW_ON_REACH = 120  # a quotation this close after another, with no cue of its own, is the same speaker's
 _CLOSING_CUE_CHARS = 60  # ', Miller said.' after a quotation: what may end its paragraph before a follow-on
@@ -426,11 +427,31 @@ def _titled_person(body: str, cue_start: int, names: _Names) -> int | None:
     """The person a title right before a cue stands for ("the spokesman said": the last person named with it)."""
     role = _ROLE_BEFORE.search(body[max(0, cue_start - 40) : cue_start])
     noun = role.group(1).split()[-1].lower() if role else ""
-    if noun not in _PERSON_ROLES:
-        return None
+    return _last_titled(body, noun, cue_start, names) if noun in _PERSON_ROLES else None
+
+
+def _last_titled(body: str, title: str, position: int, names: _Names) -> int | None:
+    """The last person before `position` the article names with `title` ("spokesman Marlin Fitzwater")."""
     return names.last_before(
-        cue_start,
-        lambda i: names.types[i] == "PERSON" and noun in body[max(0, names.starts[i] - 40) : names.starts[i]].lower(),
+        position,
+        lambda i: names.types[i] == "PERSON" and title in body[max(0, names.starts[i] - 40) : names.starts[i]].lower(),
+    )
+
+
+def _organisation_speaking_through(body: str, title: str, position: int, names: _Names) -> int | None:
+    """The last organisation before `position` the article gave someone with `title` to ("a Hitachi Ltd <HIT.T>
+    spokesman", "a spokesman for AMC")."""
+    after = re.compile(rf"(?:\s*{_TICKER_MARK})?\s+{title}\b", re.IGNORECASE)
+    before = re.compile(rf"\b{title}\s+(?:for|of|at)\s+(?:the\s+)?$", re.IGNORECASE)
+    return names.last_before(
+        position,
+        lambda i: (
+            names.types[i] == "ORG"
+            and (
+                after.match(body, names.ends[i]) is not None
+                or before.search(body, max(0, names.starts[i] - 30), names.starts[i]) is not None
+            )
+        ),
     )
 
 
@@ -503,26 +524,10 @@ def _resolve_role(body: str, role: re.Match, cue: re.Match, before: str, names: 
     start = body.find(text, at)
     noun = words[-1]
     if noun in _PERSON_ROLES:
-        person = names.last_before(
-            quote_start,
-            lambda i: (
-                names.types[i] == "PERSON" and noun in body[max(0, names.starts[i] - 40) : names.starts[i]].lower()
-            ),
-        )
-        if person is None and noun in _SPEAKS_FOR:  # "a Benetton spokeswoman said ... the spokeswoman said"
-            speaks_for = re.compile(rf"(?:\s*<[^<>\n]{{1,15}}>)?\s+{noun}\b", re.IGNORECASE)
-            speaks_for_before = re.compile(rf"\b{noun}\s+(?:for|of|at)\s+(?:the\s+)?$", re.IGNORECASE)  # "for AMC"
-            person = names.last_before(
-                quote_start,
-                lambda i: (
-                    names.types[i] == "ORG"
-                    and (
-                        speaks_for.match(body, names.ends[i]) is not None
-                        or speaks_for_before.search(body, max(0, names.starts[i] - 30), names.starts[i]) is not None
-                    )
-                ),
-            )
-        entity = names.starts[person] if person is not None else None
+        speaker = _last_titled(body, noun, quote_start, names)
+        if speaker is None and noun in _SPEAKS_FOR:  # "a Benetton spokeswoman said ... the spokeswoman said"
+            speaker = _organisation_speaking_through(body, noun, quote_start, names)
+        entity = names.starts[speaker] if speaker is not None else None
     elif noun in _BODY_ROLES:
         body_name = names.last_before(quote_start, lambda i: names.types[i] == "ORG" and noun in names.texts[i].lower())
         if body_name is None and noun in ("company", "firm"):  # "Pennzoil said ... the company said": who reported
