@@ -27,6 +27,7 @@ an article a lookup, not a pass over the corpus.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from datetime import datetime, timedelta
@@ -77,12 +78,22 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def shingles(text: str) -> np.ndarray:
     """The distinct word 5-grams of `text`, hashed to 32 bits (a short text is one shingle of all its words)."""
+    hashed = _shingle_hashes(text)
+    return np.fromiter(hashed, dtype=np.int64, count=len(hashed))
+
+
+def _shingle_hashes(text: str) -> set[int]:
     words = _WORD.findall(text.lower())
     if len(words) < SHINGLE_WORDS:
         grams = {" ".join(words)}
     else:  # zip and map keep the loop over a story's words in C
         grams = set(map(" ".join, zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False)))
-    return np.fromiter(map(zlib.crc32, map(str.encode, grams)), dtype=np.int64, count=len(grams))
+    return set(map(zlib.crc32, map(str.encode, grams)))
+
+
+# A body's 5-grams while one batch's candidates are judged: an article is a candidate of many others (a
+# templated report, a story re-sent through the day). Cleared when the batch is done.
+_batch_shingles = functools.lru_cache(maxsize=None)(_shingle_hashes)
 
 
 def signature(hashed: np.ndarray) -> np.ndarray:
@@ -129,7 +140,7 @@ def shared_numbers(numbers_a: list[int], numbers_b: list[int]) -> float:
 
 def exact_containment(body_a: str, body_b: str) -> float:
     """The share of the smaller body's 5-grams that are in the other, counted."""
-    a, b = set(shingles(body_a).tolist()), set(shingles(body_b).tolist())
+    a, b = _batch_shingles(body_a), _batch_shingles(body_b)
     return len(a & b) / max(min(len(a), len(b)), 1)
 
 
@@ -223,13 +234,16 @@ def links_for(candidates: pl.DataFrame) -> pl.DataFrame:
     signatures_b = np.array(candidates["signature_b"].to_list(), dtype=np.int64)
     similarity = (signatures_a == signatures_b).mean(axis=1)  # vectorised: templated reports make many candidates
     rows = []
-    for i, row in enumerate(candidates.drop("signature_a", "signature_b").iter_rows(named=True)):
-        sizes = (row["shingle_count_a"], row["shingle_count_b"])
-        numbers = (row["numbers_a"], row["numbers_b"])
-        published = (row["published_at_a"], row["published_at_b"])
-        texts = ((row["title_a"], row["body_a"] or ""), (row["title_b"], row["body_b"] or ""))
-        if same_story(float(similarity[i]), sizes, numbers, published, texts):
-            rows.append((row["article_id_a"], row["article_id_b"], round(float(similarity[i]), 4)))
+    try:
+        for i, row in enumerate(candidates.drop("signature_a", "signature_b").iter_rows(named=True)):
+            sizes = (row["shingle_count_a"], row["shingle_count_b"])
+            numbers = (row["numbers_a"], row["numbers_b"])
+            published = (row["published_at_a"], row["published_at_b"])
+            texts = ((row["title_a"], row["body_a"] or ""), (row["title_b"], row["body_b"] or ""))
+            if same_story(float(similarity[i]), sizes, numbers, published, texts):
+                rows.append((row["article_id_a"], row["article_id_b"], round(float(similarity[i]), 4)))
+    finally:
+        _batch_shingles.cache_clear()
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
