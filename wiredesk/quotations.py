@@ -95,9 +95,26 @@ _PASSIVE_BEFORE = re.compile(r"\s+(?:was|were|is|are|has been|have been|had been
 _TICKER_MARK = r"<[^<>\n]{1,15}>"
 _TICKER_BEFORE = re.compile(rf"\s*{_TICKER_MARK}\s*$")
 _ATTRIBUTION_REACH = 80  # characters between a closing mark and its attribution ("..., Bessent told ABC")
+# What may follow a quotation that a report before it attributes: its paragraph's end, or another quotation.
+_ENDS_PARAGRAPH = re.compile(r"[ \t]*(?:\n|$|[“\"])")
 _FOLLOW_ON_REACH = 120  # a quotation this close after another, with no cue of its own, is the same speaker's
 _CLOSING_CUE_CHARS = 60  # ', Miller said.' after a quotation: what may end its paragraph before a follow-on
 _PRONOUN_REACH = 1500  # how far back a pronoun's report is looked for
+# A cue that reports nothing: "Volcker said he could not say whether", "the Bank has not yet formally announced",
+# "declined to say".
+_UNSAID = re.compile(r"(?:\b(?:not|never|to)|n't)(?:\s+(?:yet|[a-z]+ly))*\s+$", re.IGNORECASE)
+# "according to a report by George Gaspar": who wrote it reported it.
+_DOCUMENT_BY = re.compile(
+    r"\s*(?:a|an|the|his|her|its|their)\s+(?:[a-z-]+\s+)?(?:report|statement|study|note|survey|letter|analysis|"
+    r"newsletter|interview)\s+(?:by|from|with)\s+",
+    re.IGNORECASE,
+)
+# "..., said an officer on PaineWebber's corporate syndicate desk": the organisation someone unnamed speaks for.
+_UNNAMED_FOR = re.compile(
+    r"\s*(?:a|an|one|another)\s+(?:[a-z-]+\s+){0,3}(?:officials?|officers?|spokes(?:man|woman|person)|"
+    r"executives?|directors?|sources?|representatives?)\s+(?:at|of|on|with|from|for)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 _MIN_WORDS = 2
 
 
@@ -196,8 +213,13 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
                 cue = None  # '"...," said Beck. "I expect more."': that cue reports the quotation before
 
             speaker = _speaker(body, cue, start - 1, end + 1, sentence, article_names) if cue else None
+            reported = (
+                None if cue else _reported_just_before(body, start - 1, end + 1, position, starts, ends, article_names)
+            )
             if cue is None and previous and _follows_on(body, previous[0], start):
                 cue_name, speaker = previous[1], previous[2]  # '"...," said Beck. "I expect more."': Beck again
+            elif reported is not None:
+                cue_name, speaker = reported  # 'Yeutter said the talks get bogged down. "Countries don't ..."'
             elif cue is None and _words(body[start:end]) < 4:
                 continue  # a phrase in quotes with no one reporting it: a title or a coinage, not a quotation
             else:
@@ -218,6 +240,29 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
                 )
             )
     return pl.DataFrame(rows, schema=QUOTATION_SCHEMA, orient="row")
+
+
+def _reported_just_before(body: str, opening: int, closing: int, position: int, starts, ends, names: _Names):
+    """(cue, speaker) for a quotation with no cue of its own that opens the sentence after a report in its
+    paragraph and ends its paragraph, or goes on into another quotation ('Yeutter said the talks get bogged down.
+    "Countries don't get serious ..."'): the reporter's. Words after it may attribute it otherwise ("..., a
+    source quoted them as saying")."""
+    if position == 0 or body[starts[position] : opening].strip() or "\n" in body[starts[position - 1] : opening]:
+        return None
+    if not _ENDS_PARAGRAPH.match(body, closing):
+        return None
+    report = (starts[position - 1], ends[position - 1])
+    if any(mark in body[report[0] : opening] for mark in _OPENING):
+        return None  # a sentence with a quotation of its own: its cue reported that
+    cues = [c for c in _CUE.finditer(body, *report) if not _unsaid(body, c)]
+    if not cues:
+        return None
+    cue = cues[-1]
+    # A name after the cue reported only where the cue comes after what was reported ("..., said Smith"); in
+    # "He said Opec had expected" it is what was reported on.
+    inverted = body[max(report[0], cue.start() - 3) : cue.start()].rstrip().endswith(",")
+    speaker = _speaker(body, cue, cue.start(), cue.start() if inverted else cue.end() + 1, report, names)
+    return (_cue_name(cue), speaker) if speaker is not None else None
 
 
 def _follows_on(body: str, previous_end: int, start: int) -> bool:
@@ -301,7 +346,8 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
     """(speaker_text, start, end, start of the body mention of the person or body who spoke) for the cue, or None."""
     s_start, _ = sentence
     if cue.group().lower() == "according to":
-        found = names.starting_at(cue.end(), 2)
+        document = _DOCUMENT_BY.match(body, cue.end())
+        found = names.starting_at(document.end() if document else cue.end(), 2)
         return names.row(found) if found is not None else None
     before = body[max(s_start, cue.start() - 40) : cue.start()]
     if cue.group().lower().startswith("quoted"):  # "Iacocca was quoted as saying"
@@ -318,6 +364,12 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         found = reporter if reporter is not None else found
     if found is None and (spokesman := _SPOKESPEOPLE_BEFORE.search(before)):  # "General Partners officials said"
         found = names.ending_at(_before_ticker(body, cue.start() - len(before) + spokesman.start()), 1, ("ORG", "GPE"))
+        named = _SPOKESPERSON_BEFORE.search(body, max(0, cue.start() - 80), cue.start()) if found is None else None
+        if named is not None and named.group("organisation"):  # "an Exchange spokesman said": named earlier
+            organisation = _organisation_of_spokesperson(body, cue, names)
+            if organisation is not None:
+                start, end = named.span("organisation")
+                return body[start:end], start, end, names.starts[organisation]
     if found is not None and names.types[found] == "GPE" and _PREPOSITION_BEFORE.search(body[: names.starts[found]]):
         # "Robert Byrd of West Virginia told": the person; "The spokesman, speaking from Bonn, said": no one
         found = _person_in_apposition(body, found, names, places=True)
@@ -328,6 +380,8 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
     # "..., said Bessent", "said Belgian Finance Minister Mark Eyskens"; not "told Reuters": that is who heard it
     if cue.start() >= quote_end and cue.group().lower() not in _ADDRESSEE_CUES:
         found = _titled_name_after(body, cue.end(), names)
+        if found is None and (unnamed := _UNNAMED_FOR.match(body, cue.end())):
+            found = names.starting_at(unnamed.end(), 0, ("ORG",))
         if found is not None:
             return names.row(found)
     # "Bessent, who said ..."
@@ -367,6 +421,10 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
     return None
 
 
+def _unsaid(body: str, cue: re.Match) -> bool:
+    return _UNSAID.search(body, max(0, cue.start() - 30), cue.start()) is not None
+
+
 def _before_ticker(body: str, position: int) -> int:
     """`position`, or where a ticker mark ending there starts ("Hitachi Ltd <HIT.T> spokesman")."""
     mark = _TICKER_BEFORE.search(body[max(0, position - 20) : position])
@@ -381,7 +439,7 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
     one: the pronoun is that someone. With no report before it, the last person named."""
     cues = [m for m in _CUE.finditer(body, max(0, position - _PRONOUN_REACH), position)]
     for cue in reversed(cues):
-        if _inside_quote(body, cue.start(), body.rfind("\n", 0, cue.start()) + 1):
+        if _inside_quote(body, cue.start(), body.rfind("\n", 0, cue.start()) + 1) or _unsaid(body, cue):
             continue
         subject = _name_before_cue(body, cue.start(), names)
         if subject is None:
@@ -403,7 +461,10 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
         # Someone unnamed reported last: the pronoun is them, unless a sentence after that report opens with a
         # person ("traders said ... But Jones denied it. ... he said": Jones; not "discouraged the Pickens rumor").
         person = names.last_before(position, lambda i: names.could_be(i, pronoun) and _opens_sentence(body, i, names))
-        return person if person is not None and names.starts[person] >= cue.end() else None
+        if person is not None and names.starts[person] >= cue.end():
+            return person
+        # "an Exchange spokesman said ... he added": the organisation the spokesman speaks for
+        return _organisation_of_spokesperson(body, cue, names)
     return names.last_before(position, lambda i: names.could_be(i, pronoun))
 
 
@@ -453,6 +514,32 @@ def _organisation_speaking_through(body: str, title: str, position: int, names: 
             )
         ),
     )
+
+
+# "a Hitachi spokesman", "an Exchange spokesman", "the spokeswoman": who reported, with the words that may name
+# the organisation they speak for.
+_SPOKESPERSON_BEFORE = re.compile(
+    rf"\b(?:[Aa]n?|[Tt]he)\s+(?:(?P<organisation>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){{0,3}})(?:\s*{_TICKER_MARK})?\s+)?"
+    r"(?P<title>spokes(?:man|woman|person)|official)\s+$"
+)
+
+
+def _organisation_of_spokesperson(body: str, cue: re.Match, names: _Names) -> int | None:
+    """The organisation a spokesperson right before `cue` speaks for: the one named before the title ("a Hitachi
+    Ltd spokesman"), or named earlier with its last word ("The London Stock Exchange ... an Exchange
+    spokesman"), or, for "the spokeswoman", the one an earlier spokeswoman was introduced with."""
+    spokesperson = _SPOKESPERSON_BEFORE.search(body, max(0, cue.start() - 80), cue.start())
+    if spokesperson is None:
+        return None
+    if spokesperson.group("organisation") is None:
+        return _organisation_speaking_through(body, spokesperson.group("title"), cue.start(), names)
+    found = names.ending_at(spokesperson.end("organisation"), 0, ("ORG",))
+    if found is None:
+        word = spokesperson.group("organisation").split()[-1].lower()
+        found = names.last_before(
+            spokesperson.start(), lambda i: names.types[i] == "ORG" and word in names.texts[i].lower().split()
+        )
+    return found
 
 
 def _reporter_in_apposition(body: str, cue: re.Match, names: _Names) -> int | None:
