@@ -431,6 +431,63 @@ def test_who_a_cue_reports(body, names, quote, expected):
             "We are in discussions and look forward to a response,",
             "b",
         ),
+        # ... or the paragraph before
+        (
+            "Roger Hemminghaus told Reuters his company was taking on some debt.\n\n"
+            '"We are taking on some 400 mln dlrs of new debt with three-tier financing."',
+            [("Roger Hemminghaus", "PERSON", "h")],
+            "We are taking on some 400 mln dlrs of new debt with three-tier financing.",
+            "h",
+        ),
+        # "pointed out that" reports; an aide is not whom they serve
+        (
+            "Slifer said construction jobs fell.\n\nBut Wyss pointed out that the labour force fell too.\n\n"
+            '"This just means that fewer people were looking for work," he said.',
+            [("Slifer", "PERSON", "s"), ("Wyss", "PERSON", "w")],
+            "This just means that fewer people were looking for work,",
+            "w",
+        ),
+        (
+            '"The grain companies are trying to get this fired up again," an aide to Agriculture Secretary '
+            "Richard Lyng said.",
+            [("Richard Lyng", "PERSON", "l")],
+            "The grain companies are trying to get this fired up again,",
+            None,
+        ),
+        # economists of a named firm, a document a party issued
+        (
+            '"Banks have cash that should be put to work," said economists at Merrill Lynch Capital Markets Inc.',
+            [("Merrill Lynch Capital Markets Inc.", "ORG", "m")],
+            "Banks have cash that should be put to work,",
+            "m",
+        ),
+        (
+            '"The road to dignity has no return," said a document issued by the PMDB.',
+            [("PMDB", "ORG", "p")],
+            "The road to dignity has no return,",
+            "p",
+        ),
+        # the analyst after a firm with a place in parentheses
+        (
+            '"MITI has been moving hot and heavy," said Bache Securities (Japan) associate vice president Peter '
+            "Wolffe.",
+            [("Bache Securities", "ORG", "b"), ("Japan", "GPE", "j"), ("Peter Wolffe", "PERSON", "w")],
+            "MITI has been moving hot and heavy,",
+            "w",
+        ),
+        # two names joined by "and": the person the first employs, else no one alone
+        (
+            '"They will have to go a little higher," Bruce Lazier of Prescott Ball and Turben said.',
+            [("Bruce Lazier", "PERSON", "l"), ("Prescott Ball", "ORG", "p"), ("Turben", "ORG", "t")],
+            "They will have to go a little higher,",
+            "l",
+        ),
+        (
+            '"We are determined to require adequate capital," the Bank of England and Fed said.',
+            [("Bank of England", "ORG", "b"), ("Fed", "ORG", "f")],
+            "We are determined to require adequate capital,",
+            None,
+        ),
     ],
 )
 def test_speakers_a_reader_names_from_the_paragraphs_before(body, names, quote, expected):

@@ -38,8 +38,9 @@ _CUES = (
     r"quipped|reiterated|conceded|emphasised|emphasized|recalled|responded|answered|quoted as saying"
 )
 # Cues that are as often a noun or an adjective ("the United States", "Treasury notes", "posted prices", "posted
-# a loss"): a cue only where a report goes on as one does ("he notes that", "the report states.", "posted on").
-_NOUN_LIKE_CUES = r"states|notes|posted"
+# a loss"), or a verb of something else ("pointed out its moratorium"): a cue only where a report goes on as one
+# does ("he notes that", "the report states.", "posted on", "Wyss pointed out that").
+_NOUN_LIKE_CUES = r"states|notes|posted|pointed out"
 _CUE_PATTERN = rf"(?:{_CUES})\b|(?:{_NOUN_LIKE_CUES})(?=\s*(?:that\b|on\b|[,.:;!?“”\"]|$))"
 _CUE = re.compile(rf"\b(?:{_CUE_PATTERN})", re.IGNORECASE)
 _REPORTS = re.compile(rf"\s*(?:also\s+)?(?:{_CUE_PATTERN})", re.IGNORECASE)  # right after a name: it reported
@@ -81,9 +82,11 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:on|of|at|in|for|with|from|to|by|near)\s+
 # Cues whose object is who heard it ("told Reuters"), not who spoke.
 _ADDRESSEE_CUES = frozenset({"told", "tells", "asked"})
 # Between a cue and the name after it only a title may stand: "said Belgian Finance Minister Mark Eyskens".
-# "PaineWebber Group analyst ", "First Chicago's ", "Sumitomo Bank Ltd chief economist, "
-_ROLE_GAP = re.compile(r"^(?:'s\s+|(?:\s+[A-Za-z.-]+){1,3},?\s+)$")
+# "PaineWebber Group analyst ", "First Chicago's ", "Sumitomo Bank Ltd chief economist, ", "Bache Securities (Japan)
+# associate vice president "
+_ROLE_GAP = re.compile(r"^(?:'s\s+|(?:\s+\([^()\n]{1,20}\))?(?:\s+[A-Za-z.-]+){1,4},?\s+)$")
 _CONJUNCTION = re.compile(r"\s(?:and|or)\s")
+_IN_PARENTHESES = re.compile(r"\)")
 _TITLE_WORDS = re.compile(r"^\s*(?:(?:the|[A-Z][\w.'-]*)\s+)*$")
 # "Robert Murphy, account executive at E.F. Hutton, said": the person, not the employer.
 _EMPLOYER_BEFORE = re.compile(
@@ -103,18 +106,25 @@ _PRONOUN_REACH = 1500  # how far back a pronoun's report is looked for
 # A cue that reports nothing: "Volcker said he could not say whether", "the Bank has not yet formally announced",
 # "declined to say".
 _UNSAID = re.compile(r"(?:\b(?:not|never|to)|n't)(?:\s+(?:yet|[a-z]+ly))*\s+$", re.IGNORECASE)
-# "according to a report by George Gaspar": who wrote it reported it.
+# "according to a report by George Gaspar", "said a document issued by the PMDB": who wrote it reported it.
 _DOCUMENT_BY = re.compile(
     r"\s*(?:a|an|the|his|her|its|their)\s+(?:[a-z-]+\s+)?(?:report|statement|study|note|survey|letter|analysis|"
-    r"newsletter|interview)\s+(?:by|from|with)\s+",
+    r"newsletter|interview|document)\s+(?:issued\s+)?(?:by|from|with)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
-# "..., said an officer on PaineWebber's corporate syndicate desk": the organisation someone unnamed speaks for.
+# "..., said an officer on PaineWebber's corporate syndicate desk", "said economists at Merrill Lynch": the
+# organisation someone unnamed speaks for.
 _UNNAMED_FOR = re.compile(
-    r"\s*(?:a|an|one|another)\s+(?:[a-z-]+\s+){0,3}(?:officials?|officers?|spokes(?:man|woman|person)|"
-    r"executives?|directors?|sources?|representatives?)\s+(?:at|of|on|with|from|for)\s+(?:the\s+)?",
+    r"\s*(?:(?:a|an|one|another|two|three|several|some)\s+)?(?:[a-z-]+\s+){0,3}(?:officials?|officers?|"
+    r"spokes(?:man|woman|person)|executives?|directors?|sources?|representatives?|economists?|analysts?|"
+    r"strategists?)\s+(?:at|of|on|with|from|for)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
+# Someone unnamed who works for the person named next: "an aide to Agriculture Secretary Richard Lyng said".
+_AIDE_TO = re.compile(
+    r"\b(?:an?|the|one)\s+(?:[a-z]+\s+)?(?:aide|assistant|advis[eo]r)\s+to\s+(?:[A-Z][\w.'-]*\s+){0,4}$"
+)
+_JOINT_BEFORE = re.compile(r"\s(?:and|&)\s+$")
 _MIN_WORDS = 2
 
 
@@ -247,7 +257,7 @@ def _reported_just_before(body: str, opening: int, closing: int, position: int, 
     paragraph and ends its paragraph, or goes on into another quotation ('Yeutter said the talks get bogged down.
     "Countries don't get serious ..."'): the reporter's. Words after it may attribute it otherwise ("..., a
     source quoted them as saying")."""
-    if position == 0 or body[starts[position] : opening].strip() or "\n" in body[starts[position - 1] : opening]:
+    if position == 0 or body[starts[position] : opening].strip() or body[ends[position - 1] : opening].strip():
         return None
     if not _ENDS_PARAGRAPH.match(body, closing):
         return None
@@ -375,13 +385,22 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         found = _person_in_apposition(body, found, names, places=True)
         if names.types[found] == "GPE":
             found = None
+    joint = names.ending_at(names.starts[found] - len(" and "), 1) if found is not None else None
+    if joint is not None and _JOINT_BEFORE.search(body, max(0, names.starts[found] - 6), names.starts[found]):
+        # "Bruce Lazier of Prescott Ball and Turben said": the person the first name employs; "The Bank of
+        # England and Fed said": two speakers, neither alone
+        person = _person_in_apposition(body, joint, names)
+        return names.row(person) if person != joint else None
     if found is not None and not _inside_quote(body, names.starts[found], s_start):
-        return names.row(_person_in_apposition(body, found, names))
+        person = _person_in_apposition(body, found, names)
+        if person == found and _AIDE_TO.search(body, max(0, names.starts[found] - 60), names.starts[found]):
+            return None  # "an aide to Agriculture Secretary Richard Lyng said": the aide spoke, not Lyng
+        return names.row(person)
     # "..., said Bessent", "said Belgian Finance Minister Mark Eyskens"; not "told Reuters": that is who heard it
     if cue.start() >= quote_end and cue.group().lower() not in _ADDRESSEE_CUES:
         found = _titled_name_after(body, cue.end(), names)
-        if found is None and (unnamed := _UNNAMED_FOR.match(body, cue.end())):
-            found = names.starting_at(unnamed.end(), 0, ("ORG",))
+        if found is None and (unnamed := _UNNAMED_FOR.match(body, cue.end()) or _DOCUMENT_BY.match(body, cue.end())):
+            found = names.starting_at(unnamed.end(), 0, ("ORG", "PERSON"))
         if found is not None:
             return names.row(found)
     # "Bessent, who said ..."
@@ -561,10 +580,16 @@ def _titled_name_after(body: str, position: int, names: _Names) -> int | None:
         if not _TITLE_WORDS.match(body[position : names.starts[i]]):
             return None
         # "said PaineWebber Group analyst Jack Grubman": the analyst, whatever the model took the firm for
-        employs = names.types[i] in ("ORG", "PERSON") and i + 1 < len(names.starts) and names.types[i + 1] == "PERSON"
-        gap = body[names.ends[i] : names.starts[i + 1]] if employs else ""
+        # (a place in parentheses may stand between them: "Bache Securities (Japan) associate vice president")
+        j = i + 1
+        while (
+            j < len(names.starts) and names.types[j] in ("GPE", "NORP") and _IN_PARENTHESES.match(body, names.ends[j])
+        ):
+            j += 1
+        employs = names.types[i] in ("ORG", "PERSON") and j < len(names.starts) and names.types[j] == "PERSON"
+        gap = body[names.ends[i] : names.starts[j]] if employs else ""
         if employs and _ROLE_GAP.match(gap) and not _CONJUNCTION.search(gap):
-            return i + 1
+            return j
         if names.types[i] in ("PERSON", "ORG"):
             return i
         i += 1  # a nationality or a place in the title ("Belgian Finance Minister ...")
