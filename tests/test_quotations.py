@@ -488,6 +488,60 @@ def test_who_a_cue_reports(body, names, quote, expected):
             "We are determined to require adequate capital,",
             None,
         ),
+        # "it said": the organisation that reported last, past "the group said"
+        (
+            "BASF AG said the fall of the dollar cut its turnover.\n\nBut the group said it expected good business. "
+            '"At the moment we do not expect any extraordinary influences," it said.',
+            [("BASF AG", "ORG", "b")],
+            "At the moment we do not expect any extraordinary influences,",
+            "b",
+        ),
+        (
+            "CHICAGO, Feb 26 - Tricentrol Plc <TCT.L> said it will concentrate on its reserves.\n\n"
+            'It said in a statement "We are confident that development funds will be available to us."',
+            [("Tricentrol Plc", "ORG", "t")],
+            "We are confident that development funds will be available to us.",
+            "t",
+        ),
+        # "He said Reagan rejected it and he added:" is his report, not Reagan's
+        (
+            "Treasury Secretary James Baker told the committee the president opposes an oil fee.\n\n"
+            'He said Reagan last year rejected the idea and he added: "In my view he is not likely to change."',
+            [("James Baker", "PERSON", "b"), ("Reagan", "PERSON", "r")],
+            "In my view he is not likely to change.",
+            "b",
+        ),
+        # a report's own words ("which said") are not a person's report
+        (
+            "Ali Tigrel said the deficit was over target.\n\nHis comment echoed an OECD report, which said the "
+            'deficit should be cut.\n\n"We must reduce the rate of growth in public investment," he said.',
+            [("Ali Tigrel", "PERSON", "t"), ("OECD", "ORG", "o")],
+            "We must reduce the rate of growth in public investment,",
+            "t",
+        ),
+        # "Said David Gluskin, ..., "..."": the name after the opening cue
+        (
+            'Said David Gluskin, vice-president of Nesbitt Thomson, "There is going to be a flood of buyers."',
+            [("David Gluskin", "PERSON", "g"), ("Nesbitt Thomson", "ORG", "n")],
+            "There is going to be a flood of buyers.",
+            "g",
+        ),
+        # two titled people joined by "and": neither alone
+        (
+            '"We believe our members can be well served," UAW president Owen Bieber and vice president Marc Stepp '
+            "said in a statement.",
+            [("UAW", "ORG", "u"), ("Owen Bieber", "PERSON", "b"), ("Marc Stepp", "PERSON", "s")],
+            "We believe our members can be well served,",
+            None,
+        ),
+        # "he" after a reporter with an apposition that ends in a place
+        (
+            "Ken Clark, the NRC's representative in Atlanta, said nothing escaped in the incident, which he "
+            'described as "a relatively minor problem that poses no hazard."',
+            [("Ken Clark", "PERSON", "k"), ("NRC", "ORG", "n"), ("Atlanta", "GPE", "a")],
+            "a relatively minor problem that poses no hazard.",
+            "k",
+        ),
     ],
 )
 def test_speakers_a_reader_names_from_the_paragraphs_before(body, names, quote, expected):

@@ -52,6 +52,9 @@ QUOTE_CUES = sorted(
 _PRONOUN_BEFORE = re.compile(r"\b(he|she|they|we|i)\s*(?:also\s+|later\s+|then\s+)?$", re.IGNORECASE)
 _PRONOUN_AFTER = re.compile(r"^\s*(he|she|they|we|i)\b", re.IGNORECASE)
 _WHO_BEFORE = re.compile(r",\s*who\s+(?:also\s+)?$")
+_WHICH_BEFORE = re.compile(r",\s*which\s+(?:also\s+)?$")
+_NOT_A_TITLE_AFTER = re.compile(r"\s*(?:,|[a-z])")  # "Iowa Beef, a subsidiary", "Iowa Beef closed"
+_IT_BEFORE = re.compile(r"\b(it)\s+(?:also\s+)?$", re.IGNORECASE)
 _ROLE_BEFORE = re.compile(r"\bthe\s+([a-z]+(?:\s+[a-z]+)?)\s*$", re.IGNORECASE)
 _ROLE_AFTER = re.compile(r"^\s*the\s+([a-z]+(?:\s+[a-z]+)?)\b", re.IGNORECASE)
 # Titles that stand for a person the article names with them ("the minister said").
@@ -101,7 +104,7 @@ _ATTRIBUTION_REACH = 80  # characters between a closing mark and its attribution
 # What may follow a quotation that a report before it attributes: its paragraph's end, or another quotation.
 _ENDS_PARAGRAPH = re.compile(r"[ \t]*(?:\n|$|[“\"])")
 _FOLLOW_ON_REACH = 120  # a quotation this close after another, with no cue of its own, is the same speaker's
-_CLOSING_CUE_CHARS = 60  # ', Miller said.' after a quotation: what may end its paragraph before a follow-on
+_CLOSING_CUE_CHARS = 110  # ', Miller said.' after a quotation: what may end its paragraph before a follow-on
 _PRONOUN_REACH = 1500  # how far back a pronoun's report is looked for
 # A cue that reports nothing: "Volcker said he could not say whether", "the Bank has not yet formally announced",
 # "declined to say".
@@ -124,7 +127,7 @@ _UNNAMED_FOR = re.compile(
 _AIDE_TO = re.compile(
     r"\b(?:an?|the|one)\s+(?:[a-z]+\s+)?(?:aide|assistant|advis[eo]r)\s+to\s+(?:[A-Z][\w.'-]*\s+){0,4}$"
 )
-_JOINT_BEFORE = re.compile(r"\s(?:and|&)\s+$")
+_JOINT_GAP = re.compile(r"\s+(?:and|&)\s+(?:[a-z][\w-]*\s+){0,3}")
 _MIN_WORDS = 2
 
 
@@ -385,10 +388,11 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         found = _person_in_apposition(body, found, names, places=True)
         if names.types[found] == "GPE":
             found = None
-    joint = names.ending_at(names.starts[found] - len(" and "), 1) if found is not None else None
-    if joint is not None and _JOINT_BEFORE.search(body, max(0, names.starts[found] - 6), names.starts[found]):
+    joint = names.last_before(names.starts[found], lambda i: True) if found is not None else None
+    if joint is not None and _JOINT_GAP.fullmatch(body, names.ends[joint], names.starts[found]):
         # "Bruce Lazier of Prescott Ball and Turben said": the person the first name employs; "The Bank of
-        # England and Fed said": two speakers, neither alone
+        # England and Fed said", "president Owen Bieber and vice president Marc Stepp said": two speakers,
+        # neither alone
         person = _person_in_apposition(body, joint, names)
         return names.row(person) if person != joint else None
     if found is not None and not _inside_quote(body, names.starts[found], s_start):
@@ -396,8 +400,9 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         if person == found and _AIDE_TO.search(body, max(0, names.starts[found] - 60), names.starts[found]):
             return None  # "an aide to Agriculture Secretary Richard Lyng said": the aide spoke, not Lyng
         return names.row(person)
-    # "..., said Bessent", "said Belgian Finance Minister Mark Eyskens"; not "told Reuters": that is who heard it
-    if cue.start() >= quote_end and cue.group().lower() not in _ADDRESSEE_CUES:
+    # "..., said Bessent", "said Belgian Finance Minister Mark Eyskens", 'Said David Gluskin, ..., "When ...';
+    # not "told Reuters": that is who heard it
+    if (cue.start() >= quote_end or cue.group() == "Said") and cue.group().lower() not in _ADDRESSEE_CUES:
         found = _titled_name_after(body, cue.end(), names)
         if found is None and (unnamed := _UNNAMED_FOR.match(body, cue.end()) or _DOCUMENT_BY.match(body, cue.end())):
             found = names.starting_at(unnamed.end(), 0, ("ORG", "PERSON"))
@@ -408,6 +413,14 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         who = cue.start() - len(before) + _WHO_BEFORE.search(before).start()
         found = names.ending_at(who, 1)
         return names.row(found) if found is not None else None
+    # "it said": the organisation that reported last
+    it = _IT_BEFORE.search(before)
+    if it is not None:
+        organisation = _last_organisation_reporting(body, quote_start, names)
+        if organisation is None:
+            return None
+        at = cue.start() - len(before) + it.start(1)
+        return body[at : at + 2], at, at + 2, names.starts[organisation]
     # "he said", "said he"
     pronoun = _PRONOUN_BEFORE.search(before) or (_PRONOUN_AFTER.match(after) if cue.start() >= quote_end else None)
     if pronoun:
@@ -460,9 +473,14 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
     for cue in reversed(cues):
         if _inside_quote(body, cue.start(), body.rfind("\n", 0, cue.start()) + 1) or _unsaid(body, cue):
             continue
+        before = body[max(0, cue.start() - 12) : cue.start()]
+        if _PRONOUN_BEFORE.search(before) or _WHICH_BEFORE.search(before):
+            continue  # "he said" again: the same person, reported earlier ("He said Reagan ..." is his report); a
+            # report's own words ("the OECD report, which said")
         subject = _name_before_cue(body, cue.start(), names)
-        if subject is None:
-            subject = _reporter_in_apposition(body, cue, names)
+        if subject is None or names.types[subject] != "PERSON":  # "Ken Clark, the NRC's man in Atlanta, said"
+            reporter = _reporter_in_apposition(body, cue, names)
+            subject = reporter if reporter is not None else subject
         if subject is None:
             subject = _titled_name_after(body, cue.end(), names)
         if subject is None:  # "the presidential spokesman added": the person the article gave that title
@@ -474,9 +492,8 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
             if names.types[subject] == "PERSON" and not names.could_be(subject, pronoun):
                 continue  # "Mr. Baker said ... she said": someone else
             return subject if names.types[subject] == "PERSON" else None
-        before = body[max(0, cue.start() - 12) : cue.start()]
-        if _PRONOUN_BEFORE.search(before) or _PRONOUN_AFTER.match(body[cue.end() : cue.end() + 10]):
-            continue  # "he said" again: the same person, reported earlier
+        if _PRONOUN_AFTER.match(body[cue.end() : cue.end() + 10]):
+            continue  # "said he" again: the same person, reported earlier
         # Someone unnamed reported last: the pronoun is them, unless a sentence after that report opens with a
         # person ("traders said ... But Jones denied it. ... he said": Jones; not "discouraged the Pickens rumor").
         person = names.last_before(position, lambda i: names.could_be(i, pronoun) and _opens_sentence(body, i, names))
@@ -487,8 +504,34 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
     return names.last_before(position, lambda i: names.could_be(i, pronoun))
 
 
-# What may stand before a sentence's subject: "But Jones denied", "However, Jones said".
-_SUBJECT_OPENING = re.compile(r"(?:^|[.!?]\s+|\n\s*)(?:(?:But|And|However|Meanwhile|Still|Yet),?\s+)?$")
+def _last_organisation_reporting(body: str, position: int, names: _Names) -> int | None:
+    """What "it" reporting before `position` is: the organisation named by the last report before it ("BASF AG
+    said ... the group said ... it said"), past reports by "it" and by "the group" themselves; no one when that
+    report is by someone else."""
+    for cue in reversed(list(_CUE.finditer(body, max(0, position - _PRONOUN_REACH), position))):
+        if _inside_quote(body, cue.start(), body.rfind("\n", 0, cue.start()) + 1) or _unsaid(body, cue):
+            continue
+        before = body[max(0, cue.start() - 40) : cue.start()]
+        role = _ROLE_BEFORE.search(before)
+        if _IT_BEFORE.search(before) or (role and role.group(1).split()[-1].lower() in _BODY_ROLES):
+            continue
+        subject = _name_before_cue(body, _before_ticker(body, cue.start()), names)
+        if subject is None:  # "Iowa Beef ... closed its plant because it said": the sentence's subject
+            opening = max(body.rfind("\n", 0, cue.start()), body.rfind(". ", 0, cue.start())) + 1
+            subject = names.first_between(opening, cue.start(), types=("ORG",))
+            if subject is not None and not (
+                _opens_sentence(body, subject, names) and _NOT_A_TITLE_AFTER.match(body, names.ends[subject])
+            ):
+                subject = None  # "World Bank President Barber Conable should ..., the Jakarta Post said"
+        return subject if subject is not None and names.types[subject] == "ORG" else None
+    return None
+
+
+# What may stand before a sentence's subject: "But Jones denied", "However, Jones said", a dateline's dash, "The
+# SOMC said".
+_SUBJECT_OPENING = re.compile(
+    r"(?:^|[.!?]\s+|\n\s*|\s--?\s)(?:(?:But|And|However|Meanwhile|Still|Yet),?\s+)?(?:The\s+)?$"
+)
 
 
 def _opens_sentence(body: str, i: int, names: _Names) -> bool:
