@@ -542,6 +542,45 @@ def test_who_a_cue_reports(body, names, quote, expected):
             "a relatively minor problem that poses no hazard.",
             "k",
         ),
+        # "was quoted as telling", and the quotation that goes on from it
+        (
+            '"The offer is about five pct of the yearly budget," agent Domingo Panganiban was quoted as telling '
+            'reporters.\n\n"His objective is to make management expertise available to the company."',
+            [("Domingo Panganiban", "PERSON", "p")],
+            "His objective is to make management expertise available to the company.",
+            "p",
+        ),
+        # "when asked" reports nothing
+        (
+            '"Reduce the budget deficit," Volcker responded when asked by a senator about trade.\n\n'
+            '"If you do not deal with the deficit, everything else is counterproductive," he said.',
+            [("Volcker", "PERSON", "v")],
+            "If you do not deal with the deficit, everything else is counterproductive,",
+            "v",
+        ),
+        # "the statement said": the organisation that reported, itself or through its spokesman
+        (
+            "The Treasury said the U.S. share would come from its fund.\n\n"
+            '"Argentina is expected to qualify for IMF financing," the statement said.',
+            [("Treasury", "ORG", "t"), ("U.S.", "GPE", "u"), ("IMF", "ORG", "i")],
+            "Argentina is expected to qualify for IMF financing,",
+            "t",
+        ),
+        (
+            '"We have consulted with the ASEAN states on tin disposals," a State Department spokesman said in a '
+            'statement.\n\n"The views of the ASEAN governments have been taken into account," the statement said.',
+            [("ASEAN", "ORG", "a"), ("State Department", "ORG", "s")],
+            "The views of the ASEAN governments have been taken into account,",
+            "s",
+        ),
+        # an apposition that quotes a title
+        (
+            'Gail Martell, author of the publication "Global Crop News," said the Soviets may import more.\n\n'
+            '"The outlook is far more pessimistic," she said.',
+            [("Gail Martell", "PERSON", "g")],
+            "The outlook is far more pessimistic,",
+            "g",
+        ),
     ],
 )
 def test_speakers_a_reader_names_from_the_paragraphs_before(body, names, quote, expected):

@@ -35,13 +35,15 @@ _CUES = (
     r"said|says|say|told|tells|added|adds|confirmed|confirms|stated|noted|warned|warns|explained|"
     r"insisted|argued|declared|announced|wrote|writes|tweeted|asked|replied|predicted|stressed|"
     r"acknowledged|admitted|claimed|cautioned|remarked|observed|commented|according to|describing|described|"
-    r"quipped|reiterated|conceded|emphasised|emphasized|recalled|responded|answered|quoted as saying"
+    r"quipped|reiterated|conceded|emphasised|emphasized|recalled|responded|answered|quoted as saying|quoted as telling"
 )
 # Cues that are as often a noun or an adjective ("the United States", "Treasury notes", "posted prices", "posted
 # a loss"), or a verb of something else ("pointed out its moratorium"): a cue only where a report goes on as one
 # does ("he notes that", "the report states.", "posted on", "Wyss pointed out that").
 _NOUN_LIKE_CUES = r"states|notes|posted|pointed out"
-_CUE_PATTERN = rf"(?:{_CUES})\b|(?:{_NOUN_LIKE_CUES})(?=\s*(?:that\b|on\b|[,.:;!?“”\"]|$))"
+_CUE_PATTERN = (
+    rf"(?:{_CUES})\b|(?:{_NOUN_LIKE_CUES})(?=\s*(?:that\b|[,.:;!?“”\"]|$))|posted(?=\s*on\b)"  # not "ASEAN states on"
+)
 _CUE = re.compile(rf"\b(?:{_CUE_PATTERN})", re.IGNORECASE)
 _REPORTS = re.compile(rf"\s*(?:also\s+)?(?:{_CUE_PATTERN})", re.IGNORECASE)  # right after a name: it reported
 _CUE_OPENING = re.compile(rf"(?:{_CUE_PATTERN})")  # lower case: a sentence can only open so when it was cut
@@ -73,14 +75,16 @@ _BODY_ROLES = frozenset({
     "committee", "commission", "council", "organisation", "organization", "association", "union", "cartel",
     "board", "office", "administration", "embassy", "court",
 })  # fmt: skip
+# What an organisation issues: "The Treasury said ... the statement said" is the Treasury's.
+_DOCUMENTS = ("statement", "communique", "announcement", "bulletin", "release")
 _SPEAKER_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 # "General Partners officials said": the organisation speaks through them.
 _SPOKESPEOPLE_BEFORE = re.compile(
     r"\s(?:officials?|spokes(?:man|woman|person)|executives?|sources?|representatives?)\s*$", re.IGNORECASE
 )
 # A person reporting: "Simon said", "Stanley Fishman, analyst at Fahnestock and Co, said", "Fishman, who has
-# heard the rumor, said".
-_REPORTS_AFTER = re.compile(rf"^(?:,[^,.;\n]{{1,80}},)?\s*(?:also\s+)?(?:{_CUES})\b", re.IGNORECASE)
+# heard the rumor, said", 'Gail Martell, author of the publication "Global Crop News," said'.
+_REPORTS_AFTER = re.compile(rf"^(?:,[^,.;\n]{{1,80}},[\"”]?)?\s*(?:also\s+)?(?:{_CUES})\b", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:on|of|at|in|for|with|from|to|by|near)\s+$", re.IGNORECASE)
 # Cues whose object is who heard it ("told Reuters"), not who spoke.
 _ADDRESSEE_CUES = frozenset({"told", "tells", "asked"})
@@ -100,6 +104,10 @@ _PASSIVE_BEFORE = re.compile(r"\s+(?:was|were|is|are|has been|have been|had been
 # A wire's ticker mark after a company's name: "a Hitachi Ltd <HIT.T> spokesman said".
 _TICKER_MARK = r"<[^<>\n]{1,15}>"
 _TICKER_BEFORE = re.compile(rf"\s*{_TICKER_MARK}\s*$")
+# An organisation reporting, itself or through its spokesman: "Pennzoil said", "a State Department spokesman said".
+_REPORTS_THROUGH = re.compile(
+    rf"(?:\s*{_TICKER_MARK})?(?:\s+(?:spokes(?:man|woman|person)|officials?))?{_REPORTS.pattern}", re.IGNORECASE
+)
 _ATTRIBUTION_REACH = 80  # characters between a closing mark and its attribution ("..., Bessent told ABC")
 # What may follow a quotation that a report before it attributes: its paragraph's end, or another quotation.
 _ENDS_PARAGRAPH = re.compile(r"[ \t]*(?:\n|$|[“\"])")
@@ -107,8 +115,8 @@ _FOLLOW_ON_REACH = 120  # a quotation this close after another, with no cue of i
 _CLOSING_CUE_CHARS = 110  # ', Miller said.' after a quotation: what may end its paragraph before a follow-on
 _PRONOUN_REACH = 1500  # how far back a pronoun's report is looked for
 # A cue that reports nothing: "Volcker said he could not say whether", "the Bank has not yet formally announced",
-# "declined to say".
-_UNSAID = re.compile(r"(?:\b(?:not|never|to)|n't)(?:\s+(?:yet|[a-z]+ly))*\s+$", re.IGNORECASE)
+# "declined to say", "when asked by a senator".
+_UNSAID = re.compile(r"(?:\b(?:not|never|to|when|if)|n't)(?:\s+(?:yet|[a-z]+ly))*\s+$", re.IGNORECASE)
 # "according to a report by George Gaspar", "said a document issued by the PMDB": who wrote it reported it.
 _DOCUMENT_BY = re.compile(
     r"\s*(?:a|an|the|his|her|its|their)\s+(?:[a-z-]+\s+)?(?:report|statement|study|note|survey|letter|analysis|"
@@ -683,13 +691,16 @@ def _resolve_role(body: str, role: re.Match, cue: re.Match, before: str, names: 
         if speaker is None and noun in _SPEAKS_FOR:  # "a Benetton spokeswoman said ... the spokeswoman said"
             speaker = _organisation_speaking_through(body, noun, quote_start, names)
         entity = names.starts[speaker] if speaker is not None else None
-    elif noun in _BODY_ROLES:
+    elif noun in _BODY_ROLES or noun in _DOCUMENTS:
         body_name = names.last_before(quote_start, lambda i: names.types[i] == "ORG" and noun in names.texts[i].lower())
-        if body_name is None and noun in ("company", "firm"):  # "Pennzoil said ... the company said": who reported
+        if body_name is None and noun in ("company", "firm") + _DOCUMENTS:  # "Pennzoil said ... the company said"
             body_name = names.last_before(
-                quote_start, lambda i: names.types[i] == "ORG" and _REPORTS.match(body, names.ends[i]) is not None
+                quote_start,
+                lambda i: names.types[i] == "ORG" and _REPORTS_THROUGH.match(body, names.ends[i]) is not None,
             )
         entity = names.starts[body_name] if body_name is not None else None
+        if entity is None and noun in _DOCUMENTS:
+            return None  # a statement no one is known to have issued
     else:
         return None
     return (text, start, start + len(text), entity)
