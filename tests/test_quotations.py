@@ -581,6 +581,51 @@ def test_who_a_cue_reports(body, names, quote, expected):
             "The outlook is far more pessimistic,",
             "g",
         ),
+        # "the United States." is no report: "he" is still the one who said
+        (
+            '"How can we buy," said Albert Melnikov, trade representative to the United States.\n\n'
+            '"It is up to the United States to be the seller," he said.',
+            [("Albert Melnikov", "PERSON", "m"), ("United States", "GPE", "u")],
+            "It is up to the United States to be the seller,",
+            "m",
+        ),
+        # "quoted Deng as saying", then "he"; "was quoted by Kyodo as saying"
+        (
+            'The newspaper quoted Deng as saying that grain output is key.\n\n"We should put agriculture in its '
+            'proper place," he said.',
+            [("Deng", "PERSON", "d")],
+            "We should put agriculture in its proper place,",
+            "d",
+        ),
+        (
+            '"Japan wants to resolve the issue," Sumita was quoted by Kyodo News Service as saying.',
+            [("Sumita", "PERSON", "s"), ("Kyodo News Service", "ORG", "k")],
+            "Japan wants to resolve the issue,",
+            "s",
+        ),
+        # a lower-case title between the cue and the name
+        (
+            '"It sounds like Baker wants it," said analyst Phil Pace of Kidder, Peabody and Co.',
+            [("Phil Pace", "PERSON", "p"), ("Kidder, Peabody and Co", "ORG", "k")],
+            "It sounds like Baker wants it,",
+            "p",
+        ),
+        # "she" after a person who opens a sentence past her title
+        (
+            '"Toshiba\'s timing is extraordinary," one official said.\n\nPrime Minister Margaret Thatcher has given '
+            'notice that Britain would fight. "We regard this as a test case," she told Parliament.',
+            [("Toshiba", "ORG", "t"), ("Margaret Thatcher", "PERSON", "m"), ("Britain", "GPE", "b")],
+            "We regard this as a test case,",
+            "m",
+        ),
+        # an unnamed spokeswoman: the company that reported
+        (
+            "Financial Corp of America said it is not holding buyout talks.\n\nBut a spokeswoman pointed out that "
+            'a merger was one way to add capital.\n\n"We would be very open to it," the spokeswoman said.',
+            [("Financial Corp of America", "ORG", "f")],
+            "We would be very open to it,",
+            "f",
+        ),
     ],
 )
 def test_speakers_a_reader_names_from_the_paragraphs_before(body, names, quote, expected):

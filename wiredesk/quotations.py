@@ -35,14 +35,15 @@ _CUES = (
     r"said|says|say|told|tells|added|adds|confirmed|confirms|stated|noted|warned|warns|explained|"
     r"insisted|argued|declared|announced|wrote|writes|tweeted|asked|replied|predicted|stressed|"
     r"acknowledged|admitted|claimed|cautioned|remarked|observed|commented|according to|describing|described|"
-    r"quipped|reiterated|conceded|emphasised|emphasized|recalled|responded|answered|quoted as saying|quoted as telling"
+    r"quipped|reiterated|conceded|emphasised|emphasized|recalled|responded|answered|quoted as saying|"
+    r"quoted as telling|as saying"
 )
 # Cues that are as often a noun or an adjective ("the United States", "Treasury notes", "posted prices", "posted
 # a loss"), or a verb of something else ("pointed out its moratorium"): a cue only where a report goes on as one
 # does ("he notes that", "the report states.", "posted on", "Wyss pointed out that").
 _NOUN_LIKE_CUES = r"states|notes|posted|pointed out"
-_CUE_PATTERN = (
-    rf"(?:{_CUES})\b|(?:{_NOUN_LIKE_CUES})(?=\s*(?:that\b|[,.:;!?“”\"]|$))|posted(?=\s*on\b)"  # not "ASEAN states on"
+_CUE_PATTERN = (  # in lower case only: not "the United States.", "Treasury Notes,"; not "the ASEAN states on"
+    rf"(?:{_CUES})\b|(?-i:{_NOUN_LIKE_CUES})(?=\s*(?:that\b|[,.:;!?“”\"]|$))|(?-i:posted)(?=\s*on\b)"
 )
 _CUE = re.compile(rf"\b(?:{_CUE_PATTERN})", re.IGNORECASE)
 _REPORTS = re.compile(rf"\s*(?:also\s+)?(?:{_CUE_PATTERN})", re.IGNORECASE)  # right after a name: it reported
@@ -51,7 +52,7 @@ _CUE_OPENING = re.compile(rf"(?:{_CUE_PATTERN})")  # lower case: a sentence can 
 QUOTE_CUES = sorted(
     {"describing as" if c.startswith("describ") else c for c in f"{_CUES}|{_NOUN_LIKE_CUES}".split("|")}
 )
-_PRONOUN_BEFORE = re.compile(r"\b(he|she|they|we|i)\s*(?:also\s+|later\s+|then\s+)?$", re.IGNORECASE)
+_PRONOUN_BEFORE = re.compile(r"\b(he|she|him|her|they|we|i)\s*(?:also\s+|later\s+|then\s+)?$", re.IGNORECASE)
 _PRONOUN_AFTER = re.compile(r"^\s*(he|she|they|we|i)\b", re.IGNORECASE)
 _WHO_BEFORE = re.compile(r",\s*who\s+(?:also\s+)?$")
 _WHICH_BEFORE = re.compile(r",\s*which\s+(?:also\s+)?$")
@@ -94,13 +95,17 @@ _ADDRESSEE_CUES = frozenset({"told", "tells", "asked"})
 _ROLE_GAP = re.compile(r"^(?:'s\s+|(?:\s+\([^()\n]{1,20}\))?(?:\s+[A-Za-z.-]+){1,4},?\s+)$")
 _CONJUNCTION = re.compile(r"\s(?:and|or)\s")
 _IN_PARENTHESES = re.compile(r"\)")
-_TITLE_WORDS = re.compile(r"^\s*(?:(?:the|[A-Z][\w.'-]*)\s+)*$")
+_TITLE_WORDS = re.compile(
+    r"^\s*(?:(?:the|[A-Z][\w.'-]*|analyst|economist|strategist|trader|dealer|broker|chairman|president|director|"
+    r"spokes(?:man|woman)|(?:vice[ -])?president|chief|executive|officer|senior|managing)\s+)*$"
+)  # "said Belgian Finance Minister", "said analyst Phil Pace of Kidder"
 # "Robert Murphy, account executive at E.F. Hutton, said": the person, not the employer.
 _EMPLOYER_BEFORE = re.compile(
     r"(?P<apposition>,[^,]{1,60})?(?P<preposition>\s(?:at|of|with|for|from))(?:\s+the)?\s+$", re.IGNORECASE
 )
 # "Iacocca was quoted as saying": the name before the passive.
 _PASSIVE_BEFORE = re.compile(r"\s+(?:was|were|is|are|has been|have been|had been)\s+$")
+_QUOTED_BY = re.compile(r"\s+(?:was|were|is|are|has been|have been|had been)\s+quoted\s+by\b")
 # A wire's ticker mark after a company's name: "a Hitachi Ltd <HIT.T> spokesman said".
 _TICKER_MARK = r"<[^<>\n]{1,15}>"
 _TICKER_BEFORE = re.compile(rf"\s*{_TICKER_MARK}\s*$")
@@ -375,6 +380,18 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         passive = _PASSIVE_BEFORE.search(before)
         found = names.ending_at(cue.start() - len(passive.group()), 0) if passive else None
         return names.row(_person_in_apposition(body, found, names)) if found is not None else None
+    if cue.group().lower() == "as saying":
+        # "Sumita was quoted by Kyodo as saying": Sumita; "he was quoted by PAP as saying": he; "the agency
+        # quoted Deng as saying": Deng
+        by = _QUOTED_BY.search(body, s_start, cue.start())
+        if by is not None:
+            found = names.ending_at(by.start(), 0)
+            if found is not None:
+                return names.row(found)
+            pronoun = _PRONOUN_BEFORE.search(body, max(s_start, by.start() - 12), by.start())
+            word = pronoun.group(1).lower() if pronoun else ""
+            person = _last_speaker(body, quote_start, names, word) if word in ("he", "she") else None
+            return (pronoun.group(1), *pronoun.span(1), names.starts[person]) if person is not None else None
     after = body[cue.end() : cue.end() + 60]
     # "Bessent told", "Trump said", "He Lifeng confirmed"
     found = _name_before_cue(body, cue.start(), names)
@@ -432,7 +449,7 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
     # "he said", "said he"
     pronoun = _PRONOUN_BEFORE.search(before) or (_PRONOUN_AFTER.match(after) if cue.start() >= quote_end else None)
     if pronoun:
-        word = pronoun.group(1).lower()
+        word = {"him": "he", "her": "she"}.get(pronoun.group(1).lower(), pronoun.group(1).lower())
         if word not in ("he", "she"):
             return None
         at = (
@@ -444,7 +461,8 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         if person is None:
             return None
         names.pronouns.setdefault(names.surname(person), word)
-        return (body[at : at + len(word)], at, at + len(word), names.starts[person])
+        said_as = pronoun.group(1)  # "he", or "him" in "quoted him as saying"
+        return (body[at : at + len(said_as)], at, at + len(said_as), names.starts[person])
     # "the minister said", "the ministry said"
     role = _ROLE_BEFORE.search(before)
     if role is None and cue.start() >= quote_end and cue.group().lower() not in _ADDRESSEE_CUES:
@@ -486,6 +504,8 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
             continue  # "he said" again: the same person, reported earlier ("He said Reagan ..." is his report); a
             # report's own words ("the OECD report, which said")
         subject = _name_before_cue(body, cue.start(), names)
+        if subject is None and cue.group().lower() == "as saying":
+            continue  # "he quoted an oil analyst, whom he would not identify, as saying": he quoted
         if subject is None or names.types[subject] != "PERSON":  # "Ken Clark, the NRC's man in Atlanta, said"
             reporter = _reporter_in_apposition(body, cue, names)
             subject = reporter if reporter is not None else subject
@@ -536,15 +556,16 @@ def _last_organisation_reporting(body: str, position: int, names: _Names) -> int
 
 
 # What may stand before a sentence's subject: "But Jones denied", "However, Jones said", a dateline's dash, "The
-# SOMC said".
+# SOMC said", a title.
 _SUBJECT_OPENING = re.compile(
-    r"(?:^|[.!?]\s+|\n\s*|\s--?\s)(?:(?:But|And|However|Meanwhile|Still|Yet),?\s+)?(?:The\s+)?$"
+    r"(?:^|[.!?]\s+|\n\s*|\s--?\s)(?:(?:But|And|However|Meanwhile|Still|Yet),?\s+)?(?:The\s+)?"
+    r"(?:[A-Z][a-z]+\.?\s+){0,3}$"  # "Prime Minister Margaret Thatcher has ..."
 )
 
 
 def _opens_sentence(body: str, i: int, names: _Names) -> bool:
     """Whether name i is the first words of its sentence, past a conjunction."""
-    return _SUBJECT_OPENING.search(body[max(0, names.starts[i] - 30) : names.starts[i]]) is not None
+    return _SUBJECT_OPENING.search(body[max(0, names.starts[i] - 60) : names.starts[i]]) is not None
 
 
 def _sentence_subject(body: str, cue_start: int, names: _Names) -> int | None:
@@ -594,6 +615,13 @@ _SPOKESPERSON_BEFORE = re.compile(
 )
 
 
+def _last_organisation_reported(body: str, position: int, names: _Names) -> int | None:
+    """The last organisation before `position` that reported, itself or through its spokesman."""
+    return names.last_before(
+        position, lambda i: names.types[i] == "ORG" and _REPORTS_THROUGH.match(body, names.ends[i]) is not None
+    )
+
+
 def _organisation_of_spokesperson(body: str, cue: re.Match, names: _Names) -> int | None:
     """The organisation a spokesperson right before `cue` speaks for: the one named before the title ("a Hitachi
     Ltd spokesman"), or named earlier with its last word ("The London Stock Exchange ... an Exchange
@@ -602,7 +630,11 @@ def _organisation_of_spokesperson(body: str, cue: re.Match, names: _Names) -> in
     if spokesperson is None:
         return None
     if spokesperson.group("organisation") is None:
-        return _organisation_speaking_through(body, spokesperson.group("title"), cue.start(), names)
+        title = spokesperson.group("title")
+        found = _organisation_speaking_through(body, title, cue.start(), names)
+        if found is None and title.startswith("spokes"):  # "Financial Corp said ... a spokeswoman pointed out"
+            found = _last_organisation_reported(body, spokesperson.start(), names)
+        return found
     found = names.ending_at(spokesperson.end("organisation"), 0, ("ORG",))
     if found is None:
         word = spokesperson.group("organisation").split()[-1].lower()
@@ -690,14 +722,13 @@ def _resolve_role(body: str, role: re.Match, cue: re.Match, before: str, names: 
         speaker = _last_titled(body, noun, quote_start, names)
         if speaker is None and noun in _SPEAKS_FOR:  # "a Benetton spokeswoman said ... the spokeswoman said"
             speaker = _organisation_speaking_through(body, noun, quote_start, names)
+            if speaker is None and noun.startswith("spokes"):  # "Financial Corp said ... the spokeswoman said"
+                speaker = _last_organisation_reported(body, quote_start, names)
         entity = names.starts[speaker] if speaker is not None else None
     elif noun in _BODY_ROLES or noun in _DOCUMENTS:
         body_name = names.last_before(quote_start, lambda i: names.types[i] == "ORG" and noun in names.texts[i].lower())
         if body_name is None and noun in ("company", "firm") + _DOCUMENTS:  # "Pennzoil said ... the company said"
-            body_name = names.last_before(
-                quote_start,
-                lambda i: names.types[i] == "ORG" and _REPORTS_THROUGH.match(body, names.ends[i]) is not None,
-            )
+            body_name = _last_organisation_reported(body, quote_start, names)
         entity = names.starts[body_name] if body_name is not None else None
         if entity is None and noun in _DOCUMENTS:
             return None  # a statement no one is known to have issued
