@@ -626,6 +626,37 @@ def test_who_a_cue_reports(body, names, quote, expected):
             "We would be very open to it,",
             "f",
         ),
+        # "the report said", then "it said": the organisation that reported
+        (
+            "France has little room to reflate, the Organisation for Economic Cooperation and Development said.\n\n"
+            'The report said the economy was ill-adapted.\n\n"France\'s poor export performance reflects a bias," '
+            "it said.",
+            [("Organisation for Economic Cooperation and Development", "ORG", "o"), ("France", "GPE", "f")],
+            "France's poor export performance reflects a bias,",
+            "o",
+        ),
+        # "But added:", "and added:" with no one named: who reported last
+        (
+            'Raimond said the talks took long. But added: "Time is now ripe for progress."',
+            [("Raimond", "PERSON", "r")],
+            "Time is now ripe for progress.",
+            "r",
+        ),
+        # a sentence that opens with "He": whom "he" stands for
+        (
+            "Prime Minister Turgut Ozal is expected back today.\n\nHe was in defiant mood last night, telling "
+            'Turkish radio: "We can never accept that Greece should confine us."',
+            [("Turgut Ozal", "PERSON", "o"), ("Greece", "GPE", "g")],
+            "We can never accept that Greece should confine us.",
+            "o",
+        ),
+        # "quoted Nakasone as telling"
+        (
+            'Kyodo quoted Nakasone as telling reporters: "We will do our best to open the market."',
+            [("Kyodo", "ORG", "k"), ("Nakasone", "PERSON", "n")],
+            "We will do our best to open the market.",
+            "n",
+        ),
     ],
 )
 def test_speakers_a_reader_names_from_the_paragraphs_before(body, names, quote, expected):

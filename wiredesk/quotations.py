@@ -36,7 +36,7 @@ _CUES = (
     r"insisted|argued|declared|announced|wrote|writes|tweeted|asked|replied|predicted|stressed|"
     r"acknowledged|admitted|claimed|cautioned|remarked|observed|commented|according to|describing|described|"
     r"quipped|reiterated|conceded|emphasised|emphasized|recalled|responded|answered|quoted as saying|"
-    r"quoted as telling|as saying"
+    r"quoted as telling|as saying|as telling|telling"
 )
 # Cues that are as often a noun or an adjective ("the United States", "Treasury notes", "posted prices", "posted
 # a loss"), or a verb of something else ("pointed out its moratorium"): a cue only where a report goes on as one
@@ -57,6 +57,8 @@ _PRONOUN_AFTER = re.compile(r"^\s*(he|she|they|we|i)\b", re.IGNORECASE)
 _WHO_BEFORE = re.compile(r",\s*who\s+(?:also\s+)?$")
 _WHICH_BEFORE = re.compile(r",\s*which\s+(?:also\s+)?$")
 _NOT_A_TITLE_AFTER = re.compile(r"\s*(?:,|[a-z])")  # "Iowa Beef, a subsidiary", "Iowa Beef closed"
+_CONTINUED_REPORT = re.compile(r"\b(?:and|but)\s+(?:also\s+)?$", re.IGNORECASE)
+_PRONOUN_OPENING = re.compile(r"\s*(?:But\s+|And\s+)?(He|She)\b")
 _IT_BEFORE = re.compile(r"\b(it)\s+(?:also\s+)?$", re.IGNORECASE)
 _ROLE_BEFORE = re.compile(r"\bthe\s+([a-z]+(?:\s+[a-z]+)?)\s*$", re.IGNORECASE)
 _ROLE_AFTER = re.compile(r"^\s*the\s+([a-z]+(?:\s+[a-z]+)?)\b", re.IGNORECASE)
@@ -76,8 +78,12 @@ _BODY_ROLES = frozenset({
     "committee", "commission", "council", "organisation", "organization", "association", "union", "cartel",
     "board", "office", "administration", "embassy", "court",
 })  # fmt: skip
-# What an organisation issues: "The Treasury said ... the statement said" is the Treasury's.
-_DOCUMENTS = ("statement", "communique", "announcement", "bulletin", "release")
+# What an organisation issues: "The Treasury said ... the statement said" is the Treasury's, "the OECD said ...
+# the report said" the OECD's.
+_DOCUMENTS = (
+    "statement", "communique", "announcement", "bulletin", "release", "report", "study", "review", "survey",
+    "newspaper", "paper", "letter", "document",
+)  # fmt: skip
 _SPEAKER_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 # "General Partners officials said": the organisation speaks through them.
 _SPOKESPEOPLE_BEFORE = re.compile(
@@ -88,7 +94,7 @@ _SPOKESPEOPLE_BEFORE = re.compile(
 _REPORTS_AFTER = re.compile(rf"^(?:,[^,.;\n]{{1,80}},[\"”]?)?\s*(?:also\s+)?(?:{_CUES})\b", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:on|of|at|in|for|with|from|to|by|near)\s+$", re.IGNORECASE)
 # Cues whose object is who heard it ("told Reuters"), not who spoke.
-_ADDRESSEE_CUES = frozenset({"told", "tells", "asked"})
+_ADDRESSEE_CUES = frozenset({"told", "tells", "telling", "asked"})
 # Between a cue and the name after it only a title may stand: "said Belgian Finance Minister Mark Eyskens".
 # "PaineWebber Group analyst ", "First Chicago's ", "Sumitomo Bank Ltd chief economist, ", "Bache Securities (Japan)
 # associate vice president "
@@ -380,7 +386,7 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         passive = _PASSIVE_BEFORE.search(before)
         found = names.ending_at(cue.start() - len(passive.group()), 0) if passive else None
         return names.row(_person_in_apposition(body, found, names)) if found is not None else None
-    if cue.group().lower() == "as saying":
+    if cue.group().lower() in ("as saying", "as telling"):
         # "Sumita was quoted by Kyodo as saying": Sumita; "he was quoted by PAP as saying": he; "the agency
         # quoted Deng as saying": Deng
         by = _QUOTED_BY.search(body, s_start, cue.start())
@@ -476,6 +482,16 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         found = names.first_between(s_start, cue.start())
         if found is not None:
             return names.row(found)
+    # "Raimond said talks took long. But added: ...", "He said ..., and added: ...", "He was in defiant mood,
+    # telling Turkish radio: ...": who reported last, or whom the sentence's "he" stands for
+    opening = _PRONOUN_OPENING.match(body, s_start)
+    if _CONTINUED_REPORT.search(before) or opening is not None:
+        pronoun = opening.group(1).lower() if opening else "he"
+        person = _last_speaker(body, cue.start(), names, pronoun)
+        if person is None and opening is None:
+            person = _last_speaker(body, cue.start(), names, "she")
+        if person is not None:
+            return names.row(person)
     return None
 
 
@@ -504,7 +520,7 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
             continue  # "he said" again: the same person, reported earlier ("He said Reagan ..." is his report); a
             # report's own words ("the OECD report, which said")
         subject = _name_before_cue(body, cue.start(), names)
-        if subject is None and cue.group().lower() == "as saying":
+        if subject is None and cue.group().lower() in ("as saying", "as telling"):
             continue  # "he quoted an oil analyst, whom he would not identify, as saying": he quoted
         if subject is None or names.types[subject] != "PERSON":  # "Ken Clark, the NRC's man in Atlanta, said"
             reporter = _reporter_in_apposition(body, cue, names)
@@ -541,7 +557,8 @@ def _last_organisation_reporting(body: str, position: int, names: _Names) -> int
             continue
         before = body[max(0, cue.start() - 40) : cue.start()]
         role = _ROLE_BEFORE.search(before)
-        if _IT_BEFORE.search(before) or (role and role.group(1).split()[-1].lower() in _BODY_ROLES):
+        noun = role.group(1).split()[-1].lower() if role else ""
+        if _IT_BEFORE.search(before) or noun in _BODY_ROLES or noun in _DOCUMENTS or noun == "editorial":
             continue
         subject = _name_before_cue(body, _before_ticker(body, cue.start()), names)
         if subject is None:  # "Iowa Beef ... closed its plant because it said": the sentence's subject
@@ -636,6 +653,8 @@ def _organisation_of_spokesperson(body: str, cue: re.Match, names: _Names) -> in
             found = _last_organisation_reported(body, spokesperson.start(), names)
         return found
     found = names.ending_at(spokesperson.end("organisation"), 0, ("ORG",))
+    if names.ending_at(spokesperson.end("organisation"), 0, ("GPE", "NORP")) is not None:
+        return None  # "The U.S. official": the country's, not the U.S. Congress named before
     if found is None:
         word = spokesperson.group("organisation").split()[-1].lower()
         found = names.last_before(
