@@ -657,6 +657,34 @@ def test_who_a_cue_reports(body, names, quote, expected):
             "We will do our best to open the market.",
             "n",
         ),
+        # an attribution that opens its own "sentence" after a question mark
+        (
+            '"What is going to happen when the golden handcuffs come off?" Rivkin said.',
+            [("Rivkin", "PERSON", "r")],
+            "What is going to happen when the golden handcuffs come off?",
+            "r",
+        ),
+        # the analyst after a firm named in parts joined by "and"
+        (
+            '"The runup in crude oil will be short-lived," said Carroll McEntee and McGinley analyst Brian Singer.',
+            [("Carroll McEntee", "PERSON", "c"), ("McGinley", "ORG", "m"), ("Brian Singer", "PERSON", "s")],
+            "The runup in crude oil will be short-lived,",
+            "s",
+        ),
+        # "he" after an unnamed officer of a named firm; after "was quoted as saying"
+        (
+            'A Bear Stearns officer said half the notes were sold.\n\n"That is quicker than recent issues," he said.',
+            [("Bear Stearns", "ORG", "b")],
+            "That is quicker than recent issues,",
+            "b",
+        ),
+        (
+            "Indonesia has limited options, governor Arifin Siregar was quoted as saying by Antara.\n\n"
+            '"If Indonesia spurs its growth too much, it might create negative effects," he told bankers.',
+            [("Indonesia", "GPE", "i"), ("Arifin Siregar", "PERSON", "a"), ("Antara", "ORG", "n")],
+            "If Indonesia spurs its growth too much, it might create negative effects,",
+            "a",
+        ),
     ],
 )
 def test_speakers_a_reader_names_from_the_paragraphs_before(body, names, quote, expected):

@@ -48,6 +48,7 @@ _CUE_PATTERN = (  # in lower case only: not "the United States.", "Treasury Note
 _CUE = re.compile(rf"\b(?:{_CUE_PATTERN})", re.IGNORECASE)
 _REPORTS = re.compile(rf"\s*(?:also\s+)?(?:{_CUE_PATTERN})", re.IGNORECASE)  # right after a name: it reported
 _CUE_OPENING = re.compile(rf"(?:{_CUE_PATTERN})")  # lower case: a sentence can only open so when it was cut
+_NAMED_CUE_OPENING = re.compile(rf"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,3}}\s+(?:{_CUE_PATTERN})\s*[.,]")
 # The cues as `quotations.cue` writes them.
 QUOTE_CUES = sorted(
     {"describing as" if c.startswith("describ") else c for c in f"{_CUES}|{_NOUN_LIKE_CUES}".split("|")}
@@ -237,8 +238,13 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
         for start, end in spans:
             position = max(bisect_right(starts, start - 1) - 1, 0)
             last = max(bisect_right(starts, end) - 1, position)
-            if last + 1 < len(starts) and _CUE_OPENING.match(body, starts[last + 1]):
-                last += 1  # '"... prices?" said Albert Melnikov': a "sentence" of its own after the question mark
+            if last + 1 < len(starts) and (
+                _CUE_OPENING.match(body, starts[last + 1])
+                or (body[end - 1] in "?!" and _NAMED_CUE_OPENING.match(body, starts[last + 1]))
+            ):
+                # '"... prices?" said Albert Melnikov', '"... come to an end?" Rivkin said.': a "sentence" of its
+                # own after the question mark
+                last += 1
             sentence = (starts[position], ends[last])
             cue = _nearest_cue(body, start - 1, end + 1, sentence)
             if cue is not None and cue.start() == last_cue_start:
@@ -520,6 +526,9 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
             continue  # "he said" again: the same person, reported earlier ("He said Reagan ..." is his report); a
             # report's own words ("the OECD report, which said")
         subject = _name_before_cue(body, cue.start(), names)
+        passive = _PASSIVE_BEFORE.search(before) if cue.group().lower().startswith("quoted") else None
+        if subject is None and passive is not None:  # "Arifin Siregar was quoted as saying by Antara"
+            subject = names.ending_at(cue.start() - len(passive.group()), 0)
         if subject is None and cue.group().lower() in ("as saying", "as telling"):
             continue  # "he quoted an oil analyst, whom he would not identify, as saying": he quoted
         if subject is None or names.types[subject] != "PERSON":  # "Ken Clark, the NRC's man in Atlanta, said"
@@ -628,7 +637,7 @@ def _organisation_speaking_through(body: str, title: str, position: int, names: 
 # the organisation they speak for.
 _SPOKESPERSON_BEFORE = re.compile(
     rf"\b(?:[Aa]n?|[Tt]he)\s+(?:(?P<organisation>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){{0,3}})(?:\s*{_TICKER_MARK})?\s+)?"
-    r"(?P<title>spokes(?:man|woman|person)|official)\s+$"
+    r"(?P<title>spokes(?:man|woman|person)|official|officer)\s+$"
 )
 
 
@@ -681,15 +690,19 @@ def _titled_name_after(body: str, position: int, names: _Names) -> int | None:
     while i < len(names.starts) and names.starts[i] - position <= 50:
         if not _TITLE_WORDS.match(body[position : names.starts[i]]):
             return None
-        # "said PaineWebber Group analyst Jack Grubman": the analyst, whatever the model took the firm for
-        # (a place in parentheses may stand between them: "Bache Securities (Japan) associate vice president")
-        j = i + 1
+        # "said PaineWebber Group analyst Jack Grubman": the analyst, whatever the model took the firm for (a firm
+        # named in parts joined by "and", "Carroll McEntee and McGinley analyst Brian Singer"; a place in
+        # parentheses, "Bache Securities (Japan) associate vice president")
+        firm = i
+        while firm + 1 < len(names.starts) and body[names.ends[firm] : names.starts[firm + 1]] in (" and ", " & "):
+            firm += 1
+        j = firm + 1
         while (
             j < len(names.starts) and names.types[j] in ("GPE", "NORP") and _IN_PARENTHESES.match(body, names.ends[j])
         ):
             j += 1
         employs = names.types[i] in ("ORG", "PERSON") and j < len(names.starts) and names.types[j] == "PERSON"
-        gap = body[names.ends[i] : names.starts[j]] if employs else ""
+        gap = body[names.ends[firm] : names.starts[j]] if employs else ""
         if employs and _ROLE_GAP.match(gap) and not _CONJUNCTION.search(gap):
             return j
         if names.types[i] in ("PERSON", "ORG"):
