@@ -42,6 +42,16 @@ def test_event_words(sentence, events):
         ("Gold closed steady while silver prices rallied on the Comex.", "Gold", "flat"),
         ("Fuel oil went to utilities last year when world crude prices plunged.", "Fuel oil", None),
         ("The index edged down 0.1 pct as prices for steel stabilized.", "steel", "flat"),
+        ("The rise in oil prices had little impact, as aviation fuel prices lag behind.", "aviation fuel", None),
+        # a word that moves another noun, or a particle, moves no commodity
+        ("Higher limits for CBT wheat would impair trading.", "wheat", None),
+        ("The resulting increased profits encouraged farmers to plant corn.", "corn", None),
+        ("The project would take up another 150,000 tonnes of sugar.", "sugar", None),
+        # ... but it does move the commodity's own measures, as a predicate or a verb
+        ("Traders expect steady to slightly lower corn and wheat exports.", "wheat", "down"),
+        ("USDA acted to lower excessively high posted prices for corn.", "corn", "down"),
+        ("Demand for OPEC oil has been rising through the quarter.", "oil", "up"),
+        ("Product prices fell more slowly than crude prices.", "crude", "down"),
     ],
 )
 def test_directions(sentence, word, direction):
@@ -90,3 +100,18 @@ def test_a_trade_action_inside_a_name_and_a_refusal_are_no_context():
     start = refusal.index("cocoa")
     assert describe(refusal, start, start + 5)[0] is None
     assert describe("Cocoa prices declined to 1,200 stg.", 0, 5)[0] == "down"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "action"),
+    [
+        ("The purchase would include Shell's interest in 39 retail gasoline stations.", "gasoline", None),
+        ("CSR has made a bold move in selling its oil and gas interests.", "gas", None),
+        ("Nerco said the interest being purchased will give it gas reserves.", "gas", None),
+        ("Japanese crushers continue to concentrate on rapeseed purchases.", "rapeseed", "purchase"),
+        ("Farmers have sold a good part of their cocoa held on consignment.", "cocoa", "sale"),
+    ],
+)
+def test_buying_an_asset_is_no_trade_in_the_commodity(sentence, word, action):
+    start = sentence.index(word)
+    assert describe(sentence, start, start + len(word))[1] == action

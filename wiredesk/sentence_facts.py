@@ -26,8 +26,9 @@ _DIRECTION_WORDS = {
     r"little changed|held at",
 }
 # A direction word past one of these belongs to another clause: "gold closed steady while silver rallied", "fuel
-# went to utilities when oil prices plunged".
-_CLAUSE_BREAK = re.compile(r"(?i)\b(?:while|whereas|but|when|because|although|though)\b|;")
+# went to utilities when oil prices plunged", "the rise in oil prices had little impact, as aviation fuel prices
+# lag".
+_CLAUSE_BREAK = re.compile(r"(?i)\b(?:while|whereas|but|when|because|although|though)\b|;|,\s+as\b")
 _TRADE_ACTIONS = {
     "export control": r"export controls?|export restrictions?|export curbs?|export licen[cs]es?|export bans?|"
     r"restrictions?|curbs?|controls?",
@@ -78,10 +79,11 @@ _ACTIONS = _alternatives(_TRADE_ACTIONS, _WEAK_ACTIONS)
 
 
 def _nearest(
-    sentence: str, start: int, end: int, patterns, names: tuple[tuple[int, int], ...] = ()
+    sentence: str, start: int, end: int, patterns, names: tuple[tuple[int, int], ...] = (), reject=None
 ) -> tuple[str | None, str | None]:
     """The name and text of the pattern match nearest the span [start, end) in `sentence`, not inside one of
-    the `names` spans ("the General Agreement on Tariffs and Trade" sets no tariff)."""
+    the `names` spans ("the General Agreement on Tariffs and Trade" sets no tariff), nor one `reject(sentence,
+    match start, match end, start, end)` refuses."""
     best: tuple[int, int, str, str] | None = None
     for order, (name, pattern, penalty) in enumerate(patterns):
         for found_start, found_end, found in _matches(pattern, sentence):
@@ -89,11 +91,97 @@ def _nearest(
                 continue  # the mention itself
             if any(s < found_end and found_start < e for s, e in names):
                 continue
+            if reject is not None and reject(sentence, found_start, found_end, start, end):
+                continue
             distance = start - found_end if found_end <= start else found_start - end
             candidate = (distance + penalty, order, name, found)
             if best is None or candidate < best:
                 best = candidate
     return (best[2], best[3]) if best else (None, None)
+
+
+# A word that moves the noun after it: "higher limits for CBT wheat", "increased profits" move the limits and the
+# profits, not the commodity; "higher copper prices", "rising demand for copper" move it.
+_ATTRIBUTIVE = frozenset(
+    ("higher", "lower", "firmer", "increased", "decreased", "rising", "falling", "reduced", "weaker", "stronger")
+)
+_COMMODITY_MEASURES = frozenset((
+    "price", "prices", "cost", "costs", "value", "values", "rate", "rates", "level", "levels", "demand", "supply",
+    "supplies", "output", "production", "exports", "imports", "stocks", "inventories", "sales", "consumption",
+    "futures", "quotations", "grade", "grades", "dependence", "revenues", "revenue", "earnings", "receipts",
+    "shipments", "deliveries", "purchases", "use", "usage", "trade", "volume", "volumes", "yields", "crop", "crops",
+))  # fmt: skip
+# "take up another 150,000 tonnes", "set up a unit": a particle, not a rise.
+_PARTICLE_VERBS = frozenset((
+    "take", "takes", "took", "taking", "taken", "set", "sets", "setting", "pick", "picks", "picked", "make", "makes",
+    "made", "step", "stepped", "open", "opened", "opens", "sign", "signed", "draw", "drew", "drawn", "give", "gave",
+    "end", "ended", "build", "built", "buy", "bought", "snap", "snapped", "mop", "mopped", "shore", "shored", "tie",
+    "tied", "hold", "held", "back", "backed", "break", "broke", "split", "fill", "filled", "line", "lined", "dry",
+    "dried", "follow", "followed", "sum", "summed", "come", "came", "coming", "turn", "turned", "show", "showed",
+))  # fmt: skip
+_WORDS_AFTER = re.compile(r"\s+([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?(?:\s+([a-z][a-z-]*))?")
+# Before a direction word, a sign that it is a predicate or a verb ("has been rising", "to lower prices").
+_AUXILIARIES = frozenset((
+    "is", "are", "was", "were", "be", "been", "being", "remain", "remained", "remains", "stay", "to", "will", "would",
+    "could", "may", "might", "should", "must", "can",
+))  # fmt: skip
+_WORD_BEFORE = re.compile(r"([a-z]+)\s+$", re.IGNORECASE)
+
+
+def _moves_something_else(sentence: str, found_start: int, found_end: int, start: int, end: int) -> bool:
+    """Whether a direction word moves another thing than the mention: an adjective before another noun, or the
+    particle of "take up"."""
+    word = sentence[found_start:found_end].lower()
+    if word == "up":
+        before = _WORD_BEFORE.search(sentence, 0, found_start)
+        return before is not None and before.group(1).lower() in _PARTICLE_VERBS
+    if word not in _ATTRIBUTIVE:
+        return False
+    before = _WORD_BEFORE.search(sentence, 0, found_start)
+    if before is not None and (
+        before.group(1).lower() in _AUXILIARIES or before.group(1).lower() in _COMMODITY_MEASURES
+    ):
+        return False  # "demand has been rising", "to lower prices", "prices falling": a predicate or a verb
+    after = _WORDS_AFTER.match(sentence, found_end)
+    if after is None or any(after.group(k) and start <= after.start(k) < end for k in (1, 2, 3)):
+        return False  # "higher copper prices", "lower corn and wheat exports" reach the mention
+    # not "prices were higher in London", "a lower official price"
+    if after.group(1) in _FUNCTION_WORDS:
+        return False
+    return not any(after.group(k) in _COMMODITY_MEASURES for k in (1, 2, 3))
+
+
+_FUNCTION_WORDS = frozenset((
+    "and", "or", "than", "in", "on", "at", "to", "from", "by", "for", "with", "as", "after", "this", "last", "because",
+    "the", "a", "an", "its", "their", "since", "over", "again", "earlier", "today", "yesterday", "still", "through",
+    "during", "than", "last", "this", "next", "later", "slightly", "sharply", "steadily", "more", "less", "faster",
+    "slowly", "quickly",
+))  # fmt: skip
+# What is bought or sold when a purchase or a sale stands between an asset and a commodity: "the purchase would
+# include Shell's interest in 39 retail gasoline stations", "selling its oil and gas interests".
+_ASSETS = re.compile(
+    r"(?i)\b(?:interests?|stakes?|stations?|business(?:es)?|assets?|shares|compan(?:y|ies)|units?|"
+    r"subsidiar(?:y|ies)|operations|propert(?:y|ies)|plants?|refiner(?:y|ies)|mines?|fields?|leases?|"
+    r"acreage|terminals?|division|holdings?)\b"
+)
+_TRADES = frozenset(("purchase", "sale"))
+
+
+def _trades_something_else(sentence: str, found_start: int, found_end: int, start: int, end: int) -> bool:
+    """Whether a purchase or a sale is of an asset: one named between it and the mention or right after the
+    mention ("selling its oil and gas interests", "retail gasoline stations"), or its subject in the passive
+    ("the interest being purchased will give it gas reserves")."""
+    if not any(p.fullmatch(sentence[found_start:found_end]) for name, p, _ in _ACTIONS if name in _TRADES):
+        return False
+    between = sentence[found_end:start] if found_end <= start else sentence[end:found_start]
+    return (
+        _ASSETS.search(between) is not None
+        or _ASSETS.match(sentence[end : end + 30].lstrip()) is not None
+        or _PASSIVE_ASSET.search(sentence[max(0, found_start - 40) : found_start]) is not None
+    )
+
+
+_PASSIVE_ASSET = re.compile(_ASSETS.pattern + r"\s+(?:being|been|was|were|is|are|to be)\s+$")
 
 
 @lru_cache(maxsize=1024)
@@ -121,8 +209,8 @@ def describe(
     sentence's named-entity spans, whose words are no trade action. The direction is read in the mention's own
     clause."""
     lo, hi = _own_clause(sentence, start, end)
-    direction, _ = _nearest(sentence[lo:hi], start - lo, end - lo, _DIRECTIONS)
-    action, _ = _nearest(sentence, start, end, _ACTIONS, names)
+    direction, _ = _nearest(sentence[lo:hi], start - lo, end - lo, _DIRECTIONS, reject=_moves_something_else)
+    action, _ = _nearest(sentence, start, end, _ACTIONS, names, reject=_trades_something_else)
     _, amount = _nearest(sentence, start, end, [("amount", _PRICE_OR_QUANTITY, 0)])
     return direction, action, amount
 
