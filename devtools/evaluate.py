@@ -511,19 +511,23 @@ def evaluate_context(con, judged: Path = CONTEXT_JUDGED) -> list[str]:
             from commodity_mentions m join articles a using (article_id) where m.field = 'body'"""
         ).fetchall()
     }
-    lines = [f"commodity context ({judged.name}: {len(rows)} mentions read by hand)"]
-    for column, verdict in (("direction", "direction_verdict"), ("trade_action", "action_verdict")):
-        judged_rows = [r for r in rows if r[verdict]]
-        same = [
-            r
-            for r in judged_rows
-            if now.get((r["external_id"], int(r["start_char"])), ("?", "?"))[column == "trade_action"] == r[column]
-        ]
-        right = sum(r[verdict] == "right" for r in same)
-        lines.append(
-            f"  {column}: right {right} of {len(same)} ({right / max(len(same), 1):.2f}); "
-            f"{len(judged_rows) - len(same)} changed since they were read"
-        )
+    lines = [f"commodity context ({judged.name}: {len(rows)} mentions read by hand, by draw)"]
+    draws: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        draws[row["sample"].split(":")[0]].append(row)
+    for draw, drawn in sorted(draws.items()):
+        for column, verdict in (("direction", "direction_verdict"), ("trade_action", "action_verdict")):
+            judged_rows = [r for r in drawn if r[verdict]]
+            same = [
+                r
+                for r in judged_rows
+                if now.get((r["external_id"], int(r["start_char"])), ("?", "?"))[column == "trade_action"] == r[column]
+            ]
+            right = sum(r[verdict] == "right" for r in same)
+            lines.append(
+                f"  {draw}, {column}: right {right} of {len(same)} ({right / max(len(same), 1):.2f}); "
+                f"{len(judged_rows) - len(same)} changed since they were read"
+            )
     return lines
 
 
