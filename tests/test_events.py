@@ -52,6 +52,14 @@ def test_event_words(sentence, events):
         ("USDA acted to lower excessively high posted prices for corn.", "corn", "down"),
         ("Demand for OPEC oil has been rising through the quarter.", "oil", "up"),
         ("Product prices fell more slowly than crude prices.", "crude", "down"),
+        # verbs that move an object: the commodity's price, not another thing
+        ("Sun Co said it raised the contract price it will pay for crude oil 50 cts.", "crude oil", "up"),
+        ("MAGMA LOWERS COPPER PRICE 0.25 CT TO 65.50 CTS", "COPPER", "down"),
+        ("Saudi Arabia has dropped its condition that Brazil secure guarantees before it would ship oil.", "oil", None),
+        ("Oil companies slashed expenditure because of the crash.", "Oil", None),
+        ("MALAYSIA RAISES PALM OIL EXPORT DUTIES", "PALM OIL", None),
+        ("He said that if the issue of rice is to be raised, he would mention it.", "rice", None),
+        ("Carcass parts, which have been hand-trimmed, go into the machine.", "Carcass", None),
     ],
 )
 def test_directions(sentence, word, direction):

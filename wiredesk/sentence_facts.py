@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 import polars as pl
 
 _DIRECTION_WORDS = {
     "up": r"rose|rise|rises|rising|climbed|climbs|climbing|gained|gains|surged|surges|jumped|jumps|rallied|rally|"
     r"rallies|soared|soars|increased|increases|higher|firmer|advanced|advances|rebounded|rebounds|strengthened|"
-    r"spiked|hit a record|record high|up(?![\s-]+to\b)",
+    r"spiked|hit a record|record high|raised|raises|lifted|lifts|boosted|boosts|hiked|hikes|up(?![\s-]+to\b)",
     # "declined to say" is a refusal, not a fall
     "down": r"fell|fall|falls|falling|dropped|drops|declined(?!\s+to\s+[a-z])|declines(?!\s+to\s+[a-z])|slid|"
     r"slides|slumped|slumps|plunged|plunges|"
     r"tumbled|tumbles|lower|eased|eases|weakened|weakens|sank|sinks|retreated|retreats|decreased|decreases|"
-    r"slipped|slips|record low|down",
+    r"slipped|slips|lowered|lowers|slashed|slashes|trimmed|trims|record low|down",
     # "flat" as an adjective names a product ("hot-rolled flat steel"), not a price that did not move
     "flat": r"unchanged|steady|steadied|flat(?![\s-]+(?!on\b|at\b|in\b|for\b|after\b|as\b|to\b|from\b|with\b|"
     r"since\b|over\b|versus\b|against\b|while\b|and\b|but\b|or\b)[a-z])|stable|stabilized|stabilised|"
@@ -110,6 +111,8 @@ _COMMODITY_MEASURES = frozenset((
     "supplies", "output", "production", "exports", "imports", "stocks", "inventories", "sales", "consumption",
     "futures", "quotations", "grade", "grades", "dependence", "revenues", "revenue", "earnings", "receipts",
     "shipments", "deliveries", "purchases", "use", "usage", "trade", "volume", "volumes", "yields", "crop", "crops",
+    "forecast", "forecasts", "estimate", "estimates", "postings", "posting", "contract", "contracts", "bids", "bid",
+    "quota", "quotas", "loan", "offer", "offers",
 ))  # fmt: skip
 # "take up another 150,000 tonnes", "set up a unit": a particle, not a rise.
 _PARTICLE_VERBS = frozenset((
@@ -132,11 +135,15 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
     """Whether a direction word moves another thing than the mention: an adjective before another noun, or the
     particle of "take up"."""
     word = sentence[found_start:found_end].lower()
+    if found_start > 0 and sentence[found_start - 1] == "-":
+        return True  # "hand-trimmed carcass parts"
     if word == "up":
         before = _WORD_BEFORE.search(sentence, 0, found_start)
         return before is not None and before.group(1).lower() in _PARTICLE_VERBS
+    if word in _TRANSITIVE:
+        return _moves_another_object(sentence, found_start, found_end, start, end)
     if word not in _ATTRIBUTIVE:
-        return False
+        return _moves_its_object(sentence, found_end, start, end)
     before = _WORD_BEFORE.search(sentence, 0, found_start)
     if before is not None and (
         before.group(1).lower() in _AUXILIARIES or before.group(1).lower() in _COMMODITY_MEASURES
@@ -149,6 +156,63 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
     if after.group(1) in _FUNCTION_WORDS:
         return False
     return not any(after.group(k) in _COMMODITY_MEASURES for k in (1, 2, 3))
+
+
+_DETERMINERS = frozenset(("its", "their", "the", "a", "an", "his", "her", "our", "this", "that"))
+
+
+def _moves_its_object(sentence: str, found_end: int, start: int, end: int) -> bool:
+    """Whether a verb moves its object, another thing than the mention: "Saudi Arabia has dropped its condition",
+    "raised its bid"; not "raised its copper prices", "cut the price of oil"."""
+    after = _WORDS_AFTER.match(sentence, found_end)
+    if after is None or after.group(1) not in _DETERMINERS or not after.group(2):
+        return False
+    if any(after.group(k) and start <= after.start(k) < end for k in (2, 3)):
+        return False
+    return not any(after.group(k) in _COMMODITY_MEASURES for k in (2, 3))
+
+
+# Verbs that move an object: "raised the contract price for crude oil", "slashed expenditure".
+_TRANSITIVE = frozenset((
+    "raised", "raises", "lifted", "lifts", "boosted", "boosts", "hiked", "hikes", "lowered", "lowers", "slashed",
+    "slashes", "trimmed", "trims",
+))  # fmt: skip
+_PASSIVE = frozenset(("be", "been", "being", "was", "were", "is", "are"))
+
+
+def _moves_another_object(sentence: str, found_start: int, found_end: int, start: int, end: int) -> bool:
+    """Whether a transitive verb moves another thing than the mention: its object ("slashed expenditure", "raised
+    concerns", "dropped its condition"), the head the mention qualifies ("RAISES PALM OIL EXPORT DUTIES"), or, in
+    the passive, a subject that is not the commodity's measure ("if the issue of rice is to be raised"). Not
+    "raised its crude oil prices", "lowered estimates of corn acreage", "production curbs boosted world oil
+    prices", "copper prices were raised"."""
+    if found_end <= start:  # the verb before the mention
+        if _object_elsewhere(sentence, found_end, start, end):
+            return True
+        head = _WORDS_AFTER.match(sentence.lower(), end)
+        return head is not None and not any(
+            head.group(k) in _COMMODITY_MEASURES or head.group(k) in _FUNCTION_WORDS for k in (1, 2) if head.group(k)
+        )
+    before = _WORD_BEFORE.search(sentence, 0, found_start)
+    if before is None or before.group(1).lower() not in _PASSIVE:
+        return _object_elsewhere(sentence, found_end, start, end)  # "oil companies slashed expenditure"
+    near = sentence[max(0, start - 30) : found_start].lower()
+    return not any(word in _COMMODITY_MEASURES for word in re.findall(r"[a-z]+", near))
+
+
+def _object_elsewhere(sentence: str, found_end: int, start: int, end: int) -> bool:
+    """Whether the words after a verb name an object that is neither the mention nor one of its measures: up to
+    five words, the first neither a preposition nor an adverb ("raised by 50 cts", "lowered sharply")."""
+    tokens = list(islice(_TOKEN.finditer(sentence, found_end, min(len(sentence), found_end + 80)), 5))
+    if not tokens or any(start <= token.start() < end for token in tokens):
+        return False
+    words = [token.group().lower() for token in tokens]
+    if (words[0] in _FUNCTION_WORDS and words[0] not in _DETERMINERS) or words[0].endswith("ly"):
+        return False
+    return not any(word in _COMMODITY_MEASURES for word in words)
+
+
+_TOKEN = re.compile(r"[\w'-]+")
 
 
 _FUNCTION_WORDS = frozenset((
