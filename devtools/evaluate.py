@@ -496,6 +496,14 @@ def evaluate_events(con, judged: Path = EVENTS_JUDGED) -> list[str]:
     ]
 
 
+def _by_draw(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Hand-read rows grouped by the draw their `sample` note opens with ("draw C: ...")."""
+    draws: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        draws[row["sample"].split(":")[0]].append(row)
+    return sorted(draws.items())
+
+
 CONTEXT_JUDGED = Path(__file__).parent / "data" / "commodity_context_judged.csv"
 
 
@@ -512,10 +520,7 @@ def evaluate_context(con, judged: Path = CONTEXT_JUDGED) -> list[str]:
         ).fetchall()
     }
     lines = [f"commodity context ({judged.name}: {len(rows)} mentions read by hand, by draw)"]
-    draws: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        draws[row["sample"].split(":")[0]].append(row)
-    for draw, drawn in sorted(draws.items()):
+    for draw, drawn in _by_draw(rows):
         for column, verdict in (("direction", "direction_verdict"), ("trade_action", "action_verdict")):
             judged_rows = [r for r in drawn if r[verdict]]
             same = [
@@ -548,10 +553,7 @@ def evaluate_speakers(con, judged: Path = SPEAKERS_JUDGED) -> list[str]:
         ).fetchall()
     }
     lines = [f"speakers ({judged.name}: {len(rows)} quotations read by hand, by draw)"]
-    draws: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        draws[row["sample"].split(":")[0]].append(row)
-    for draw, drawn in sorted(draws.items()):
+    for draw, drawn in _by_draw(rows):
         same = [r for r in drawn if now.get((r["external_id"], int(r["quote_start"]))) == r["speaker"]]
         verdicts = Counter(r["verdict"] for r in same)
         given = verdicts["right"] + verdicts["wrong"]

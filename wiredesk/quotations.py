@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 
 import polars as pl
 
@@ -101,7 +102,6 @@ _ADDRESSEE_CUES = frozenset({"told", "tells", "telling", "asked"})
 # associate vice president "
 _ROLE_GAP = re.compile(r"^(?:'s\s+|(?:\s+\([^()\n]{1,20}\))?(?:\s+[A-Za-z.-]+){1,4},?\s+)$")
 _CONJUNCTION = re.compile(r"\s(?:and|or)\s")
-_IN_PARENTHESES = re.compile(r"\)")
 _TITLE_WORDS = re.compile(
     r"^\s*(?:(?:the|[A-Z][\w.'-]*|analyst|economist|strategist|trader|dealer|broker|chairman|president|director|"
     r"spokes(?:man|woman)|(?:vice[ -])?president|chief|executive|officer|senior|managing)\s+)*$"
@@ -251,12 +251,11 @@ def quotations(articles: pl.DataFrame, sentences: pl.DataFrame, entity_mentions:
                 cue = None  # '"...," said Beck. "I expect more."': that cue reports the quotation before
 
             speaker = _speaker(body, cue, start - 1, end + 1, sentence, article_names) if cue else None
-            reported = (
-                None if cue else _reported_just_before(body, start - 1, end + 1, position, starts, ends, article_names)
-            )
             if cue is None and previous and _follows_on(body, previous[0], start):
                 cue_name, speaker = previous[1], previous[2]  # '"...," said Beck. "I expect more."': Beck again
-            elif reported is not None:
+            elif cue is None and (
+                reported := _reported_just_before(body, start - 1, end + 1, position, starts, ends, article_names)
+            ):
                 cue_name, speaker = reported  # 'Yeutter said the talks get bogged down. "Countries don't ..."'
             elif cue is None and _words(body[start:end]) < 4:
                 continue  # a phrase in quotes with no one reporting it: a title or a coinage, not a quotation
@@ -414,9 +413,9 @@ def _speaker(body: str, cue: re.Match, quote_start: int, quote_end: int, sentenc
         found = reporter if reporter is not None else found
     if found is None and (spokesman := _SPOKESPEOPLE_BEFORE.search(before)):  # "General Partners officials said"
         found = names.ending_at(_before_ticker(body, cue.start() - len(before) + spokesman.start()), 1, ("ORG", "GPE"))
-        named = _SPOKESPERSON_BEFORE.search(body, max(0, cue.start() - 80), cue.start()) if found is None else None
+        named = _spokesperson_before(body, cue) if found is None else None
         if named is not None and named.group("organisation"):  # "an Exchange spokesman said": named earlier
-            organisation = _organisation_of_spokesperson(body, cue, names)
+            organisation = _organisation_of_spokesperson(body, named, names)
             if organisation is not None:
                 start, end = named.span("organisation")
                 return body[start:end], start, end, names.starts[organisation]
@@ -511,16 +510,21 @@ def _before_ticker(body: str, position: int) -> int:
     return position - len(mark.group()) if mark else position
 
 
+def _reports_before(body: str, position: int) -> Iterator[re.Match]:
+    """The cues within a pronoun's reach before `position`, the last first, that report something: not inside a
+    quotation, not "could not say"."""
+    for cue in reversed(list(_CUE.finditer(body, max(0, position - _PRONOUN_REACH), position))):
+        if not (_inside_quote(body, cue.start(), body.rfind("\n", 0, cue.start()) + 1) or _unsaid(body, cue)):
+            yield cue
+
+
 def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") -> int | None:
     """Who "he" or "she" (`pronoun`) before `position` is: the subject of the last report before it ("Simon
     said", "said Simon", "Stanley Fishman, analyst at Fahnestock, said"), past reports by "he" or "she"
     themselves and past people the article calls by the other pronoun ("she" is never a man it called "he" or
     "Mr."). When the last report is by someone unnamed ("said a director at one bank", "the company said"), no
     one: the pronoun is that someone. With no report before it, the last person named."""
-    cues = [m for m in _CUE.finditer(body, max(0, position - _PRONOUN_REACH), position)]
-    for cue in reversed(cues):
-        if _inside_quote(body, cue.start(), body.rfind("\n", 0, cue.start()) + 1) or _unsaid(body, cue):
-            continue
+    for cue in _reports_before(body, position):
         before = body[max(0, cue.start() - 12) : cue.start()]
         if _PRONOUN_BEFORE.search(before) or _WHICH_BEFORE.search(before):
             continue  # "he said" again: the same person, reported earlier ("He said Reagan ..." is his report); a
@@ -553,7 +557,7 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
         if person is not None and names.starts[person] >= cue.end():
             return person
         # "an Exchange spokesman said ... he added": the organisation the spokesman speaks for
-        return _organisation_of_spokesperson(body, cue, names)
+        return _organisation_of_spokesperson(body, _spokesperson_before(body, cue), names)
     return names.last_before(position, lambda i: names.could_be(i, pronoun))
 
 
@@ -561,9 +565,7 @@ def _last_organisation_reporting(body: str, position: int, names: _Names) -> int
     """What "it" reporting before `position` is: the organisation named by the last report before it ("BASF AG
     said ... the group said ... it said"), past reports by "it" and by "the group" themselves; no one when that
     report is by someone else."""
-    for cue in reversed(list(_CUE.finditer(body, max(0, position - _PRONOUN_REACH), position))):
-        if _inside_quote(body, cue.start(), body.rfind("\n", 0, cue.start()) + 1) or _unsaid(body, cue):
-            continue
+    for cue in _reports_before(body, position):
         before = body[max(0, cue.start() - 40) : cue.start()]
         role = _ROLE_BEFORE.search(before)
         noun = role.group(1).split()[-1].lower() if role else ""
@@ -648,16 +650,19 @@ def _last_organisation_reported(body: str, position: int, names: _Names) -> int 
     )
 
 
-def _organisation_of_spokesperson(body: str, cue: re.Match, names: _Names) -> int | None:
-    """The organisation a spokesperson right before `cue` speaks for: the one named before the title ("a Hitachi
-    Ltd spokesman"), or named earlier with its last word ("The London Stock Exchange ... an Exchange
+def _spokesperson_before(body: str, cue: re.Match) -> re.Match | None:
+    return _SPOKESPERSON_BEFORE.search(body, max(0, cue.start() - 80), cue.start())
+
+
+def _organisation_of_spokesperson(body: str, spokesperson: re.Match | None, names: _Names) -> int | None:
+    """The organisation a spokesperson (`_spokesperson_before` a cue) speaks for: the one named before the title
+    ("a Hitachi Ltd spokesman"), or named earlier with its last word ("The London Stock Exchange ... an Exchange
     spokesman"), or, for "the spokeswoman", the one an earlier spokeswoman was introduced with."""
-    spokesperson = _SPOKESPERSON_BEFORE.search(body, max(0, cue.start() - 80), cue.start())
     if spokesperson is None:
         return None
     if spokesperson.group("organisation") is None:
         title = spokesperson.group("title")
-        found = _organisation_speaking_through(body, title, cue.start(), names)
+        found = _organisation_speaking_through(body, title, spokesperson.end(), names)
         if found is None and title.startswith("spokes"):  # "Financial Corp said ... a spokeswoman pointed out"
             found = _last_organisation_reported(body, spokesperson.start(), names)
         return found
@@ -697,9 +702,7 @@ def _titled_name_after(body: str, position: int, names: _Names) -> int | None:
         while firm + 1 < len(names.starts) and body[names.ends[firm] : names.starts[firm + 1]] in (" and ", " & "):
             firm += 1
         j = firm + 1
-        while (
-            j < len(names.starts) and names.types[j] in ("GPE", "NORP") and _IN_PARENTHESES.match(body, names.ends[j])
-        ):
+        while j < len(names.starts) and names.types[j] in ("GPE", "NORP") and body.startswith(")", names.ends[j]):
             j += 1
         employs = names.types[i] in ("ORG", "PERSON") and j < len(names.starts) and names.types[j] == "PERSON"
         gap = body[names.ends[firm] : names.starts[j]] if employs else ""

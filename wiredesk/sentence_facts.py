@@ -218,8 +218,7 @@ _TOKEN = re.compile(r"[\w'-]+")
 _FUNCTION_WORDS = frozenset((
     "and", "or", "than", "in", "on", "at", "to", "from", "by", "for", "with", "as", "after", "this", "last", "because",
     "the", "a", "an", "its", "their", "since", "over", "again", "earlier", "today", "yesterday", "still", "through",
-    "during", "than", "last", "this", "next", "later", "slightly", "sharply", "steadily", "more", "less", "faster",
-    "slowly", "quickly",
+    "during", "next", "later", "slightly", "sharply", "steadily", "more", "less", "faster", "slowly", "quickly",
 ))  # fmt: skip
 # What is bought or sold when a purchase or a sale stands between an asset and a commodity: "the purchase would
 # include Shell's interest in 39 retail gasoline stations", "selling its oil and gas interests".
