@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from wiredesk.nlp import ENTITY_LABELS, annotate_articles, iter_annotations, load_pipeline
+from wiredesk.nlp import ENTITY_LABELS, annotate_articles, iter_annotations, load_pipeline, whole_hyphenated_words
 from wiredesk.settings import DEFAULT_MODEL
 
 
@@ -216,3 +216,52 @@ def test_the_sentence_starts_before_the_line_rules_are_spacys_sentencizers(nlp):
         ours = [token.is_sent_start for token in prepare_doc(nlp, text)]
         spacys = [token.is_sent_start for token in Sentencizer()(nlp.make_doc(text))]
         assert ours == spacys, text
+
+
+def _grown(text: str, names: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    spans, searched_from = [], 0
+    for name, label in names:
+        start = text.index(name, searched_from)
+        spans.append((start, start + len(name), label))
+        searched_from = start + len(name)
+    return [(text[start:end], label) for start, end, label in whole_hyphenated_words(text, spans)]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # a lower-case piece makes the name an adjective: the whole word, a NORP
+        ("Shares of London-listed Antofagasta rose.", [("London", "GPE")], [("London-listed", "NORP")]),
+        ("The Hong Kong-based trader", [("Hong Kong", "GPE")], [("Hong Kong-based", "NORP")]),
+        ("U.S.-led talks resumed.", [("U.S.", "GPE")], [("U.S.-led", "NORP")]),
+        ("in the post-Soviet era", [("Soviet", "NORP")], [("post-Soviet", "NORP")]),
+        ("a Covid-19-driven slump", [("Covid-19", "EVENT")], [("Covid-19-driven", "NORP")]),
+        # pieces of a name are the name, of its type
+        ("at Chick-fil-A stores", [("Chick", "ORG")], [("Chick-fil-A", "ORG")]),
+        ("said Sheikh al-Turabi", [("Turabi", "PERSON")], [("al-Turabi", "PERSON")]),
+        ("Kang Young-hoon won.", [("Kang Young", "PERSON")], [("Kang Young-hoon", "PERSON")]),
+        (
+            "said Lucy Tyler-Sharman.",
+            [("Lucy Tyler", "PERSON"), ("Sharman", "PERSON")],
+            [("Lucy Tyler-Sharman", "PERSON")],
+        ),
+        # the model's own span, a name made an adjective
+        ("The Hong Kong-based trader", [("Hong Kong-based", "GPE")], [("Hong Kong-based", "NORP")]),
+        # two names joined by a hyphen stay two
+        ("U.S.-China talks", [("U.S.", "GPE"), ("China", "GPE")], [("U.S.", "GPE"), ("China", "GPE")]),
+        ("the Brent-WTI spread", [("Brent", "ORG"), ("WTI", "ORG")], [("Brent", "ORG"), ("WTI", "ORG")]),
+        # no hyphen joined to the name: nothing changes
+        ("Copper - LME stocks", [("LME", "ORG")], [("LME", "ORG")]),
+        ("the well-known Smith", [("Smith", "PERSON")], [("Smith", "PERSON")]),
+    ],
+)
+def test_a_name_is_a_whole_hyphenated_word(text, names, expected):
+    assert _grown(text, names) == expected
+
+
+def test_the_model_pass_grows_a_name_to_its_hyphenated_word(nlp):
+    annotations = annotate_articles(
+        articles(("a", "Traders", "The Hong Kong-based trader said on Monday it would buy more cotton.")), nlp
+    )
+    mentions = annotations.entity_mentions.filter(pl.col("mention_text").str.starts_with("Hong"))
+    assert mentions.select("mention_text", "ner_label", "start_char").rows() == [("Hong Kong-based", "NORP", 4)]

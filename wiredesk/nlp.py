@@ -275,6 +275,7 @@ class _ArticleReader:
             index = len(self.sentence_starts)
             self.sentences.append((self.article_id, index, field, start - offset, end - offset, text))
             self.sentence_starts.append(start)
+        names = []
         for ent in doc.ents:
             ent_start, ent_end = ent.start_char + piece_offset, ent.end_char + piece_offset
             text = original[ent_start:ent_end]
@@ -294,7 +295,8 @@ class _ArticleReader:
             titled = titled_name_start(original, start)
             if titled < start:  # "Vice Premier He Lifeng": a title, a word, a name: a person
                 start, label = titled, "PERSON"
-            self.mentions.append(self._mention(start, ent_end, label))
+            names.append((start, ent_end, label))
+        self.mentions += [self._mention(*name) for name in whole_hyphenated_words(original, names)]
         names = len(self.mentions) - self.first_mention
         if names > MAX_NAMES_PER_ARTICLE:
             self.too_complex = (
@@ -338,6 +340,53 @@ def titled_name_start(text: str, start: int) -> int:
     """Where a person's name starts when the model left off a first word that follows a title."""
     match = _TITLE_THEN_WORD.search(text, max(start - 40, 0), start)
     return match.start(1) if match else start
+
+
+# A piece of a hyphenated word: "based" in "London-based", "19" in "Covid-19-driven", "A" in "Chick-fil-A".
+_PIECE_BEFORE = re.compile(r"[^\W_]+-$")
+_PIECE_AFTER = re.compile(r"-[^\W_]+")
+_LOWER_CASE_LAST_PIECE = re.compile(r"-[a-z]+$")
+# English prefixes that make an adjective of a name ("post-Soviet", "anti-Semitic", "ex-Milan"); other lower-case
+# pieces before a name are part of it ("al-Turabi").
+_ADJECTIVE_PREFIXES = frozenset(
+    ["anti", "counter", "cross", "ex", "inter", "mid", "multi", "neo", "non", "pan", "post", "pre", "pro", "trans"]
+)
+
+
+def _is_adjective(word: str) -> bool:
+    """ "London-listed", "Covid-19-driven", "post-Soviet": a name with a lower-case suffix or an English prefix."""
+    prefix = word.partition("-")[0]
+    return _LOWER_CASE_LAST_PIECE.search(word) is not None or (prefix != word and prefix.lower() in _ADJECTIVE_PREFIXES)
+
+
+def whole_hyphenated_words(text: str, names: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Names ((start, end, label), in text order) grown to whole words, hyphens and all, as news NER marks them:
+    the model's "London" in "London-listed", "Tyler" in "Lucy Tyler-Sharman", "Chick" in "Chick-fil-A".
+
+    Two names joined by a hyphen stay two ("U.S.-China", "Boeing-Airbus"), unless both are a person's (a
+    double-barrelled surname). A name made an adjective by a lower-case piece ("London-listed", "U.S.-led",
+    "post-Soviet") is no longer the place or organisation; it is a NORP, as "British" is. A person's name keeps
+    its type ("Kang Young-hoon")."""
+    grown: list[tuple[int, int, str]] = []
+    for i, (start, end, label) in enumerate(names):
+        previous_end = grown[-1][1] if grown else 0
+        next_start, _, next_label = names[i + 1] if i + 1 < len(names) else (len(text), 0, "")
+        if start < previous_end:
+            continue  # "Sharman" of "Lucy Tyler-Sharman", already grown over it
+        while (
+            start >= 2
+            and text[start - 1] == "-"
+            and (piece := _PIECE_BEFORE.search(text, max(start - 40, previous_end), start)) is not None
+        ):
+            start = piece.start()
+        while (piece := _PIECE_AFTER.match(text, end)) is not None and (
+            piece.end() <= next_start or label == next_label == "PERSON"
+        ):
+            end = piece.end()
+        if label != "PERSON" and _is_adjective(text[start:end]):
+            label = "NORP"
+        grown.append((start, end, label))
+    return grown
 
 
 def sentence_position(char_index: int, sentence_starts: list[int]) -> int:
