@@ -59,6 +59,12 @@ def test_sentences_that_are_no_results_line(line):
         ("It cut its full-year profit forecast.", -1),
         ("The miner raised its 2025 output guidance.", 1),
         ("Results were worse than expected.", -1),
+        # a loss compared with a loss, a loss with a profit, a profit with a loss
+        ("Pre-tax loss totalled EUR 1.3 mn, compared to a loss of EUR 4.9 mn.", 1),
+        ("Pre-tax loss totalled EUR 4.3 mn, compared to a loss of EUR 1.9 mn.", -1),
+        ("Operating loss totalled EUR 2.2 mn, compared to a profit of EUR 1.1 mn.", -1),
+        ("Operating profit was EUR 0.3 mn, compared with a loss of EUR 1.2 mn a year earlier.", 1),
+        ("Diluted EPS rose to EUR 3.68 from EUR 0.50.", 1),
     ],
 )
 def test_moves_in_prose(sentence, goodness):

@@ -78,7 +78,9 @@ _COMPARISON = re.compile(
     rf"""(?P<from>\b(?i:(?P<dir>up|down|rising|falling|rose|fell|increased|decreased|declined|dropped|jumped|
                      climbed|grew|slipped|eased|narrowed|widened|improved|deteriorated)
                    (?:\s+\S+){{0,4}}?\s+)?
-       (?i:from|compared\s+with|compared\s+to|against|vs\.?|versus)\s+(?P<prior>{_PROSE_AMOUNT}))
+       (?i:from|compared\s+with|compared\s+to|against|vs\.?|versus)\s+
+       (?:(?i:an?\s+)?(?P<prior_state>(?i:{_STATE}|deficit|surplus))\s+(?i:of\s+)?)?  # "compared to a loss of"
+       (?P<prior>{_PROSE_AMOUNT}))
     """,
     re.VERBOSE,
 )
@@ -203,6 +205,12 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
         values = [m for m in re.finditer(_PROSE_AMOUNT, head, re.VERBOSE)]
         value = amount_value(values[-1].groupdict(), "p") if values else None
         said = (groups["dir"] or "").lower()
+        prior_state = (groups["prior_state"] or "").lower()
+        if value is not None and prior_state and (prior_state in _LOSS_WORDS) != (word in _LOSS_WORDS):
+            # "a loss of EUR 2.2 mn, compared to a profit of EUR 1.1 mn": both read as profit, a loss a negative one
+            value = (-value[0], value[1]) if word in _LOSS_WORDS else value
+            prior = (-prior[0], prior[1]) if prior_state in _LOSS_WORDS else prior
+            word, good_up, said = "profit", 1, ""
         if said in ("narrowed", "widened"):
             # a loss narrows towards zero; a margin or spread narrows smaller: less of it either way
             direction = "down" if said == "narrowed" else "up"
