@@ -65,6 +65,10 @@ def test_sentences_that_are_no_results_line(line):
         ("Operating loss totalled EUR 2.2 mn, compared to a profit of EUR 1.1 mn.", -1),
         ("Operating profit was EUR 0.3 mn, compared with a loss of EUR 1.2 mn a year earlier.", 1),
         ("Diluted EPS rose to EUR 3.68 from EUR 0.50.", 1),
+        # a change named by a noun
+        ("Net sales totalled EUR 30 mn, a decrease of 15% on the previous year.", -1),
+        ("Operating costs were EUR 12 mn, an increase of 8 percent.", -1),
+        ("Sales were steady, with an increase of 5% in costs.", 0),  # what rose follows: not read here
     ],
 )
 def test_moves_in_prose(sentence, goodness):

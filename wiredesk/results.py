@@ -115,6 +115,13 @@ _PHRASES = [
                 r"(?:its\s+|their\s+|the\s+)?(?:[\w'’-]+\s+){0,3}?(?:forecasts?|outlook|guidance|targets?|estimates?|"
                 r"projections?)\b"), 1, "forecast", _OUTLOOK_WORDS),
 ]  # fmt: skip
+# A change named by a noun, with its size: "Net sales totalled EUR 30 mn, a decrease of 15% on the previous year".
+# Not "an increase of 5% in costs": what moved follows it.
+_NOUN_CHANGE = re.compile(
+    r"(?i)\b(?P<change>increase|rise|growth|gain|improvement|decrease|decline|fall|drop|reduction)\s+of\s+"
+    r"(?:about\s+|some\s+|nearly\s+|almost\s+|over\s+)?\d[\d.,]*\s*(?:%|per\s*cent|percent|pct)(?!\s+(?:in|of)\b)"
+)
+_NOUN_RISES = frozenset(("increase", "rise", "growth", "gain", "improvement"))
 _COMPARISON_KEY = re.compile(r"(?i)from|compar|against|vs|versus")  # words every comparison needs
 _UP_WORDS = frozenset(("up", "rising", "rose", "increased", "jumped", "climbed", "grew", "improved", "widened"))
 _DOWN_WORDS = frozenset(("down", "falling", "fell", "decreased", "declined", "dropped", "slipped", "eased", "narrowed"))
@@ -226,6 +233,13 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
         currency = prior[1] or (value[1] if value else None)
         value_now = None if value is None else value[0]
         moves.append(Move(match.start(), match.end(), word, value_now, prior[0], currency, direction, goodness, False))
+    for match in _NOUN_CHANGE.finditer(sentence) if " of " in sentence else ():
+        moved = _moved_quantity(sentence, match.start(), lexicon)
+        if moved is None or any(m.start < match.end() and match.start() < m.end for m in moves):
+            continue
+        direction = "up" if match["change"].lower() in _NOUN_RISES else "down"
+        goodness = moved[1] * (1 if direction == "up" else -1)
+        moves.append(Move(match.start(), match.end(), moved[0], None, None, None, direction, goodness, False))
     lowered = sentence.lower()
     for pattern, goodness, word, keys in _PHRASES:
         if not any(key in lowered for key in keys):
