@@ -69,6 +69,14 @@ def test_sentences_that_are_no_results_line(line):
         ("Net sales totalled EUR 30 mn, a decrease of 15% on the previous year.", -1),
         ("Operating costs were EUR 12 mn, an increase of 8 percent.", -1),
         ("Sales were steady, with an increase of 5% in costs.", 0),  # what rose follows: not read here
+        # company news
+        ("The company has received an order worth EUR 8 mn from a German utility.", 1),
+        ("The group was awarded a contract to build a power plant in Vietnam.", 1),
+        ("The new line will create 60 jobs.", 1),
+        ("The company said it will lay off 40 employees.", -1),
+        ("The company has decided to close its factory in Lieksa.", -1),
+        ("The shares closed 2% higher in Helsinki.", 0),  # a market's close is no closure
+        ("Wheat futures closed lower on the Chicago Board of Trade.", 0),
     ],
 )
 def test_moves_in_prose(sentence, goodness):

@@ -114,6 +114,18 @@ _PHRASES = [
     (re.compile(r"(?i)\b(?:raised|raises|raising|lifted|lifts|upgraded|increased|boosted|revised\s+up)\s+"
                 r"(?:its\s+|their\s+|the\s+)?(?:[\w'’-]+\s+){0,3}?(?:forecasts?|outlook|guidance|targets?|estimates?|"
                 r"projections?)\b"), 1, "forecast", _OUTLOOK_WORDS),
+    # company news: orders won, jobs made and cut, sites closed
+    (re.compile(r"(?i)\b(?:received?|receives|receiving|won|wins|winning|awarded|secured?|secures|securing|signed|"
+                r"signs|landed|lands|booked|books|clinched|clinches)\s+(?:(?:an?|the|its|their|two|three|several|new|"
+                r"further|additional)\s+)*(?:[\w$€£.,'’-]+\s+){0,4}?(?:orders?|contracts?)\b"), 1, "orders",
+     ("order", "contract")),
+    (re.compile(r"(?i)\b(?:creat(?:e|es|ed|ing)|add(?:s|ed|ing)?)\s+(?:about\s+|some\s+|up\s+to\s+|nearly\s+)?"
+                r"[\d,]+\s+(?:new\s+)?jobs\b"), 1, "jobs", ("jobs",)),
+    (re.compile(r"(?i)\b(?:lay|lays|laid|laying)\s+off\b"), -1, "jobs", (" off",)),
+    (re.compile(r"(?i)\b(?:close|closes|closed|closing|shut|shuts|shutting)\s+(?:down\s+)?(?:(?:its|the|a|an|their|"
+                r"two|three|several)\s+)?(?:[\w'’-]+\s+){0,2}?(?:plants?|factory|factories|mills?|mines?|stores?|"
+                r"shops?|offices?|refinery|refineries|smelters?|branches|units?|sites?)\b"), -1, "capacity",
+     ("clos", "shut")),
 ]  # fmt: skip
 # A change named by a noun, with its size: "Net sales totalled EUR 30 mn, a decrease of 15% on the previous year".
 # Not "an increase of 5% in costs": what moved follows it.
