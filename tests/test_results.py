@@ -69,6 +69,16 @@ def test_sentences_that_are_no_results_line(line):
         ("Net sales totalled EUR 30 mn, a decrease of 15% on the previous year.", -1),
         ("Operating costs were EUR 12 mn, an increase of 8 percent.", -1),
         ("Sales were steady, with an increase of 5% in costs.", 0),  # what rose follows: not read here
+        # last year's figure in parentheses, as Nordic reports write it
+        ("Operating profit was EUR 9.8 mn (EUR 11.9 mn).", -1),
+        ("The operating loss was EUR 0.9 mn (EUR 2.4 mn).", 1),
+        ("Operating margin was 11.4% (8.9%).", 1),
+        ("Net sales 2008 EUR 10 mn (2007: EUR 8 mn).", 1),
+        ("The operating loss amounted to EUR 1.8 mn (operating profit EUR 0.5 mn).", -1),
+        ("Net sales grew to EUR 12 mn (EUR 10 mn), and the operating margin was 5% (7%).", 0),
+        ("In 2008 (2007) net sales were stable.", 0),  # years in parentheses are no figures
+        # a move by a share, with no prior figure
+        ("Profit after taxes was EUR 12.7 mn, up 35% from the previous year.", 1),
         # company news
         ("The company has received an order worth EUR 8 mn from a German utility.", 1),
         ("The group was awarded a contract to build a power plant in Vietnam.", 1),

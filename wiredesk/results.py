@@ -134,6 +134,23 @@ _NOUN_CHANGE = re.compile(
     r"(?:about\s+|some\s+|nearly\s+|almost\s+|over\s+)?\d[\d.,]*\s*(?:%|per\s*cent|percent|pct)(?!\s+(?:in|of)\b)"
 )
 _NOUN_RISES = frozenset(("increase", "rise", "growth", "gain", "improvement"))
+# "Profit after taxes was EUR 12.7 mn, up 35% from the previous year": a move by a share, with no prior figure.
+_PERCENT_CHANGE = re.compile(
+    r"(?i)\b(?P<change>up|down)\s+(?:by\s+)?(?:about\s+|some\s+|nearly\s+|almost\s+|over\s+)?\d[\d.,]*\s*"
+    r"(?:%|per\s*cent|percent|pct)"
+)
+# The Nordic reports' way: this period's figure, last year's in parentheses, "EUR 9.8 mn (EUR 11.9 mn)",
+# "11.4% (8.9%)", "EUR 1.8 mn (operating profit EUR 0.5 mn)". A money amount needs its currency: "2008 (2007)"
+# is no move.
+_PRIOR_IN_PARENTHESES = re.compile(
+    rf"""(?:(?P<n_percent>\d[\d.,]*)\s?%|{amount_pattern("n")})
+    \s?\(\s?
+    (?:[\w/-]*\d{{4}}:\s?)?  # the prior period named: "(2007: EUR 8 mn)", "(Q1/2007: ...)"
+    (?:(?i:an?\s+)?(?:[\w-]+\s+)?(?P<prior_state>(?i:{_STATE}|deficit|surplus))\s+(?i:of\s+)?)?
+    (?:(?P<p_percent>\d[\d.,]*)\s?%|{amount_pattern("p")})
+    [^()]{{0,60}}\)""",
+    re.VERBOSE,
+)
 _COMPARISON_KEY = re.compile(r"(?i)from|compar|against|vs|versus")  # words every comparison needs
 _UP_WORDS = frozenset(("up", "rising", "rose", "increased", "jumped", "climbed", "grew", "improved", "widened"))
 _DOWN_WORDS = frozenset(("down", "falling", "fell", "decreased", "declined", "dropped", "slipped", "eased", "narrowed"))
@@ -204,6 +221,23 @@ def _moved_quantity(sentence: str, before: int, lexicon: Lexicon) -> tuple[str, 
     return None
 
 
+def _as_profit(
+    word: str, value: tuple[float, str | None], prior: tuple[float, str | None], prior_state: str
+) -> tuple[str, int, tuple[float, str | None], tuple[float, str | None]] | None:
+    """A loss compared with a profit, or a profit with a loss ("a loss of EUR 2.2 mn, compared to a profit of
+    EUR 1.1 mn"): both read as profit, a loss a negative one. (word, good_up, value, prior), or None when the
+    two are of one kind."""
+    if not prior_state or (prior_state in _LOSS_WORDS) == (word in _LOSS_WORDS):
+        return None
+    value = (-value[0], value[1]) if word in _LOSS_WORDS else value
+    prior = (-prior[0], prior[1]) if prior_state in _LOSS_WORDS else prior
+    return "profit", 1, value, prior
+
+
+def _overlaps(moves: list[Move], start: int, end: int) -> bool:
+    return any(m.start < end and start < m.end for m in moves)
+
+
 def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
     """The comparisons of a sentence in prose: "down from EUR 232.9 mn", "rose to X from Y", "swung to a loss",
     "beat forecasts", "cut its forecast"."""
@@ -224,12 +258,9 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
         values = [m for m in re.finditer(_PROSE_AMOUNT, head, re.VERBOSE)]
         value = amount_value(values[-1].groupdict(), "p") if values else None
         said = (groups["dir"] or "").lower()
-        prior_state = (groups["prior_state"] or "").lower()
-        if value is not None and prior_state and (prior_state in _LOSS_WORDS) != (word in _LOSS_WORDS):
-            # "a loss of EUR 2.2 mn, compared to a profit of EUR 1.1 mn": both read as profit, a loss a negative one
-            value = (-value[0], value[1]) if word in _LOSS_WORDS else value
-            prior = (-prior[0], prior[1]) if prior_state in _LOSS_WORDS else prior
-            word, good_up, said = "profit", 1, ""
+        as_profit = None if value is None else _as_profit(word, value, prior, (groups["prior_state"] or "").lower())
+        if as_profit is not None:
+            (word, good_up, value, prior), said = as_profit, ""
         if said in ("narrowed", "widened"):
             # a loss narrows towards zero; a margin or spread narrows smaller: less of it either way
             direction = "down" if said == "narrowed" else "up"
@@ -245,23 +276,55 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
         currency = prior[1] or (value[1] if value else None)
         value_now = None if value is None else value[0]
         moves.append(Move(match.start(), match.end(), word, value_now, prior[0], currency, direction, goodness, False))
-    for match in _NOUN_CHANGE.finditer(sentence) if " of " in sentence else ():
-        moved = _moved_quantity(sentence, match.start(), lexicon)
-        if moved is None or any(m.start < match.end() and match.start() < m.end for m in moves):
-            continue
-        direction = "up" if match["change"].lower() in _NOUN_RISES else "down"
-        goodness = moved[1] * (1 if direction == "up" else -1)
-        moves.append(Move(match.start(), match.end(), moved[0], None, None, None, direction, goodness, False))
+    moves += _moves_against_a_prior_in_parentheses(sentence, lexicon, moves)
+    for pattern, rises in ((_NOUN_CHANGE, _NOUN_RISES), (_PERCENT_CHANGE, _UP_WORDS)):
+        for match in pattern.finditer(sentence) if "%" in sentence or "per" in sentence else ():
+            moved = _moved_quantity(sentence, match.start(), lexicon)
+            if moved is None or _overlaps(moves, match.start(), match.end()):
+                continue
+            direction = "up" if match["change"].lower() in rises else "down"
+            goodness = moved[1] * (1 if direction == "up" else -1)
+            moves.append(Move(match.start(), match.end(), moved[0], None, None, None, direction, goodness, False))
     lowered = sentence.lower()
     for pattern, goodness, word, keys in _PHRASES:
         if not any(key in lowered for key in keys):
             continue
         for match in pattern.finditer(sentence):
-            if any(m.start < match.end() and match.start() < m.end for m in moves):
+            if _overlaps(moves, match.start(), match.end()):
                 continue
             direction = "up" if goodness > 0 else "down"
             moves.append(Move(match.start(), match.end(), word, None, None, None, direction, goodness, False))
     return sorted(moves, key=lambda m: m.start)
+
+
+def _moves_against_a_prior_in_parentheses(sentence: str, lexicon: Lexicon, moves: list[Move]) -> list[Move]:
+    """ "Operating profit was EUR 9.8 mn (EUR 11.9 mn)": what moved is the quantity before the figure."""
+    found: list[Move] = []
+    for match in _PRIOR_IN_PARENTHESES.finditer(sentence) if "(" in sentence else ():
+        groups = match.groupdict()
+        if groups["n_percent"] and groups["p_percent"]:
+            value, prior = (number_value(groups["n_percent"]), None), (number_value(groups["p_percent"]), None)
+        elif groups["n_number"] and (groups["n_before"] or groups["n_after"] or groups["n_cents"]):
+            if groups["p_number"] and not any(groups[f"p_{part}"] for part in _AMOUNT_PARTS):
+                groups.update({f"p_{part}": groups[f"n_{part}"] for part in _AMOUNT_PARTS})  # "EUR 9.8 mn (11.9)"
+            value, prior = amount_value(groups, "n"), amount_value(groups, "p") if groups["p_number"] else None
+        else:
+            continue
+        moved = _moved_quantity(sentence, match.start(), lexicon)
+        if value is None or prior is None or value[0] is None or prior[0] is None or moved is None:
+            continue
+        if _overlaps(moves, match.start(), match.end()):
+            continue
+        word, good_up = moved
+        as_profit = _as_profit(word, value, prior, (groups["prior_state"] or "").lower())
+        if as_profit is not None:
+            word, good_up, value, prior = as_profit
+        direction = _direction(value[0], prior[0])
+        goodness = 0 if direction == "unchanged" else good_up * (1 if direction == "up" else -1)
+        found.append(
+            Move(match.start(), match.end(), word, value[0], prior[0], value[1] or prior[1], direction, goodness, False)
+        )
+    return found
 
 
 # The tone of a sentence whose moves say which way it leans ("net loss narrowed", "Shr 34 cts vs 1.19 dlrs"),
