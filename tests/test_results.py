@@ -79,6 +79,10 @@ def test_sentences_that_are_no_results_line(line):
         ("In 2008 (2007) net sales were stable.", 0),  # years in parentheses are no figures
         # a move by a share, with no prior figure
         ("Profit after taxes was EUR 12.7 mn, up 35% from the previous year.", 1),
+        # a level set against last year's
+        ("Operating profit is expected to be lower than in 2007.", -1),
+        ("Costs were higher than a year earlier.", -1),
+        ("Output was higher than in the spring.", 0),  # not against last year
         # company news
         ("The company has received an order worth EUR 8 mn from a German utility.", 1),
         ("The group was awarded a contract to build a power plant in Vietnam.", 1),

@@ -139,6 +139,12 @@ _PERCENT_CHANGE = re.compile(
     r"(?i)\b(?P<change>up|down)\s+(?:by\s+)?(?:about\s+|some\s+|nearly\s+|almost\s+|over\s+)?\d[\d.,]*\s*"
     r"(?:%|per\s*cent|percent|pct)"
 )
+# A level set against last year's: "Operating profit is expected to be lower than in 2007".
+_THAN_LAST_YEAR = re.compile(
+    r"(?i)\b(?P<change>higher|lower|bigger|smaller|greater|stronger|weaker)\s+than\s+(?:in\s+|during\s+|for\s+)?"
+    r"(?:(?:the\s+)?(?:previous|last|prior|same)\s+(?:year|quarter|period)|a\s+year\s+(?:ago|earlier)|(?:19|20)\d\d\b)"
+)
+_THAN_RISES = frozenset(("higher", "bigger", "greater", "stronger"))
 # The Nordic reports' way: this period's figure, last year's in parentheses, "EUR 9.8 mn (EUR 11.9 mn)",
 # "11.4% (8.9%)", "EUR 1.8 mn (operating profit EUR 0.5 mn)". A money amount needs its currency: "2008 (2007)"
 # is no move.
@@ -277,8 +283,12 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
         value_now = None if value is None else value[0]
         moves.append(Move(match.start(), match.end(), word, value_now, prior[0], currency, direction, goodness, False))
     moves += _moves_against_a_prior_in_parentheses(sentence, lexicon, moves)
-    for pattern, rises in ((_NOUN_CHANGE, _NOUN_RISES), (_PERCENT_CHANGE, _UP_WORDS)):
-        for match in pattern.finditer(sentence) if "%" in sentence or "per" in sentence else ():
+    for pattern, rises, key in (
+        (_NOUN_CHANGE, _NOUN_RISES, " of "),
+        (_PERCENT_CHANGE, _UP_WORDS, ""),
+        (_THAN_LAST_YEAR, _THAN_RISES, " than "),
+    ):
+        for match in pattern.finditer(sentence) if key in sentence else ():
             moved = _moved_quantity(sentence, match.start(), lexicon)
             if moved is None or _overlaps(moves, match.start(), match.end()):
                 continue
