@@ -79,6 +79,7 @@ def test_sentences_that_are_no_results_line(line):
         ("In 2008 (2007) net sales were stable.", 0),  # years in parentheses are no figures
         # a move by a share, with no prior figure
         ("Profit after taxes was EUR 12.7 mn, up 35% from the previous year.", 1),
+        ("Operating profit excluding one-off items fell by 12% to EUR 50.1 mn.", -1),
         # a level set against last year's
         ("Operating profit is expected to be lower than in 2007.", -1),
         ("Costs were higher than a year earlier.", -1),

@@ -135,8 +135,12 @@ _NOUN_CHANGE = re.compile(
 )
 _NOUN_RISES = frozenset(("increase", "rise", "growth", "gain", "improvement"))
 # "Profit after taxes was EUR 12.7 mn, up 35% from the previous year": a move by a share, with no prior figure.
+_PERCENT_RISES = frozenset(
+    ("up", "rose", "rises", "rising", "increased", "increases", "grew", "grows", "climbed", "gained")
+)
 _PERCENT_CHANGE = re.compile(
-    r"(?i)\b(?P<change>up|down)\s+(?:by\s+)?(?:about\s+|some\s+|nearly\s+|almost\s+|over\s+)?\d[\d.,]*\s*"
+    r"(?i)\b(?P<change>up|down|rose|rises|rising|increased|increases|grew|grows|climbed|gained|fell|falls|falling|"
+    r"decreased|decreases|declined|declines|dropped|slipped|lost)\s+(?:by\s+)?(?:about\s+|some\s+|nearly\s+|almost\s+|over\s+)?\d[\d.,]*\s*"
     r"(?:%|per\s*cent|percent|pct)"
 )
 # A level set against last year's: "Operating profit is expected to be lower than in 2007".
@@ -285,7 +289,7 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
     moves += _moves_against_a_prior_in_parentheses(sentence, lexicon, moves)
     for pattern, rises, key in (
         (_NOUN_CHANGE, _NOUN_RISES, " of "),
-        (_PERCENT_CHANGE, _UP_WORDS, ""),
+        (_PERCENT_CHANGE, _PERCENT_RISES, ""),
         (_THAN_LAST_YEAR, _THAN_RISES, " than "),
     ):
         for match in pattern.finditer(sentence) if key in sentence else ():
