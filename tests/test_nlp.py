@@ -8,7 +8,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from wiredesk.nlp import ENTITY_LABELS, annotate_articles, iter_annotations, load_pipeline, whole_hyphenated_words
+from wiredesk.nlp import (
+    ENTITY_LABELS,
+    annotate_articles,
+    balanced_parentheses,
+    iter_annotations,
+    load_pipeline,
+    whole_hyphenated_words,
+)
 from wiredesk.settings import DEFAULT_MODEL
 
 
@@ -265,3 +272,48 @@ def test_the_model_pass_grows_a_name_to_its_hyphenated_word(nlp):
     )
     mentions = annotations.entity_mentions.filter(pl.col("mention_text").str.starts_with("Hong"))
     assert mentions.select("mention_text", "ner_label", "start_char").rows() == [("Hong Kong-based", "NORP", 4)]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        # a name cut at a parenthesis joins the name before it, a company when its legal form closes it
+        (
+            "lead manager Nikko Securities Co (Europe) Ltd said.",
+            [("Nikko Securities Co", "ORG"), ("Europe) Ltd", "ORG")],
+            [("Nikko Securities Co (Europe) Ltd", "ORG")],
+        ),
+        (
+            "James Capel (Far East) Ltd said.",
+            [("James Capel", "PERSON"), ("Far East) Ltd", "LOC")],
+            [("James Capel (Far East) Ltd", "ORG")],
+        ),
+        (
+            "after James Leander (Leo) Nichols, a friend",
+            [("James Leander", "PERSON"), ("Leo) Nichols", "ORG")],
+            [("James Leander (Leo) Nichols", "PERSON")],
+        ),
+        # or the capitalised words before it, or the parenthesis alone
+        (
+            "an analyst at Mansion House Securities (F.E.) Ltd said.",
+            [("F.E.) Ltd", "ORG")],
+            [("Mansion House Securities (F.E.) Ltd", "ORG")],
+        ),
+        ("gone to the (World) Bank.", [("World) Bank", "ORG")], [("(World) Bank", "ORG")]),
+        # a parenthesis left open ends the name before it
+        (
+            "The Chicago Board of Trade (CBOT) will",
+            [("Chicago Board of Trade (CBOT", "ORG")],
+            [("Chicago Board of Trade", "ORG")],
+        ),
+        # balanced already: nothing changes
+        ("Coca-Cola (KO.N) rose", [("Coca-Cola (KO.N)", "ORG")], [("Coca-Cola (KO.N)", "ORG")]),
+    ],
+)
+def test_a_name_keeps_its_parentheses_whole(text, names, expected):
+    spans, searched_from = [], 0
+    for name, label in names:
+        start = text.index(name, searched_from)
+        spans.append((start, start + len(name), label))
+        searched_from = start + len(name)
+    assert [(text[start:end], label) for start, end, label in balanced_parentheses(text, spans)] == expected

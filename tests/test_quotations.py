@@ -685,6 +685,30 @@ def test_who_a_cue_reports(body, names, quote, expected):
             "If Indonesia spurs its growth too much, it might create negative effects,",
             "a",
         ),
+        # "said X" reporting what X will do is no inverted attribution: "he" is the unnamed arbitrageur
+        (
+            "Conrac said it would make a recommendation.\n\nAnother said Conrac might have trouble finding a "
+            'buyer. "It\'s a hodge-podge of businesses," he said.',
+            [("Conrac", "PERSON", "c")],
+            "It's a hodge-podge of businesses,",
+            None,
+        ),
+        # a title is a person's when it stands before the name, not a few words earlier in a report
+        (
+            "The spokesman added that TRE Chairman Leopold Wyler had been interviewed.\n\nA Jefferies spokesman "
+            "said the SEC had asked for information.\n\nThe spokesman said Jefferies had cooperated.\n\n"
+            '"Jefferies is not the target of an investigation," he said.',
+            [("TRE", "ORG", "t"), ("Leopold Wyler", "PERSON", "w"), ("Jefferies", "ORG", "j"), ("SEC", "ORG", "s")],
+            "Jefferies is not the target of an investigation,",
+            "j",
+        ),
+        (
+            "Chancellor of the Exchequer Nigel Lawson presented his budget.\n\n"
+            '"Broad money will continue to be taken into account," the Chancellor told Parliament.',
+            [("Nigel Lawson", "PERSON", "l")],
+            "Broad money will continue to be taken into account,",
+            "l",
+        ),
     ],
 )
 def test_speakers_a_reader_names_from_the_paragraphs_before(body, names, quote, expected):

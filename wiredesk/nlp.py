@@ -296,7 +296,8 @@ class _ArticleReader:
             if titled < start:  # "Vice Premier He Lifeng": a title, a word, a name: a person
                 start, label = titled, "PERSON"
             names.append((start, ent_end, label))
-        self.mentions += [self._mention(*name) for name in whole_hyphenated_words(original, names)]
+        names = whole_hyphenated_words(original, balanced_parentheses(original, names))
+        self.mentions += [self._mention(*name) for name in names]
         names = len(self.mentions) - self.first_mention
         if names > MAX_NAMES_PER_ARTICLE:
             self.too_complex = (
@@ -351,6 +352,42 @@ _LOWER_CASE_LAST_PIECE = re.compile(r"-[a-z]+$")
 _ADJECTIVE_PREFIXES = frozenset(
     ["anti", "counter", "cross", "ex", "inter", "mid", "multi", "neo", "non", "pan", "post", "pre", "pro", "trans"]
 )
+
+
+# A company's legal form closing its name: "Nikko Securities Co (Europe) Ltd" is a company whatever its parts were.
+_LEGAL_FORM_AT_END = re.compile(r"\b(?:Ltd|Inc|Corp|Co|Plc|PLC|AG|SA|NV|BV|A/S|AB|ASA|GmbH|Pty|PTY|LLC)\.?$")
+
+
+_CAPITALISED_WORDS_BEFORE = re.compile(r"(?<![\w.&'-])(?:[A-Z][\w.&'-]* )+$")
+
+
+def balanced_parentheses(text: str, names: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Names ((start, end, label), in text order) whose parentheses close: the model cuts a name at a parenthesis.
+
+    "Europe) Ltd" of "Nikko Securities Co (Europe) Ltd" joins the name before the parenthesis, or takes the
+    parenthesis when there is none ("(World) Bank"); a name ending in one, "Chicago Board of Trade (CBOT", ends
+    before it. A joined name ending in a legal form is an organisation."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in names:
+        close, opened = text.find(")", start, end), text.find("(", start, end)
+        if close >= 0 and (opened < 0 or opened > close):  # "Europe) Ltd"
+            opening = text.rfind("(", max(start - 40, 0), start)
+            if opening < 0 or ")" in text[opening:start] or "\n" in text[opening:start]:
+                out.append((start, end, label))
+                continue
+            start = opening
+            if out and out[-1][1] == opening - 1 and text[opening - 1] == " ":
+                start, _, label = out.pop()  # the name before the parenthesis, of its type
+            elif words := _CAPITALISED_WORDS_BEFORE.search(text, max(opening - 60, 0), opening):
+                start = words.start()  # "Mansion House Securities (F.E.) Ltd", the model's name cut at "("
+            if _LEGAL_FORM_AT_END.search(text, start, end):
+                label = "ORG"
+        elif opened >= 0 and ")" not in text[opened:end]:  # "Chicago Board of Trade (CBOT"
+            end = len(text[:opened].rstrip())
+            if end <= start:
+                continue
+        out.append((start, end, label))
+    return out
 
 
 def _is_adjective(word: str) -> bool:

@@ -518,6 +518,14 @@ def _reports_before(body: str, position: int) -> Iterator[re.Match]:
             yield cue
 
 
+# What follows the name of an inverted report, "said Simon.", "said Simon, an analyst", "said Simon in a
+# statement": not a verb, as in a report of what someone else will do ("said Conrac might have trouble").
+_ENDS_INVERTED_REPORT = re.compile(
+    r"\s*(?:[,.;:!?()\n\"”<]|$)|\s+(?:in|at|on|of|from|for|during|after|before|when|while|with|yesterday|today|"
+    r"last|this|earlier|later|late|told)\b"
+)
+
+
 def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") -> int | None:
     """Who "he" or "she" (`pronoun`) before `position` is: the subject of the last report before it ("Simon
     said", "said Simon", "Stanley Fishman, analyst at Fahnestock, said"), past reports by "he" or "she"
@@ -538,8 +546,14 @@ def _last_speaker(body: str, position: int, names: _Names, pronoun: str = "he") 
         if subject is None or names.types[subject] != "PERSON":  # "Ken Clark, the NRC's man in Atlanta, said"
             reporter = _reporter_in_apposition(body, cue, names)
             subject = reporter if reporter is not None else subject
-        if subject is None:
+        if subject is None:  # "said Simon, an analyst": Simon; not "Another said Conrac might have trouble"
             subject = _titled_name_after(body, cue.end(), names)
+            if (
+                subject is not None
+                and not body[cue.end() : names.starts[subject]].strip()
+                and not _ENDS_INVERTED_REPORT.match(body, names.ends[subject])
+            ):
+                subject = None
         if subject is None:  # "the presidential spokesman added": the person the article gave that title
             subject = _titled_person(body, cue.start(), names)
         if subject is None:  # "Stoltenberg declined to comment ... but said": the person the sentence opens with
@@ -611,10 +625,19 @@ def _titled_person(body: str, cue_start: int, names: _Names) -> int | None:
 
 
 def _last_titled(body: str, title: str, position: int, names: _Names) -> int | None:
-    """The last person before `position` the article names with `title` ("spokesman Marlin Fitzwater")."""
+    """The last person before `position` the article names with `title` ("spokesman Marlin Fitzwater", "White
+    House spokesman Marlin Fitzwater", "Chancellor of the Exchequer Nigel Lawson", the model's "Mayor Jiang Zemin";
+    not "The spokesman added that TRE Chairman Leopold Wyler")."""
+    titled = re.compile(rf"(?i:{re.escape(title)})\s+(?:(?:[A-Z][\w.'-]*|of|for|the|and|&)\s+){{0,5}}$")
     return names.last_before(
         position,
-        lambda i: names.types[i] == "PERSON" and title in body[max(0, names.starts[i] - 40) : names.starts[i]].lower(),
+        lambda i: (
+            names.types[i] == "PERSON"
+            and (
+                titled.search(body, max(0, names.starts[i] - 60), names.starts[i]) is not None
+                or titled.match(names.texts[i].rsplit(" ", 1)[0] + " ") is not None
+            )
+        ),
     )
 
 
