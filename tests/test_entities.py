@@ -65,6 +65,22 @@ def test_short_forms_take_the_full_name_and_person_type(gazetteer):
     assert out["b:Trump"] == ("Trump", "ORG", None)
 
 
+def test_a_double_surname_takes_the_full_name_and_person_type(gazetteer):
+    out = resolved(
+        mentions(
+            ("a", "Apolonio Ruiz Ligero", "PERSON"),
+            ("a", "Ruiz Ligero", "ORG"),
+            ("b", "Leon Febres Cordero", "PERSON"),
+            ("b", "Febres Cordero", "PERSON"),
+            ("c", "Ruiz Ligero", "ORG"),
+        ),
+        gazetteer,
+    )
+    assert out["a:Ruiz Ligero"] == ("Apolonio Ruiz Ligero", "PERSON", None)
+    assert out["b:Febres Cordero"] == ("Leon Febres Cordero", "PERSON", None)
+    assert out["c:Ruiz Ligero"] == ("Ruiz Ligero", "ORG", None)  # no full name in the article
+
+
 def test_headline_capitals_join_the_name_the_article_writes(gazetteer):
     headline = mentions(("a", "MIYAZAWA", "ORG"), ("a", "OPEC", "ORG")).with_columns(field=pl.lit("title"))
     body = mentions(("a", "Kiichi Miyazawa", "PERSON"), ("a", "Miyazawa", "PERSON"), ("a", "Opec", "ORG"))

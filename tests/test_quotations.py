@@ -709,6 +709,27 @@ def test_who_a_cue_reports(body, names, quote, expected):
             "Broad money will continue to be taken into account,",
             "l",
         ),
+        # "the senior official" after "one senior Finance Ministry official": the ministry
+        (
+            '"The market has located a ceiling," one senior Finance Ministry official said.\n\nThat selling '
+            'ended this morning, the senior official said. "They became quiet after 10 o\'clock," he said.',
+            [("Finance Ministry", "ORG", "f")],
+            "They became quiet after 10 o'clock,",
+            "f",
+        ),
+        # an occupation between the cue and the name; attorneys speak for their firm
+        (
+            '"The breakout is pretty important," said chartist Leslie Keefe of Technical Data Corp.',
+            [("Leslie Keefe", "PERSON", "k"), ("Technical Data Corp", "ORG", "t")],
+            "The breakout is pretty important,",
+            "k",
+        ),
+        (
+            '"The bid would not have been successful," MAC attorneys said in the documents.',
+            [("MAC", "ORG", "m")],
+            "The bid would not have been successful,",
+            "m",
+        ),
     ],
 )
 def test_speakers_a_reader_names_from_the_paragraphs_before(body, names, quote, expected):

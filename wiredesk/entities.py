@@ -95,8 +95,13 @@ def _unique_short_forms(full_names: pl.DataFrame, *extra: pl.DataFrame) -> pl.Da
 
 
 def _person_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
-    """(article_id, short, full): a first or last word that belongs to one full person name in the article."""
-    return _unique_short_forms(_full_names(mentions, "ner_label", "PERSON", "clean"))
+    """(article_id, short, full): a first or last word that belongs to one full person name in the article, or
+    the last two words of a name of three or more ("Ruiz Ligero" of "Apolonio Ruiz Ligero": a double surname)."""
+    full_names = _full_names(mentions, "ner_label", "PERSON", "clean")
+    surnames = full_names.filter(pl.col("words").list.len() >= 3).select(
+        "article_id", "full", short=pl.col("words").list.slice(-2, 2).list.join(" ")
+    )
+    return _unique_short_forms(full_names, surnames)
 
 
 def _organisation_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:

@@ -89,7 +89,8 @@ _DOCUMENTS = (
 _SPEAKER_TYPES = ("PERSON", "ORG", "GPE", "NORP")
 # "General Partners officials said": the organisation speaks through them.
 _SPOKESPEOPLE_BEFORE = re.compile(
-    r"\s(?:officials?|spokes(?:man|woman|person)|executives?|sources?|representatives?)\s*$", re.IGNORECASE
+    r"\s(?:officials?|spokes(?:man|woman|person)|executives?|sources?|representatives?|attorneys?|lawyers?)\s*$",
+    re.IGNORECASE,
 )
 # A person reporting: "Simon said", "Stanley Fishman, analyst at Fahnestock and Co, said", "Fishman, who has
 # heard the rumor, said", 'Gail Martell, author of the publication "Global Crop News," said'.
@@ -104,8 +105,9 @@ _ROLE_GAP = re.compile(r"^(?:'s\s+|(?:\s+\([^()\n]{1,20}\))?(?:\s+[A-Za-z.-]+){1
 _CONJUNCTION = re.compile(r"\s(?:and|or)\s")
 _TITLE_WORDS = re.compile(
     r"^\s*(?:(?:the|[A-Z][\w.'-]*|analyst|economist|strategist|trader|dealer|broker|chairman|president|director|"
-    r"spokes(?:man|woman)|(?:vice[ -])?president|chief|executive|officer|senior|managing)\s+)*$"
-)  # "said Belgian Finance Minister", "said analyst Phil Pace of Kidder"
+    r"spokes(?:man|woman)|(?:vice[ -])?president|chief|executive|officer|senior|managing|chartist|technician|"
+    r"treasurer|manager|partner|head|consultant|adviser|advisor|professor|researcher)\s+)*$"
+)  # "said Belgian Finance Minister", "said analyst Phil Pace of Kidder", "said chartist Leslie Keefe"
 # "Robert Murphy, account executive at E.F. Hutton, said": the person, not the employer.
 _EMPLOYER_BEFORE = re.compile(
     r"(?P<apposition>,[^,]{1,60})?(?P<preposition>\s(?:at|of|with|for|from))(?:\s+the)?\s+$", re.IGNORECASE
@@ -661,8 +663,9 @@ def _organisation_speaking_through(body: str, title: str, position: int, names: 
 # "a Hitachi spokesman", "an Exchange spokesman", "the spokeswoman": who reported, with the words that may name
 # the organisation they speak for.
 _SPOKESPERSON_BEFORE = re.compile(
-    rf"\b(?:[Aa]n?|[Tt]he)\s+(?:(?P<organisation>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){{0,3}})(?:\s*{_TICKER_MARK})?\s+)?"
-    r"(?P<title>spokes(?:man|woman|person)|official|officer)\s+$"
+    rf"\b(?:[Aa]n?|[Tt]he|[Oo]ne|[Aa]nother)\s+(?:(?:senior|top|chief|deputy|leading)\s+)?"
+    rf"(?:(?P<organisation>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){{0,3}})(?:\s*{_TICKER_MARK})?\s+)?"
+    r"(?:(?:senior|top|chief|deputy|leading)\s+)?(?P<title>spokes(?:man|woman|person)|official|officer)\s+$"
 )
 
 
