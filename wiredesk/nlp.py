@@ -275,7 +275,7 @@ class _ArticleReader:
             index = len(self.sentence_starts)
             self.sentences.append((self.article_id, index, field, start - offset, end - offset, text))
             self.sentence_starts.append(start)
-        names = []
+        found = []
         for ent in doc.ents:
             ent_start, ent_end = ent.start_char + piece_offset, ent.end_char + piece_offset
             text = original[ent_start:ent_end]
@@ -295,9 +295,9 @@ class _ArticleReader:
             titled = titled_name_start(original, start)
             if titled < start:  # "Vice Premier He Lifeng": a title, a word, a name: a person
                 start, label = titled, "PERSON"
-            names.append((start, ent_end, label))
-        names = whole_hyphenated_words(original, balanced_parentheses(original, names))
-        self.mentions += [self._mention(*name) for name in names]
+            found.append((start, ent_end, label))
+        found = whole_hyphenated_words(original, balanced_parentheses(original, found))
+        self.mentions += [self._mention(*name) for name in found]
         names = len(self.mentions) - self.first_mention
         if names > MAX_NAMES_PER_ARTICLE:
             self.too_complex = (
@@ -343,21 +343,11 @@ def titled_name_start(text: str, start: int) -> int:
     return match.start(1) if match else start
 
 
-# A piece of a hyphenated word: "based" in "London-based", "19" in "Covid-19-driven", "A" in "Chick-fil-A".
-_PIECE_BEFORE = re.compile(r"[^\W_]+-$")
-_PIECE_AFTER = re.compile(r"-[^\W_]+")
-_LOWER_CASE_LAST_PIECE = re.compile(r"-[a-z]+$")
-# English prefixes that make an adjective of a name ("post-Soviet", "anti-Semitic", "ex-Milan"); other lower-case
-# pieces before a name are part of it ("al-Turabi").
-_ADJECTIVE_PREFIXES = frozenset(
-    ["anti", "counter", "cross", "ex", "inter", "mid", "multi", "neo", "non", "pan", "post", "pre", "pro", "trans"]
-)
-
-
 # A company's legal form closing its name: "Nikko Securities Co (Europe) Ltd" is a company whatever its parts were.
 _LEGAL_FORM_AT_END = re.compile(r"\b(?:Ltd|Inc|Corp|Co|Plc|PLC|AG|SA|NV|BV|A/S|AB|ASA|GmbH|Pty|PTY|LLC)\.?$")
 
 
+# The capitalised words right before a parenthesis: "Mansion House Securities " of "... (F.E.) Ltd".
 _CAPITALISED_WORDS_BEFORE = re.compile(r"(?<![\w.&'-])(?:[A-Z][\w.&'-]* )+$")
 
 
@@ -388,6 +378,17 @@ def balanced_parentheses(text: str, names: list[tuple[int, int, str]]) -> list[t
                 continue
         out.append((start, end, label))
     return out
+
+
+# A piece of a hyphenated word: "based" in "London-based", "19" in "Covid-19-driven", "A" in "Chick-fil-A".
+_PIECE_BEFORE = re.compile(r"[^\W_]+-$")
+_PIECE_AFTER = re.compile(r"-[^\W_]+")
+_LOWER_CASE_LAST_PIECE = re.compile(r"-[a-z]+$")
+# English prefixes that make an adjective of a name ("post-Soviet", "anti-Semitic", "ex-Milan"); other lower-case
+# pieces before a name are part of it ("al-Turabi").
+_ADJECTIVE_PREFIXES = frozenset(
+    ["anti", "counter", "cross", "ex", "inter", "mid", "multi", "neo", "non", "pan", "post", "pre", "pro", "trans"]
+)
 
 
 def _is_adjective(word: str) -> bool:
