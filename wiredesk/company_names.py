@@ -19,7 +19,7 @@ NAME_TYPES = ("ORG", "PERSON", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW")
 
 # The words that end a company's legal name.
 _LEGAL_FORMS = (
-    r"Co|Cos|Corp|Corporation|Company|Inc|Ltd|Limited|Plc|LLC|LP|Cie|SA|S\.A|AG|NV|N\.V|BV|SpA|AB|ASA|Bhd|Pty"
+    r"Co|Cos|Corp|Corporation|Company|Inc|Ltd|Limited|Plc|LLC|LP|Cie|SA|S\.A|AG|NV|N\.V|BV|SpA|AB|ASA|Bhd|Pty|GmbH|A/S"
 )
 
 # "Paloma Petroleum Ltd", "Magma Copper Co": a company name, whether or not the model tagged it.
@@ -77,7 +77,8 @@ def _company_name_cores(texts: list[str], starts: pl.Series, ends: pl.Series) ->
     return cores
 
 
-_TRAILING_SUFFIX = re.compile(rf"\s+(?i:{_LEGAL_FORMS})\.?$")
+# A name that ends in its legal form, "Nikko Securities Co (Europe) Ltd": a company.
+LEGAL_FORM_AT_END = re.compile(rf"\s+(?i:{_LEGAL_FORMS})\.?$")
 
 
 def _names_elsewhere(mentions: pl.DataFrame, texts: list[str], names: pl.DataFrame) -> pl.Series:
@@ -86,7 +87,7 @@ def _names_elsewhere(mentions: pl.DataFrame, texts: list[str], names: pl.DataFra
     text, in the frame's order."""
     cores: dict[str, set[str]] = {}
     for article_id, name in names.select("article_id", "name_text").iter_rows():
-        core = _TRAILING_SUFFIX.sub("", name.strip()).lower()
+        core = LEGAL_FORM_AT_END.sub("", name.strip()).lower()
         if " " in core:  # one word ("Petroleum") is no name
             cores.setdefault(article_id, set()).add(core)
     result = []

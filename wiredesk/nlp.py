@@ -21,6 +21,7 @@ from spacy.pipeline import Sentencizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
+from wiredesk.company_names import LEGAL_FORM_AT_END
 from wiredesk.normalise import PARAGRAPH_SEPARATOR
 from wiredesk.tables import ENTITY_LABELS, SENTENCE_SCHEMA
 from wiredesk.wirecopy import find_dateline, model_text
@@ -343,10 +344,6 @@ def titled_name_start(text: str, start: int) -> int:
     return match.start(1) if match else start
 
 
-# A company's legal form closing its name: "Nikko Securities Co (Europe) Ltd" is a company whatever its parts were.
-_LEGAL_FORM_AT_END = re.compile(r"\b(?:Ltd|Inc|Corp|Co|Plc|PLC|AG|SA|NV|BV|A/S|AB|ASA|GmbH|Pty|PTY|LLC)\.?$")
-
-
 # The capitalised words right before a parenthesis: "Mansion House Securities " of "... (F.E.) Ltd".
 _CAPITALISED_WORDS_BEFORE = re.compile(r"(?<![\w.&'-])(?:[A-Z][\w.&'-]* )+$")
 
@@ -370,7 +367,7 @@ def balanced_parentheses(text: str, names: list[tuple[int, int, str]]) -> list[t
                 start, _, label = out.pop()  # the name before the parenthesis, of its type
             elif words := _CAPITALISED_WORDS_BEFORE.search(text, max(opening - 60, 0), opening):
                 start = words.start()  # "Mansion House Securities (F.E.) Ltd", the model's name cut at "("
-            if _LEGAL_FORM_AT_END.search(text, start, end):
+            if LEGAL_FORM_AT_END.search(text, start, end):
                 label = "ORG"
         elif opened >= 0 and ")" not in text[opened:end]:  # "Chicago Board of Trade (CBOT"
             end = len(text[:opened].rstrip())

@@ -200,6 +200,12 @@ def _direction(value: float, prior: float) -> str:
     return "up" if value > prior else "down" if value < prior else "unchanged"
 
 
+def _goodness(direction: str, good_up: int) -> int:
+    """+1 good news, -1 bad, 0 neither: a move `direction` of a quantity of which more is good (`good_up` 1), bad
+    (-1) or neither (0)."""
+    return 0 if direction == "unchanged" else good_up * (1 if direction == "up" else -1)
+
+
 def results_line(sentence: str) -> Move | None:
     """The results line `sentence` is, if it is one: "Shr 34 cts vs 1.19 dlrs"."""
     match = _RESULTS_LINE.search(sentence) if "vs" in sentence or "versus" in sentence else None
@@ -215,7 +221,7 @@ def results_line(sentence: str) -> Move | None:
     if value is None or prior is None:
         return None
     direction = _direction(value[0], prior[0])
-    goodness = 0 if direction == "unchanged" else good_up * (1 if direction == "up" else -1)
+    goodness = _goodness(direction, good_up)
     return Move(
         match.start(), match.end(), measure, value[0], prior[0], value[1] or prior[1], direction, goodness, True
     )
@@ -282,22 +288,22 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
             direction = _direction(value[0], prior[0])
         else:
             continue
-        goodness = 0 if direction == "unchanged" else good_up * (1 if direction == "up" else -1)
+        goodness = _goodness(direction, good_up)
         currency = prior[1] or (value[1] if value else None)
         value_now = None if value is None else value[0]
         moves.append(Move(match.start(), match.end(), word, value_now, prior[0], currency, direction, goodness, False))
     moves += _moves_against_a_prior_in_parentheses(sentence, lexicon, moves)
-    for pattern, rises, key in (
-        (_NOUN_CHANGE, _NOUN_RISES, " of "),
-        (_PERCENT_CHANGE, _PERCENT_RISES, ""),
-        (_THAN_LAST_YEAR, _THAN_RISES, " than "),
+    for pattern, rises, keys in (  # keys: words a match needs, so most sentences skip the pattern
+        (_NOUN_CHANGE, _NOUN_RISES, (" of ",)),
+        (_PERCENT_CHANGE, _PERCENT_RISES, ("%", "pct", "per")),
+        (_THAN_LAST_YEAR, _THAN_RISES, (" than ",)),
     ):
-        for match in pattern.finditer(sentence) if key in sentence else ():
+        for match in pattern.finditer(sentence) if any(key in sentence for key in keys) else ():
             moved = _moved_quantity(sentence, match.start(), lexicon)
             if moved is None or _overlaps(moves, match.start(), match.end()):
                 continue
             direction = "up" if match["change"].lower() in rises else "down"
-            goodness = moved[1] * (1 if direction == "up" else -1)
+            goodness = _goodness(direction, moved[1])
             moves.append(Move(match.start(), match.end(), moved[0], None, None, None, direction, goodness, False))
     lowered = sentence.lower()
     for pattern, goodness, word, keys in _PHRASES:
@@ -334,7 +340,7 @@ def _moves_against_a_prior_in_parentheses(sentence: str, lexicon: Lexicon, moves
         if as_profit is not None:
             word, good_up, value, prior = as_profit
         direction = _direction(value[0], prior[0])
-        goodness = 0 if direction == "unchanged" else good_up * (1 if direction == "up" else -1)
+        goodness = _goodness(direction, good_up)
         found.append(
             Move(match.start(), match.end(), word, value[0], prior[0], value[1] or prior[1], direction, goodness, False)
         )
