@@ -1,11 +1,12 @@
 """Commodity events, and what a commodity mention's sentence says of it. The stories are written for these tests
 (regression cases, not evidence)."""
 
+import polars as pl
 import pytest
 
 from tests.conftest import materialize_warehouse, query
 from wiredesk.events import EVENT_TYPES, event_matches, load_event_terms
-from wiredesk.sentence_facts import describe
+from wiredesk.sentence_facts import add_context, describe
 
 
 def test_the_event_vocabulary_loads_and_names_known_types():
@@ -60,6 +61,30 @@ def test_event_words(sentence, events):
         ("MALAYSIA RAISES PALM OIL EXPORT DUTIES", "PALM OIL", None),
         ("He said that if the issue of rice is to be raised, he would mention it.", "rice", None),
         ("Carcass parts, which have been hand-trimmed, go into the machine.", "Carcass", None),
+        # a move that belongs to another noun, a season, a particle, a qualifier
+        (
+            "Technology advances now enable alloys to be produced by the secondary aluminium industry.",
+            "aluminium",
+            None,
+        ),
+        ("1.0 mln bpd of oil from coal and 0.1 mln bpd from processing gains.", "oil", None),
+        ("Oil prices fell as the dollar gains.", "Oil", "down"),
+        ("Drilling is likely to continue despite recent gains in crude oil prices.", "crude oil", "up"),
+        ("The metal gains came after a strike at the copper mine.", "copper", "up"),
+        ("Gold market gains 2 pct in Zurich.", "Gold", "up"),
+        ("Imports of uranium oxide are allowed under laws passed by Congress last fall.", "uranium", None),
+        ("Corn sales from PIK-and-roll activity seen earlier are drying up.", "Corn", None),
+        ("The steady increase in soybean production was a shift of acres.", "soybean", "up"),
+        ("Soybean prices were steady in Chicago.", "Soybean", "flat"),
+        ("The decline in cocoa prices hurt growers.", "cocoa", "down"),
+        ("A deteriorating non-oil trade pattern would push sterling lower.", "oil", None),
+        # a table's rows move each on its own, which one sentence cannot tell apart
+        (
+            "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 UND MAY UNC CINCINNATI 1 UND MAY UNC 1 OVR MAY UP 2 NEW HAVEN 12 "
+            "UND MAY UNC 2 UND MAY DN 1",
+            "CORN",
+            None,
+        ),
     ],
 )
 def test_directions(sentence, word, direction):
@@ -123,3 +148,32 @@ def test_a_trade_action_inside_a_name_and_a_refusal_are_no_context():
 def test_buying_an_asset_is_no_trade_in_the_commodity(sentence, word, action):
     start = sentence.index(word)
     assert describe(sentence, start, start + len(word))[1] == action
+
+
+def test_a_commodity_in_an_exchange_name_moves_as_the_one_named_freely():
+    sentence = "Sugar prices closed higher on the Coffee, Sugar and Cocoa Exchange despite an export sale."
+    words = [("Sugar", 0, "sugar"), ("Coffee", 0, "coffee"), ("Sugar", 1, "sugar"), ("Cocoa", 0, "cocoa")]
+    starts = []
+    for word, occurrence, _ in words:
+        start = -1
+        for _ in range(occurrence + 1):
+            start = sentence.index(word, start + 1)
+        starts.append(start)
+    mentions = pl.DataFrame(
+        {
+            "article_id": ["a"] * 4,
+            "sentence_index": [0] * 4,
+            "sentence_text": [sentence] * 4,
+            "start_char": starts,
+            "end_char": [s + len(w) for s, (w, _, _) in zip(starts, words, strict=True)],
+            "in_name": [False] * 4,
+            "commodity": [c for _, _, c in words],
+        }
+    )
+    sentences = pl.DataFrame({"article_id": ["a"], "sentence_index": [0], "start_char": [0]})
+    names = pl.DataFrame(
+        {"article_id": ["a"], "sentence_index": [0], "start_char": [56], "end_char": [70], "country_code": [None]},
+        schema_overrides={"country_code": pl.String},
+    )
+    directions = add_context(mentions, sentences, names)["direction"].to_list()
+    assert directions == ["up", None, "up", None]

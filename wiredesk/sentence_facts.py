@@ -15,10 +15,11 @@ import polars as pl
 _DIRECTION_WORDS = {
     "up": r"rose|rise|rises|rising|climbed|climbs|climbing|gained|gains|surged|surges|jumped|jumps|rallied|rally|"
     r"rallies|soared|soars|increased|increases|higher|firmer|advanced|advances|rebounded|rebounds|strengthened|"
-    r"spiked|hit a record|record high|raised|raises|lifted|lifts|boosted|boosts|hiked|hikes|up(?![\s-]+to\b)",
+    r"spiked|hit a record|record high|raised|raises|lifted|lifts|boosted|boosts|hiked|hikes|increase|surge|jump|"
+    r"up(?![\s-]+to\b)",
     # "declined to say" is a refusal, not a fall
-    "down": r"fell|fall|falls|falling|dropped|drops|declined(?!\s+to\s+[a-z])|declines(?!\s+to\s+[a-z])|slid|"
-    r"slides|slumped|slumps|plunged|plunges|"
+    "down": r"fell|fall|falls|falling|dropped|drops|declined(?!\s+to\s+[a-z])|declines(?!\s+to\s+[a-z])|"
+    r"decline(?!\s+to\s+[a-z])|decrease|slump|plunge|slid|slides|slumped|slumps|plunged|plunges|"
     r"tumbled|tumbles|lower|eased|eases|weakened|weakens|sank|sinks|retreated|retreats|decreased|decreases|"
     r"slipped|slips|lowered|lowers|slashed|slashes|trimmed|trims|record low|down",
     # "flat" as an adjective names a product ("hot-rolled flat steel"), not a price that did not move
@@ -137,9 +138,16 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
     word = sentence[found_start:found_end].lower()
     if found_start > 0 and sentence[found_start - 1] == "-":
         return True  # "hand-trimmed carcass parts"
+    before = _WORD_BEFORE.search(sentence, 0, found_start)
+    previous = before.group(1).lower() if before is not None else ""
     if word == "up":
-        before = _WORD_BEFORE.search(sentence, 0, found_start)
-        return before is not None and before.group(1).lower() in _PARTICLE_VERBS
+        return _is_particle_verb(previous)
+    if word == "fall" and previous in _SEASON_BEFORE:
+        return True  # "passed by Congress last fall"
+    if word in _QUALIFIERS and _DIRECTION_FOLLOWS.match(sentence, found_end):
+        return True  # "the steady increase in soybean production" rose
+    if word in _MOVE_NOUNS and before is not None and _another_noun_moves(sentence, before, found_end, start, end):
+        return True  # "technology advances", "processing gains"
     if word in _TRANSITIVE:
         return _moves_another_object(sentence, found_start, found_end, start, end)
     if word not in _ATTRIBUTIVE:
@@ -159,6 +167,57 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
 
 
 _DETERMINERS = frozenset(("its", "their", "the", "a", "an", "his", "her", "our", "this", "that"))
+_SEASON_BEFORE = frozenset(("last", "this", "next", "early", "late", "mid"))
+# "steady", "stable" before a move qualify it: "a steady increase", "stable gains".
+_QUALIFIERS = frozenset(("steady", "stable", "flat"))
+_DIRECTION_FOLLOWS = re.compile(r"\s+(?:" + _DIRECTION_WORDS["up"] + "|" + _DIRECTION_WORDS["down"] + r")\b", re.I)
+# Direction words that are also nouns: after another noun they are its moves ("technology advances").
+_MOVE_NOUNS = frozenset((
+    "advances", "gains", "rises", "falls", "increases", "declines", "drops", "jumps", "climbs", "rallies", "rebounds",
+    "slides", "slumps", "plunges", "tumbles", "eases", "sinks", "retreats", "decreases", "slips", "surges", "soars",
+))  # fmt: skip
+# Nouns that stand for the commodity or its market: "the metal gains", "the market rallies".
+_COMMODITY_NOUNS = frozenset(("metal", "metals", "market", "markets", "grain", "grains", "commodity", "commodities"))
+
+
+def _is_particle_verb(word: str) -> bool:
+    """ "take", "taking", "drying", "setting": a verb that "up" follows as a particle."""
+    if word in _PARTICLE_VERBS:
+        return True
+    if not word.endswith("ing") or len(word) < 5:
+        return False
+    stem = word[:-3]
+    return any(base in _PARTICLE_VERBS for base in (stem, stem + "e", stem[:-1] if stem[-1] == stem[-2] else ""))
+
+
+# Words before a move that qualify it: "recent gains in crude oil prices".
+_MOVE_ADJECTIVES = frozenset((
+    "recent", "sharp", "steep", "big", "small", "slight", "modest", "further", "strong", "large", "huge", "major",
+    "minor", "substantial", "significant", "dramatic", "latest", "new", "similar", "continued", "renewed",
+    "initial", "early", "late", "expected", "seasonal", "annual", "weekly", "monthly", "moderate", "marginal",
+))  # fmt: skip
+
+
+def _another_noun_moves(sentence: str, before: re.Match[str], found_end: int, start: int, end: int) -> bool:
+    """Whether the lower-case word before a move is another noun than the mention and its measures: "technology
+    advances", not "oil gains", "copper prices rises", "the metal slips", "the market rallies", "recent gains in
+    crude oil prices"."""
+    word = before.group(1)
+    if not (word.islower() or (before.start(1) == 0 and word[1:].islower())) or start <= before.start(1) <= end + 1:
+        return False  # a name or a headline's word; the mention or the word right after it
+    word = word.lower()
+    after = _WORDS_AFTER.match(sentence, found_end)
+    if after is not None and after.group(1) in ("in", "of", "for") and found_end <= start:
+        return False  # "gains in crude oil prices": the move of what follows
+    return not (
+        word in _MOVE_ADJECTIVES
+        or word in _COMMODITY_MEASURES
+        or word in _COMMODITY_NOUNS
+        or word in _FUNCTION_WORDS
+        or word in _AUXILIARIES
+        or word in _DETERMINERS
+        or word.endswith("ly")
+    )
 
 
 def _moves_its_object(sentence: str, found_end: int, start: int, end: int) -> bool:
@@ -271,11 +330,25 @@ def describe(
     """(direction, trade action, price or quantity) for the mention at [start, end) of `sentence`; `names`: the
     sentence's named-entity spans, whose words are no trade action. The direction is read in the mention's own
     clause."""
-    lo, hi = _own_clause(sentence, start, end)
-    direction, _ = _nearest(sentence[lo:hi], start - lo, end - lo, _DIRECTIONS, reject=_moves_something_else)
-    action, _ = _nearest(sentence, start, end, _ACTIONS, names, reject=_trades_something_else)
     _, amount = _nearest(sentence, start, end, [("amount", _PRICE_OR_QUANTITY, 0)])
+    if sentence[max(0, start - 4) : start].lower() == "non-":
+        return None, None, amount  # "a deteriorating non-oil trade pattern" says nothing of oil
+    direction = None
+    if not _is_table(sentence):  # "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 OVR MAY UP 2": a row's move is not read
+        lo, hi = _own_clause(sentence, start, end)
+        direction, _ = _nearest(sentence[lo:hi], start - lo, end - lo, _DIRECTIONS, reject=_moves_something_else)
+    action, _ = _nearest(sentence, start, end, _ACTIONS, names, reject=_trades_something_else)
     return direction, action, amount
+
+
+def _is_table(sentence: str) -> bool:
+    """A price or bid table run into one sentence: many figures and few lower-case words."""
+    tokens = sentence.split()
+    if len(tokens) < 20:
+        return False
+    figures = sum(any(char.isdigit() for char in token) for token in tokens)
+    lower = sum(token.isalpha() and token.islower() for token in tokens)
+    return figures >= 0.2 * len(tokens) and lower < 0.15 * len(tokens)
 
 
 def add_context(
@@ -298,6 +371,9 @@ def add_context(
     def names_in(article_id: str, index: int, offset: int) -> tuple[tuple[int, int], ...]:
         return tuple((s - offset, e - offset) for s, e in name_spans.get((article_id, index), ()))
 
+    rows = offsets.select(
+        "article_id", "sentence_index", "sentence_text", "start_char", "end_char", "sentence_start", "in_name"
+    ).rows()
     described = [
         (None, None, None)
         if in_name
@@ -307,10 +383,9 @@ def add_context(
             end - (sentence_start or 0),
             names_in(article_id, index, sentence_start or 0),
         )
-        for article_id, index, text, start, end, sentence_start, in_name in offsets.select(
-            "article_id", "sentence_index", "sentence_text", "start_char", "end_char", "sentence_start", "in_name"
-        ).iter_rows()
+        for article_id, index, text, start, end, sentence_start, in_name in rows
     ]
+    described = _institutions_follow_their_commodity(rows, offsets["commodity"].to_list(), described)
     countries = (
         entity_mentions.filter(pl.col("country_code").is_not_null())
         .group_by("article_id", "sentence_index")
@@ -326,6 +401,33 @@ def add_context(
         .join(countries, on=["article_id", "sentence_index"], how="left")
         .with_columns(pl.col("countries").fill_null(pl.lit([], dtype=pl.List(pl.String))))
     )
+
+
+# A commodity word inside the name of an exchange or a body: "the Coffee, Sugar and Cocoa Exchange".
+_INSTITUTION_FOLLOWS = re.compile(
+    r"(?:(?:,|\s+and|\s+&)?\s+[A-Z][\w&'-]*)*?\s+(?:Exchange|Organi[sz]ation|Council|Board|Institute|Study Group|"
+    r"Association|Federation|Authority|Commission|Committee|Agreement)\b"
+)
+
+
+def _institutions_follow_their_commodity(rows: list[tuple], commodities: list[str], described: list[tuple]) -> list:
+    """A mention inside an exchange's or a body's name moves as the same commodity named freely in its sentence
+    does, and not at all without one: in "Sugar prices closed higher on the Coffee, Sugar and Cocoa Exchange"
+    sugar rose, coffee and cocoa did not."""
+    inside = [
+        bool(text)
+        and text[start - (offset or 0) : start - (offset or 0) + 1].isupper()
+        and _INSTITUTION_FOLLOWS.match(text, end - (offset or 0)) is not None
+        for _, _, text, start, end, offset, _ in rows
+    ]
+    free: dict[tuple, str | None] = {}
+    for (article_id, index, *_), commodity, facts, named in zip(rows, commodities, described, inside, strict=True):
+        if not named and facts[0] is not None:
+            free.setdefault((article_id, index, commodity), facts[0])
+    return [
+        (free.get((article_id, index, commodity)), *facts[1:]) if named else facts
+        for (article_id, index, *_), commodity, facts, named in zip(rows, commodities, described, inside, strict=True)
+    ]
 
 
 def attach_sentences(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
