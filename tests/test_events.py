@@ -78,6 +78,20 @@ def test_event_words(sentence, events):
         ("Soybean prices were steady in Chicago.", "Soybean", "flat"),
         ("The decline in cocoa prices hurt growers.", "cocoa", "down"),
         ("A deteriorating non-oil trade pattern would push sterling lower.", "oil", None),
+        ("Sugar mills suffer because refined sugar prices have not changed for 20 years.", "sugar", "flat"),
+        # a move as a noun moves what follows it: another thing, or the mention and its measures
+        ("Interalumina, which makes alumina, had an increase in profits from 116 to 217 mln.", "alumina", None),
+        ("Prospects improve for rice and corn, and slow the decline in sugar production.", "corn", None),
+        ("A drop in the dollar means uncertainty and gold is the hedge.", "gold", None),
+        ("That view is reinforced by a decline in exportable supplies of Argentine corn.", "corn", "down"),
+        ("Kaneb may omit distributions because of the continued slump in oil and gas prices.", "gas", "down"),
+        (
+            "Indonesia, hurt by the fall in oil prices which cut its crude exports in half, is a debtor.",
+            "crude",
+            "down",
+        ),
+        ("Cocoa producers will discuss whether the rules will reverse a sharp fall in world prices.", "Cocoa", "down"),
+        ("Exports rose 20 pct after excluding coffee and oil derivatives.", "coffee", None),
         # a table's rows move each on its own, which one sentence cannot tell apart
         (
             "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 UND MAY UNC CINCINNATI 1 UND MAY UNC 1 OVR MAY UP 2 NEW HAVEN 12 "
@@ -143,9 +157,19 @@ def test_a_trade_action_inside_a_name_and_a_refusal_are_no_context():
         ("Nerco said the interest being purchased will give it gas reserves.", "gas", None),
         ("Japanese crushers continue to concentrate on rapeseed purchases.", "rapeseed", "purchase"),
         ("Farmers have sold a good part of their cocoa held on consignment.", "cocoa", "sale"),
+        # a company's revenue is no sale, unless the commodity names it
+        ("Thies, a poultry and pork provider with sales of about 69 mln dlrs, was acquired.", "poultry", None),
+        ("Magma had total sales of 347.3 mln dlrs, including copper sales of 293.4 mln dlrs.", "copper", "sale"),
+        # a limit on a trade is a control of it; controls of other things are not
+        ("The ATPC launched a plan to limit member tin exports to 96,000 tonnes.", "tin", "export control"),
+        ("The French want to control the imports of U.S. corn gluten feed.", "corn", "import restriction"),
+        ("OPEC production curbs have boosted world oil prices.", "oil", None),
+        ("Delegates approved programs for control and eradication of pseudorabies in hogs.", "hogs", None),
+        ("Indonesia kept inflation within limits and boosted exports of oil.", "oil", "sale"),
+        ("Washington extended curbs on Chinese steel.", "steel", "export control"),
     ],
 )
-def test_buying_an_asset_is_no_trade_in_the_commodity(sentence, word, action):
+def test_a_trade_action_is_a_trade_in_the_commodity(sentence, word, action):
     start = sentence.index(word)
     assert describe(sentence, start, start + len(word))[1] == action
 

@@ -93,6 +93,19 @@ def load_catalogue(path: Path | None = None) -> pl.DataFrame:
     return frame.with_columns(catalogue_version=pl.lit(CATALOGUE_VERSION))
 
 
+@lru_cache(maxsize=1)
+def commodity_words() -> dict[str, str]:
+    """The catalogue's one-word commodity names, in lower case, and the commodity each names: "crude" and "oil"
+    → crude oil, "soybeans" → soybeans."""
+    catalogue = load_catalogue()
+    return {
+        name: commodity
+        for column in ("synonyms", "context_synonyms")
+        for commodity, name in catalogue.select("commodity", column).explode(column).drop_nulls().iter_rows()
+        if name.isalpha()
+    }
+
+
 def load_false_friends(path: Path | None = None) -> list[str]:
     return pl.read_csv(path or default_false_friends_path())["phrase"].str.to_lowercase().to_list()
 

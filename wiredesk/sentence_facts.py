@@ -12,6 +12,8 @@ from itertools import islice
 
 import polars as pl
 
+from wiredesk.commodities import commodity_words
+
 _DIRECTION_WORDS = {
     "up": r"rose|rise|rises|rising|climbed|climbs|climbing|gained|gains|surged|surges|jumped|jumps|rallied|rally|"
     r"rallies|soared|soars|increased|increases|higher|firmer|advanced|advances|rebounded|rebounds|strengthened|"
@@ -19,22 +21,35 @@ _DIRECTION_WORDS = {
     r"up(?![\s-]+to\b)",
     # "declined to say" is a refusal, not a fall
     "down": r"fell|fall|falls|falling|dropped|drops|declined(?!\s+to\s+[a-z])|declines(?!\s+to\s+[a-z])|"
-    r"decline(?!\s+to\s+[a-z])|decrease|slump|plunge|slid|slides|slumped|slumps|plunged|plunges|"
+    r"decline(?!\s+to\s+[a-z])|decrease|slump|plunge|drop(?=\s+(?:in|of)\b)|slid|slides|slumped|slumps|plunged|"
+    r"plunges|"
     r"tumbled|tumbles|lower|eased|eases|weakened|weakens|sank|sinks|retreated|retreats|decreased|decreases|"
     r"slipped|slips|lowered|lowers|slashed|slashes|trimmed|trims|record low|down",
     # "flat" as an adjective names a product ("hot-rolled flat steel"), not a price that did not move
     "flat": r"unchanged|steady|steadied|flat(?![\s-]+(?!on\b|at\b|in\b|for\b|after\b|as\b|to\b|from\b|with\b|"
     r"since\b|over\b|versus\b|against\b|while\b|and\b|but\b|or\b)[a-z])|stable|stabilized|stabilised|"
-    r"little changed|held at",
+    r"little changed|held at|(?:not|never) (?:been )?changed",
 }
 # A direction word past one of these belongs to another clause: "gold closed steady while silver rallied", "fuel
 # went to utilities when oil prices plunged", "the rise in oil prices had little impact, as aviation fuel prices
 # lag".
-_CLAUSE_BREAK = re.compile(r"(?i)\b(?:while|whereas|but|when|because|although|though)\b|;|,\s+as\b")
+_CLAUSE_BREAK = re.compile(
+    r"(?i)\b(?:while|whereas|but|when|because|although|though)\b|;|,\s+as\b|"
+    r"\bas\s+(?:it|they|he|she|we)\b"
+)
+# A verb that limits a trade: "to curb tin exports", "control the imports of U.S. corn gluten feed".
+_LIMIT = (
+    r"(?:curb|curbs|curbed|curbing|restrict|restricts|restricted|restricting|limit|limits|limited|limiting|control)"
+)
 _TRADE_ACTIONS = {
+    # a bare "controls" only on something: not "production curbs", "control and eradication of pseudorabies"
     "export control": r"export controls?|export restrictions?|export curbs?|export licen[cs]es?|export bans?|"
-    r"restrictions?|curbs?|controls?",
-    "import restriction": r"import restrictions?|import curbs?|import controls?|import bans?",
+    r"(?:restrictions?|curbs?|controls?)(?=\s+(?:on|over|against)\b)|"
+    + _LIMIT
+    + r"(?=\s+(?:(?!and\b|or\b|but\b)[\w-]+\s+){0,3}?exports)",
+    "import restriction": r"import restrictions?|import curbs?|import controls?|import bans?|"
+    + _LIMIT
+    + r"(?=\s+(?:(?!and\b|or\b|but\b)[\w-]+\s+){0,3}?imports)",
     "tariff": r"tariffs?|import dut(?:y|ies)|levies|levy",
     "anti-dumping": r"anti-dumping|dumping dut(?:y|ies)|countervailing",
     "purchase": r"purchases?|purchased|purchasing|buy|buys|buying|bought|imports? of",
@@ -148,6 +163,10 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
         return True  # "the steady increase in soybean production" rose
     if word in _MOVE_NOUNS and before is not None and _another_noun_moves(sentence, before, found_end, start, end):
         return True  # "technology advances", "processing gains"
+    if (previous in _DETERMINERS or previous in _MOVE_ADJECTIVES) and _moves_what_follows(
+        sentence, found_end, start, end
+    ):
+        return True  # "had an increase in profits", "the decline in sugar production" for corn
     if word in _TRANSITIVE:
         return _moves_another_object(sentence, found_start, found_end, start, end)
     if word not in _ATTRIBUTIVE:
@@ -196,6 +215,46 @@ _MOVE_ADJECTIVES = frozenset((
     "minor", "substantial", "significant", "dramatic", "latest", "new", "similar", "continued", "renewed",
     "initial", "early", "late", "expected", "seasonal", "annual", "weekly", "monthly", "moderate", "marginal",
 ))  # fmt: skip
+
+
+_WHAT_MOVES = re.compile(r"\s+(?:in|of)\s+(?:(?:the|its|their|a|an)\s+)?(?=[a-z])")
+
+
+def _moves_what_follows(sentence: str, found_end: int, start: int, end: int) -> bool:
+    """Whether a move as a noun ("an increase in", "the decline of") names another thing after it than the
+    mention or one of its measures: "an increase in profits", "the decline in sugar production" for corn; not "a
+    rise in wheat prices", "the fall in prices", "a decline in exportable supplies of Argentine corn", "the slump
+    in oil and gas prices" for gas, "the fall in oil prices" for "its crude exports"."""
+    moved = _WHAT_MOVES.match(sentence, found_end)
+    if moved is None:
+        return False
+    phrase = _NOUN_PHRASE.match(sentence, moved.end())
+    words = list(_TOKEN.finditer(sentence, phrase.start(), phrase.end()))[:8]
+    if not words or any(start <= word.start() < end for word in words):
+        return False
+    lowered = [word.group().lower() for word in words]
+    if _commodities_in(sentence[start:end]) & _commodities_in(" ".join(lowered)):
+        return False  # the mention's commodity by another name
+    head = next((word for word in lowered if word not in _MARKET_MODIFIERS), "")
+    return head not in _COMMODITY_MEASURES  # "the fall in (world) prices"
+
+
+# Words before a measure that leave it the mention's: "a sharp fall in world prices", "an increase in export volume".
+_MARKET_MODIFIERS = frozenset((
+    "world", "domestic", "international", "spot", "export", "import", "retail", "wholesale", "average", "market",
+    "free", "local", "global", "overall", "official", "posted", "cash", "futures", "physical", "total", "u.s.",
+    "energy", "fuel",
+))  # fmt: skip
+# The words of a noun phrase: up to a comma or a verb or function word ("a drop in the dollar means uncertainty").
+_NOUN_PHRASE = re.compile(
+    r"[^,;.()]*?(?=[,;.()]|\s+(?:than|to|from|by|for|with|as|is|are|was|were|means|would|will|could|may|has|have|"
+    r"had|which|that|in|on|at|since|after|during)\b|$)"
+)
+
+
+def _commodities_in(text: str) -> set[str]:
+    named = commodity_words()
+    return {named[word] for word in text.lower().split() if word in named}
 
 
 def _another_noun_moves(sentence: str, before: re.Match[str], found_end: int, start: int, end: int) -> bool:
@@ -297,9 +356,25 @@ def _trades_something_else(sentence: str, found_start: int, found_end: int, star
         return False
     between = sentence[found_end:start] if found_end <= start else sentence[end:found_start]
     return (
-        _ASSETS.search(between) is not None
+        (_is_revenue(sentence, found_start, found_end) and not 0 <= found_start - end <= 1)
+        or _ASSETS.search(between) is not None
         or _ASSETS.match(sentence[end : end + 30].lstrip()) is not None
         or _PASSIVE_ASSET.search(sentence[max(0, found_start - 40) : found_start]) is not None
+    )
+
+
+# "a provider with sales of about 69 mln dlrs": a company's revenue, not a sale of the commodity.
+_REVENUE = re.compile(
+    r"(?i)\s+(?:about|around|some|nearly|almost|over|more than|up to)?\s*(?:(?:US|C|A)?\$|stg|£)?\s?\d[\d,.]*\s*"
+    r"(?:mln|million|bln|billion|m|bn)?\s*(?:dlrs|dollars|stg|sterling|yen|marks|francs|crowns|pesos|"
+    r"rupees|ringgit|rand|lire|guilders|bolivars)\b|\s+(?:about\s+)?(?:(?:US|C|A)?\$|£)\s?\d"
+)
+
+
+def _is_revenue(sentence: str, found_start: int, found_end: int) -> bool:
+    """ "sales of about 69 mln dlrs": a company's revenue, unless the commodity names them ("copper sales of")."""
+    return (
+        sentence[found_start:found_end].lower().startswith("sale") and _REVENUE.match(sentence, found_end) is not None
     )
 
 
@@ -333,12 +408,17 @@ def describe(
     _, amount = _nearest(sentence, start, end, [("amount", _PRICE_OR_QUANTITY, 0)])
     if sentence[max(0, start - 4) : start].lower() == "non-":
         return None, None, amount  # "a deteriorating non-oil trade pattern" says nothing of oil
+    if _LEFT_OUT.search(sentence, max(0, start - 60), start):
+        return None, None, amount  # "exports rose ... after excluding coffee"
     direction = None
     if not _is_table(sentence):  # "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 OVR MAY UP 2": a row's move is not read
         lo, hi = _own_clause(sentence, start, end)
         direction, _ = _nearest(sentence[lo:hi], start - lo, end - lo, _DIRECTIONS, reject=_moves_something_else)
     action, _ = _nearest(sentence, start, end, _ACTIONS, names, reject=_trades_something_else)
     return direction, action, amount
+
+
+_LEFT_OUT = re.compile(r"(?i)\b(?:excluding|except|other than|apart from|aside from|besides)\s+(?:[\w-]+,?\s+){0,3}$")
 
 
 def _is_table(sentence: str) -> bool:

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from wiredesk.commodities import load_catalogue
+from wiredesk.commodities import commodity_words
 from wiredesk.shipped import data_file, models_dir
 from wiredesk.tables import TONE_TERM_SCHEMA
 
@@ -94,9 +94,7 @@ def _memoised(memo: dict[str, int | None], table: dict[str, int], word: str) -> 
 
 def _commodity_words() -> dict[str, int]:
     """The catalogue's one-word commodity names: "butane rose" speaks of butane's price, which up is good."""
-    catalogue = load_catalogue()
-    names = pl.concat([catalogue["synonyms"].explode(), catalogue["context_synonyms"].explode()]).drop_nulls()
-    return {name: 1 for name in names if name.isalpha()}
+    return dict.fromkeys(commodity_words(), 1)
 
 
 @lru_cache(maxsize=1)
