@@ -92,6 +92,15 @@ def test_event_words(sentence, events):
         ),
         ("Cocoa producers will discuss whether the rules will reverse a sharp fall in world prices.", "Cocoa", "down"),
         ("Exports rose 20 pct after excluding coffee and oil derivatives.", "coffee", None),
+        ("He told U.S. sugarbeet growers they must halt production increases.", "sugarbeet", None),
+        ("Forecasts will be dropped for lemons and oranges in November.", "oranges", None),
+        ("Shell pays an up-front royalty on the profits of the oil sands facility.", "oil sands", None),
+        ("Mandates may increase soybean's competitiveness, an aide said.", "soybean", None),
+        ("Plexman forecasts operating profit for Canada's oil and gas companies will rise 37 pct.", "oil", None),
+        ("The Soviet Union agreed to cut its coking coal export prices by five dlrs.", "coking coal", "down"),
+        ("Sumitomo said it will raise its monthly nickel output to around 1,750 tonnes.", "nickel", "up"),
+        ("Tax relief for oil producers will boost opportunities for the offshore supplies industry.", "oil", None),
+        ("The main objective was to raise exports outside the oil and natural gas sector.", "oil", None),
         # a table's rows move each on its own, which one sentence cannot tell apart
         (
             "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 UND MAY UNC CINCINNATI 1 UND MAY UNC 1 OVR MAY UP 2 NEW HAVEN 12 "
@@ -167,6 +176,7 @@ def test_a_trade_action_inside_a_name_and_a_refusal_are_no_context():
         ("Delegates approved programs for control and eradication of pseudorabies in hogs.", "hogs", None),
         ("Indonesia kept inflation within limits and boosted exports of oil.", "oil", "sale"),
         ("Washington extended curbs on Chinese steel.", "steel", "export control"),
+        ("Beijing will defer its rare earth restrictions for a year.", "rare earth", "export control"),
     ],
 )
 def test_a_trade_action_is_a_trade_in_the_commodity(sentence, word, action):

@@ -17,12 +17,14 @@ from wiredesk.commodities import commodity_words
 _DIRECTION_WORDS = {
     "up": r"rose|rise|rises|rising|climbed|climbs|climbing|gained|gains|surged|surges|jumped|jumps|rallied|rally|"
     r"rallies|soared|soars|increased|increases|higher|firmer|advanced|advances|rebounded|rebounds|strengthened|"
-    r"spiked|hit a record|record high|raised|raises|lifted|lifts|boosted|boosts|hiked|hikes|increase|surge|jump|"
-    r"up(?![\s-]+to\b)",
+    r"spiked|hit a record|record high|raise|raised|raises|lifted|lifts|boost|boosted|boosts|hiked|hikes|surge|jump|"
+    r"increase(?=\s+(?:in|of)\b)|up(?![\s-]+to\b)(?!-)",
     # "declined to say" is a refusal, not a fall
-    "down": r"fell|fall|falls|falling|dropped|drops|declined(?!\s+to\s+[a-z])|declines(?!\s+to\s+[a-z])|"
-    r"decline(?!\s+to\s+[a-z])|decrease|slump|plunge|drop(?=\s+(?:in|of)\b)|slid|slides|slumped|slumps|plunged|"
-    r"plunges|"
+    # "increase", "decrease" and "drop" as verbs move anything: only the noun before what moved counts; "forecasts
+    # will be dropped for lemons" are given up
+    "down": r"fell|fall|falls|falling|dropped(?!\s+(?:for|from\s+the)\b)|drops|declined(?!\s+to\s+[a-z])|"
+    r"declines(?!\s+to\s+[a-z])|decline(?!\s+to\s+[a-z])|decrease(?=\s+(?:in|of)\b)|slump|plunge|"
+    r"drop(?=\s+(?:in|of)\b)|cut|cuts|slid|slides|slumped|slumps|plunged|plunges|"
     r"tumbled|tumbles|lower|eased|eases|weakened|weakens|sank|sinks|retreated|retreats|decreased|decreases|"
     r"slipped|slips|lowered|lowers|slashed|slashes|trimmed|trims|record low|down",
     # "flat" as an adjective names a product ("hot-rolled flat steel"), not a price that did not move
@@ -42,14 +44,13 @@ _LIMIT = (
     r"(?:curb|curbs|curbed|curbing|restrict|restricts|restricted|restricting|limit|limits|limited|limiting|control)"
 )
 _TRADE_ACTIONS = {
-    # a bare "controls" only on something: not "production curbs", "control and eradication of pseudorabies"
-    "export control": r"export controls?|export restrictions?|export curbs?|export licen[cs]es?|export bans?|"
-    r"(?:restrictions?|curbs?|controls?)(?=\s+(?:on|over|against)\b)|"
-    + _LIMIT
-    + r"(?=\s+(?:(?!and\b|or\b|but\b)[\w-]+\s+){0,3}?exports)",
+    # before export control, which a tie at the same word goes to: "control the imports of corn gluten feed"
     "import restriction": r"import restrictions?|import curbs?|import controls?|import bans?|"
     + _LIMIT
     + r"(?=\s+(?:(?!and\b|or\b|but\b)[\w-]+\s+){0,3}?imports)",
+    # a bare "controls" only of the mention or on something (`_BARE_CONTROL`)
+    "export control": r"export controls?|export restrictions?|export curbs?|export licen[cs]es?|export bans?|"
+    r"restrictions?|curbs?|controls?|" + _LIMIT + r"(?=\s+(?:(?!and\b|or\b|but\b)[\w-]+\s+){0,3}?exports)",
     "tariff": r"tariffs?|import dut(?:y|ies)|levies|levy",
     "anti-dumping": r"anti-dumping|dumping dut(?:y|ies)|countervailing",
     "purchase": r"purchases?|purchased|purchasing|buy|buys|buying|bought|imports? of",
@@ -161,6 +162,10 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
         return True  # "passed by Congress last fall"
     if word in _QUALIFIERS and _DIRECTION_FOLLOWS.match(sentence, found_end):
         return True  # "the steady increase in soybean production" rose
+    if _STOPPED.search(sentence, max(0, found_start - 50), found_start):
+        return True  # "they must halt production increases": a move that is not to be
+    if word not in _TRANSITIVE and _companies_move(sentence, found_start, end):
+        return True  # "operating profit for oil and gas companies will rise"
     if word in _MOVE_NOUNS and before is not None and _another_noun_moves(sentence, before, found_end, start, end):
         return True  # "technology advances", "processing gains"
     if (previous in _DETERMINERS or previous in _MOVE_ADJECTIVES) and _moves_what_follows(
@@ -183,6 +188,22 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
     if after.group(1) in _FUNCTION_WORDS:
         return False
     return not any(after.group(k) in _COMMODITY_MEASURES for k in (1, 2, 3))
+
+
+_STOPPED = re.compile(
+    r"(?i)\b(?:halt|halts|halted|halting|stop|stops|stopped|stopping|prevent|prevents|prevented|avoid|avoids|"
+    r"avoided)\s+(?:[\w'-]+\s+){0,3}$"
+)
+_COMPANIES = re.compile(r"(?i)\b(?:compan(?:y|ies)|firms|producers|industry|sector|shares|equities|makers|mills)\b")
+
+
+def _companies_move(sentence: str, found_start: int, end: int) -> bool:
+    """Whether a move after the mention is that of the companies it names, with no measure between: "oil and gas
+    companies will rise", not "rubber producers said prices rose"."""
+    between = sentence[end:found_start]
+    if not 0 < len(between) <= 40 or _COMPANIES.search(between) is None:
+        return False
+    return not any(word in _COMMODITY_MEASURES for word in re.findall(r"[a-z]+", between.lower()))
 
 
 _DETERMINERS = frozenset(("its", "their", "the", "a", "an", "his", "her", "our", "this", "that"))
@@ -292,8 +313,9 @@ def _moves_its_object(sentence: str, found_end: int, start: int, end: int) -> bo
 
 # Verbs that move an object: "raised the contract price for crude oil", "slashed expenditure".
 _TRANSITIVE = frozenset((
-    "raised", "raises", "lifted", "lifts", "boosted", "boosts", "hiked", "hikes", "lowered", "lowers", "slashed",
-    "slashes", "trimmed", "trims",
+    "raise", "raised", "raises", "lifted", "lifts", "boost", "boosted", "boosts", "hiked", "hikes", "lowered", "lowers",
+    "slashed",
+    "slashes", "trimmed", "trims", "cut", "cuts",
 ))  # fmt: skip
 _PASSIVE = frozenset(("be", "been", "being", "was", "were", "is", "are"))
 
@@ -320,14 +342,16 @@ def _moves_another_object(sentence: str, found_start: int, found_end: int, start
 
 def _object_elsewhere(sentence: str, found_end: int, start: int, end: int) -> bool:
     """Whether the words after a verb name an object that is neither the mention nor one of its measures: up to
-    five words, the first neither a preposition nor an adverb ("raised by 50 cts", "lowered sharply")."""
+    five words, the first neither a preposition nor an adverb ("raised by 50 cts", "lowered sharply"), and
+    the object ends at a preposition ("boost opportunities for the offshore supplies industry")."""
     tokens = list(islice(_TOKEN.finditer(sentence, found_end, min(len(sentence), found_end + 80)), 5))
     if not tokens or any(start <= token.start() < end for token in tokens):
         return False
     words = [token.group().lower() for token in tokens]
     if (words[0] in _FUNCTION_WORDS and words[0] not in _DETERMINERS) or words[0].endswith("ly"):
         return False
-    return not any(word in _COMMODITY_MEASURES for word in words)
+    cut = next((k for k, word in enumerate(words) if k and word in _FUNCTION_WORDS and word not in _DETERMINERS), None)
+    return not any(word in _COMMODITY_MEASURES for word in words[:cut])
 
 
 _TOKEN = re.compile(r"[\w'-]+")
@@ -346,6 +370,25 @@ _ASSETS = re.compile(
     r"acreage|terminals?|division|holdings?)\b"
 )
 _TRADES = frozenset(("purchase", "sale"))
+
+
+# "curbs", "controls", "restrictions" alone: a trade control of the mention before them ("its rare earth
+# restrictions") or on something ("curbs on Chinese steel"); not "production curbs", "control and eradication".
+_BARE_CONTROL = re.compile(r"(?i)restrictions?|curbs?|controls?")
+_CONTROL_ON = re.compile(r"\s+(?:on|over|against)\b")
+_LIMITED_TRADE = re.compile(r"\s+(?:(?!and\b|or\b|but\b)[\w-]+\s+){0,3}?(?:exports|imports)\b")
+
+
+def _not_this_trade(sentence: str, found_start: int, found_end: int, start: int, end: int) -> bool:
+    """Whether a trade word is not a trade in the mention: a bare control word of something else, or the purchase
+    or sale of an asset (`_trades_something_else`)."""
+    if _BARE_CONTROL.fullmatch(sentence, found_start, found_end):
+        return not (
+            0 <= found_start - end <= 1
+            or _CONTROL_ON.match(sentence, found_end)
+            or _LIMITED_TRADE.match(sentence, found_end)
+        )
+    return _trades_something_else(sentence, found_start, found_end, start, end)
 
 
 def _trades_something_else(sentence: str, found_start: int, found_end: int, start: int, end: int) -> bool:
@@ -414,11 +457,13 @@ def describe(
     if not _is_table(sentence):  # "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 OVR MAY UP 2": a row's move is not read
         lo, hi = _own_clause(sentence, start, end)
         direction, _ = _nearest(sentence[lo:hi], start - lo, end - lo, _DIRECTIONS, reject=_moves_something_else)
-    action, _ = _nearest(sentence, start, end, _ACTIONS, names, reject=_trades_something_else)
+    action, _ = _nearest(sentence, start, end, _ACTIONS, names, reject=_not_this_trade)
     return direction, action, amount
 
 
-_LEFT_OUT = re.compile(r"(?i)\b(?:excluding|except|other than|apart from|aside from|besides)\s+(?:[\w-]+,?\s+){0,3}$")
+_LEFT_OUT = re.compile(
+    r"(?i)\b(?:excluding|except|other than|apart from|aside from|besides|outside)\s+(?:[\w-]+,?\s+){0,3}$"
+)
 
 
 def _is_table(sentence: str) -> bool:
