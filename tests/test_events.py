@@ -177,6 +177,14 @@ def test_a_trade_action_inside_a_name_and_a_refusal_are_no_context():
         ("Indonesia kept inflation within limits and boosted exports of oil.", "oil", "sale"),
         ("Washington extended curbs on Chinese steel.", "steel", "export control"),
         ("Beijing will defer its rare earth restrictions for a year.", "rare earth", "export control"),
+        (
+            "Henkel said it is selling its Hamburg vegetable oil and fats subsidiary to Oelmuehle.",
+            "vegetable oil",
+            None,
+        ),
+        ("Colombia denied having sold 440,000 bags of old crop coffee below market prices.", "coffee", None),
+        ("Besides the purchase price, CSR will share in any rise in crude oil prices.", "crude oil", None),
+        ("The purchase price for the soybeans was 200 dlrs a tonne.", "soybeans", "purchase"),
     ],
 )
 def test_a_trade_action_is_a_trade_in_the_commodity(sentence, word, action):

@@ -401,9 +401,19 @@ def _trades_something_else(sentence: str, found_start: int, found_end: int, star
     return (
         (_is_revenue(sentence, found_start, found_end) and not 0 <= found_start - end <= 1)
         or _ASSETS.search(between) is not None
-        or _ASSETS.match(sentence[end : end + 30].lstrip()) is not None
+        or _ASSETS.search(_NAMED_AFTER.match(sentence, end).group()) is not None
         or _PASSIVE_ASSET.search(sentence[max(0, found_start - 40) : found_start]) is not None
+        or _DENIED.search(sentence, max(0, found_start - 40), found_start) is not None
+        or (_PRICE_FOLLOWS.match(sentence, found_end) is not None and not 0 <= start - found_end <= 25)
     )
+
+
+# The rest of the mention's noun phrase: "vegetable oil [and fats subsidiary] to Oelmuehle".
+_NAMED_AFTER = re.compile(r"(?:\s+(?!(?:to|for|from|of|in|on|at|by|with|which|that)\b)[\w'-]+){0,3}")
+# A trade that did not happen: "Colombia denied having sold coffee", "did not buy".
+_DENIED = re.compile(r"(?i)\b(?:denied|denies|deny|not|never|n't)\s+(?:[\w'-]+\s+){0,2}$")
+# "In addition to the purchase price, CSR will share in crude oil prices": the price of a deal, not a trade in oil.
+_PRICE_FOLLOWS = re.compile(r"\s+prices?\b")
 
 
 # "a provider with sales of about 69 mln dlrs": a company's revenue, not a sale of the commodity.
