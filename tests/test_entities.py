@@ -471,3 +471,33 @@ def test_a_commodity_word_alone_is_no_person_place_or_company_unless_listed(gaze
     )
     kept = drop_commodity_words(frame, default_matcher().commodity_of)
     assert sorted(kept["mention_text"]) == ["Gold", "Jenny Gold", "OPEC", "Southern Copper"]
+
+
+def test_a_country_and_an_organisation_side_by_side_are_one_organisation(gazetteer):
+    from wiredesk.spans import join_country_institutions
+
+    title = "ROMANIA COMELF PROFIT RISES"
+    body = "A vote in the U.S. Senate is due. Georgia Institute of Technology said. China Daily, in Beijing said."
+    raw = raw_rows(
+        ("title", 0, "ROMANIA", "GPE"),
+        ("title", 8, "COMELF", "ORG"),  # a headline in capitals: a country and a company
+        ("body", 14, "U.S.", "GPE"),
+        ("body", 19, "Senate", "ORG"),
+        ("body", 34, "Georgia", "GPE"),
+        ("body", 42, "Institute of Technology", "ORG"),
+        ("body", 72, "China", "GPE"),
+        ("body", 78, "Daily", "PERSON"),  # not an organisation
+        ("body", 88, "Beijing", "GPE"),
+    )
+    for field, start, end, text in raw.select("field", "start_char", "end_char", "mention_text").rows():
+        assert (title if field == "title" else body)[start:end] == text
+    rows = join_country_institutions(raw, gazetteer).select("field", "mention_text", "ner_label").rows()
+    assert rows == [
+        ("body", "U.S. Senate", "ORG"),
+        ("body", "Georgia Institute of Technology", "ORG"),
+        ("body", "China", "GPE"),
+        ("body", "Daily", "PERSON"),
+        ("body", "Beijing", "GPE"),
+        ("title", "ROMANIA", "GPE"),
+        ("title", "COMELF", "ORG"),
+    ]

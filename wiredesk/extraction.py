@@ -25,6 +25,7 @@ from wiredesk.shipped import models_dir, package_dir
 from wiredesk.spans import (
     drop_market_phrases,
     drop_ordinary_words,
+    join_country_institutions,
     join_name_particles,
     known_organisation_forms,
     propagate_mentions,
@@ -84,8 +85,11 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     furniture = find_furniture(annotations.articles)
     repaired = place_credited_people(
         mark_companies(
-            join_name_particles(
-                split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer))
+            join_country_institutions(
+                join_name_particles(
+                    split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer))
+                ),
+                gazetteer,
             ),
             annotations.articles,
             annotations.sentences,
