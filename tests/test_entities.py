@@ -491,7 +491,8 @@ def test_a_country_and_an_organisation_side_by_side_are_one_organisation(gazette
     )
     for field, start, end, text in raw.select("field", "start_char", "end_char", "mention_text").rows():
         assert (title if field == "title" else body)[start:end] == text
-    rows = join_country_institutions(raw, gazetteer).select("field", "mention_text", "ner_label").rows()
+    articles = pl.DataFrame({"article_id": ["a"], "title": [title], "body": [body]})
+    rows = join_country_institutions(raw, articles, gazetteer).select("field", "mention_text", "ner_label").rows()
     assert rows == [
         ("body", "U.S. Senate", "ORG"),
         ("body", "Georgia Institute of Technology", "ORG"),
@@ -500,4 +501,48 @@ def test_a_country_and_an_organisation_side_by_side_are_one_organisation(gazette
         ("body", "Beijing", "GPE"),
         ("title", "ROMANIA", "GPE"),
         ("title", "COMELF", "ORG"),
+    ]
+
+
+def test_a_country_and_an_organisation_joined_by_a_hyphen_stay_two(gazetteer):
+    from wiredesk.spans import join_country_institutions
+
+    body = "The U.S.-Japan Business Council met."
+    raw = raw_rows(("body", 4, "U.S.", "GPE"), ("body", 9, "Japan Business Council", "ORG"))
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["Talks"], "body": [body]})
+    rows = join_country_institutions(raw, articles, gazetteer).select("mention_text").to_series().to_list()
+    assert rows == ["U.S.", "Japan Business Council"]
+
+
+def test_a_possessive_is_no_part_of_a_name():
+    from wiredesk.spans import cut_possessives
+
+    title = "Frasers bids for Debenhams"
+    body = (
+        "Mike Ashley's Frasers Group bid. Energean's refinery shut; Energean said so. "
+        "McDonald's Corp and the People's Bank of China reported. The Queen's Park ground hosts the African "
+        "Nations' Cup; the Queen attends."
+    )
+    raw = raw_rows(
+        ("title", 0, "Frasers", "ORG"),
+        ("body", 0, "Mike Ashley's Frasers Group", "PERSON"),
+        ("body", 33, "Energean's", "ORG"),
+        ("body", 77, "McDonald's Corp", "ORG"),  # never written without its possessive: the name
+        ("body", 101, "People's Bank of China", "ORG"),
+        ("body", 138, "Queen's Park", "ORG"),  # one word owned: the name's own, though "Queen" stands alone
+        ("body", 168, "African Nations' Cup", "MISC"),  # a plural's
+    )
+    for field, start, end, text in raw.select("field", "start_char", "end_char", "mention_text").rows():
+        assert (title if field == "title" else body)[start:end] == text
+    articles = pl.DataFrame({"article_id": ["a"], "title": [title], "body": [body]})
+    rows = cut_possessives(raw, articles).select("field", "start_char", "mention_text", "ner_label").rows()
+    assert rows == [
+        ("body", 0, "Mike Ashley", "PERSON"),
+        ("body", 14, "Frasers Group", "PERSON"),  # the model's type: the article's majority settles it
+        ("body", 33, "Energean", "ORG"),
+        ("body", 77, "McDonald's Corp", "ORG"),
+        ("body", 101, "People's Bank of China", "ORG"),
+        ("body", 138, "Queen's Park", "ORG"),
+        ("body", 168, "African Nations' Cup", "MISC"),
+        ("title", 0, "Frasers", "ORG"),
     ]

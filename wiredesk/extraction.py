@@ -23,6 +23,7 @@ from wiredesk.results import lean_on_moves, results_rows
 from wiredesk.sentence_facts import add_context, attach_sentences
 from wiredesk.shipped import models_dir, package_dir
 from wiredesk.spans import (
+    cut_possessives,
     drop_market_phrases,
     drop_ordinary_words,
     join_country_institutions,
@@ -83,21 +84,15 @@ class Models:
 
 def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMatcher, models: Models) -> Extracted:
     furniture = find_furniture(annotations.articles)
-    repaired = place_credited_people(
-        mark_companies(
-            join_country_institutions(
-                join_name_particles(
-                    split_paired_people(split_place_compounds(tidy_spans(annotations.entity_mentions), gazetteer))
-                ),
-                gazetteer,
-            ),
-            annotations.articles,
-            annotations.sentences,
-        ),
-        furniture,
-        annotations.articles,
-        annotations.sentences,
-    )
+    # the model's spans repaired, one way it misreads wire copy at a time (wiredesk/spans.py)
+    spans = tidy_spans(annotations.entity_mentions)
+    spans = cut_possessives(spans, annotations.articles)
+    spans = split_place_compounds(spans, gazetteer)
+    spans = split_paired_people(spans)
+    spans = join_name_particles(spans)
+    spans = join_country_institutions(spans, annotations.articles, gazetteer)
+    spans = mark_companies(spans, annotations.articles, annotations.sentences)
+    repaired = place_credited_people(spans, furniture, annotations.articles, annotations.sentences)
     raw_entity_mentions = propagate_mentions(
         drop_market_phrases(drop_ordinary_words(repaired, annotations.articles, annotations.sentences)),
         annotations.articles,

@@ -5,6 +5,7 @@
 - `split_paired_people`: "Trump and Xi" tagged as one name into two people, when the article names both;
 - `join_name_particles`: "Prince Abdulaziz" + "bin Salman" into one name;
 - `join_country_institutions`: "U.S." + "Senate" into one organisation;
+- `cut_possessives`: "Energean's" is Energean, "Mike Ashley's Frasers Group" two names;
 - `drop_ordinary_words`: a headline's opening word the story writes in lower case ("Frost") is no name;
 - `drop_market_phrases`: "Benchmark Brent", "Spot Gold" opening a sentence are no person;
 - `propagate_mentions`: an article's names found again where the model missed them (headline capitals), and
@@ -126,35 +127,46 @@ def join_name_particles(raw_mentions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def join_country_institutions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+def join_country_institutions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """A country and an organisation one space apart are one organisation, as CoNLL-2003 marks them and as the
     model tags them in most sentences: "U.S." + "Senate" is the U.S. Senate. Not before a word in capitals longer
     than an acronym: a headline's "ROMANIA COMELF" is a country and a company."""
+
+    def institution(first: dict, second: dict) -> str | None:
+        if first["ner_label"] != "GPE" or second["ner_label"] != "ORG":
+            return None
+        if second["mention_text"].isupper() and len(second["mention_text"]) > 3:
+            return None  # "U.S. SEC" is one
+        return "ORG" if _country(gazetteer, first["mention_text"]) else None
+
     return _join_adjacent(
-        raw_mentions.filter(pl.col("ner_label").is_in(["GPE", "ORG"])),
-        raw_mentions,
-        lambda first, second: (
-            "ORG"
-            if first["ner_label"] == "GPE"
-            and second["ner_label"] == "ORG"
-            and not (second["mention_text"].isupper() and len(second["mention_text"]) > 3)  # "U.S. SEC" is one
-            and _country(gazetteer, first["mention_text"])
-            else None
-        ),
+        raw_mentions.filter(pl.col("ner_label").is_in(["GPE", "ORG"])), raw_mentions, institution, articles
     )
 
 
-def _join_adjacent(candidates: pl.DataFrame, raw_mentions: pl.DataFrame, joins) -> pl.DataFrame:
+def _join_adjacent(
+    candidates: pl.DataFrame, raw_mentions: pl.DataFrame, joins, articles: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """`raw_mentions` with each two `candidates` one space apart in the same field merged into one name, of the
-    type `joins(first, second)` returns (None: not merged)."""
+    type `joins(first, second)` returns (None: not merged). With `articles`, only where that one character is a
+    space ("U.S.-Japan Business Council" stays two)."""
     if candidates.height < 2:
         return raw_mentions
     rows = candidates.sort("article_id", "field", "start_char").rows(named=True)
+    fields = {}
+    if articles is not None:
+        for article_id, title, body in (
+            articles.filter(pl.col("article_id").is_in(candidates["article_id"].implode()))
+            .select("article_id", "title", "body")
+            .iter_rows()
+        ):
+            fields[(article_id, "title")], fields[(article_id, "body")] = title, body
     replaced, merged = [], []
     for first, second in zip(rows, rows[1:], strict=False):
         if (
             (first["article_id"], first["field"]) == (second["article_id"], second["field"])
             and second["start_char"] == first["end_char"] + 1
+            and (not fields or fields[(first["article_id"], first["field"])][first["end_char"]] == " ")
             # the first is not the second of the pair just merged
             and (not replaced or replaced[-1] != (first["article_id"], first["field"], first["start_char"]))
             and (label := joins(first, second)) is not None
@@ -169,6 +181,60 @@ def _join_adjacent(candidates: pl.DataFrame, raw_mentions: pl.DataFrame, joins) 
                 }
             )
     return _replace_rows(raw_mentions, replaced, merged)
+
+
+# A possessive the model took into a name: "Energean's", "Bernard Arnault's LVMH".
+# A plural's ("Nations' Cup", "Traders' Association") is a name's own.
+_POSSESSIVE_AT_END = re.compile(r"^(.*?\w)\s?[’']s$")
+_POSSESSIVE_INSIDE = re.compile(r"^([A-Z][^’']*?)\s?[’']s\s+([A-Z][^’']*)$")
+
+
+def cut_possessives(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """A possessive is no part of a name: "Energean's" is Energean, "Mike Ashley's Frasers Group" two names, the
+    owner's and what it owns (each keeps the model's type; the article's majority settles it). Only where the
+    article also writes the owner without the possessive, or names what it owns on its own ("Frasers"):
+    "McDonald's" and "People's Bank of China" stay whole."""
+    candidates = raw_mentions.filter(pl.col("mention_text").str.contains(r"\w\s?[’']s\b"))
+    if candidates.is_empty():
+        return raw_mentions
+    texts = dict(
+        articles.filter(pl.col("article_id").is_in(candidates["article_id"].implode()))
+        .select("article_id", pl.concat_str("title", pl.lit("\n"), "body"))
+        .iter_rows()
+    )
+    names: dict[str, set[str]] = {}
+    for article_id, text in raw_mentions.select("article_id", "mention_text").iter_rows():
+        names.setdefault(article_id, set()).add(text)
+    replaced, new_rows = [], []
+    for row in candidates.iter_rows(named=True):
+        inside = _POSSESSIVE_INSIDE.match(row["mention_text"])
+        parts = inside or _POSSESSIVE_AT_END.match(row["mention_text"])
+        if not parts:
+            continue
+        owner, owned = parts.group(1), inside.group(2) if inside else ""
+        named = names[row["article_id"]]
+        plain = any(_written_plainly(texts[row["article_id"]], form) for form in {owner, owner.split()[-1]})
+        if owned and " " not in owned and owned not in named:
+            continue  # "Queen's Park", "New Year's Eve": one word owned is a name's own, unless a name itself
+        if not plain and not (owned and {owned, owned.split()[0]} & named):
+            continue  # "McDonald's": the possessive is the name's
+        replaced.append((row["article_id"], row["field"], row["start_char"]))
+        for group in (1, 2) if inside else (1,):
+            start = row["start_char"] + parts.start(group)
+            new_rows.append(
+                {
+                    **row,
+                    "start_char": start,
+                    "end_char": start + len(parts.group(group)),
+                    "mention_text": parts.group(group),
+                }
+            )
+    return _replace_rows(raw_mentions, replaced, new_rows)
+
+
+def _written_plainly(text: str, name: str) -> bool:
+    """Whether `text` has `name` as a whole word with no possessive after it."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)(?!\s?[’']s?\b)", text) is not None
 
 
 def drop_ordinary_words(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
