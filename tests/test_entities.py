@@ -546,3 +546,10 @@ def test_a_possessive_is_no_part_of_a_name():
         ("body", 168, "African Nations' Cup", "MISC"),
         ("title", 0, "Frasers", "ORG"),
     ]
+
+
+def test_a_nationality_called_a_place_is_a_nationality(gazetteer):
+    out = resolved(mentions(("a", "Kuwaiti", "GPE"), ("a", "Thai", "GPE"), ("a", "Kuwait", "GPE")), gazetteer)
+    assert out["a:Kuwaiti"] == ("Kuwaiti", "NORP", "KW")
+    assert out["a:Thai"][1] == "GPE"  # also Thailand's own name in the gazetteer
+    assert out["a:Kuwait"] == ("Kuwait", "GPE", "KW")

@@ -141,6 +141,19 @@ def _organisation_short_forms(mentions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _nationalities_as_norp(mentions: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """A nationality the model called a place is a nationality: "Kuwaiti" (not "Thai", also a place's name)."""
+    places = mentions.filter(pl.col("ner_label").is_in(PLACE_LABELS))["clean"].unique()
+    nationalities = [
+        name for name in places if gazetteer.place(name) is None and gazetteer.nationality(name) is not None
+    ]
+    return mentions.with_columns(
+        ner_label=pl.when(pl.col("ner_label").is_in(PLACE_LABELS) & pl.col("clean").is_in(nationalities))
+        .then(pl.lit("NORP"))
+        .otherwise("ner_label")
+    )
+
+
 def _link_places(names: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """For each distinct (label, clean) pair, the place it names, if any."""
     rows = []
@@ -236,6 +249,7 @@ def resolve_entity_mentions(raw_mentions: pl.DataFrame, gazetteer: Gazetteer) ->
             pl.col("clean") != ""
         )
     )
+    mentions = _nationalities_as_norp(mentions, gazetteer)
     short_forms = _person_short_forms(mentions)
     places = _link_places(mentions.select("ner_label", "clean").unique(), gazetteer)
     mentions = (
