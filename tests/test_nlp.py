@@ -80,6 +80,16 @@ def test_a_leading_the_is_not_part_of_a_name(nlp):
         assert body[row["start_char"] : row["end_char"]] == row["mention_text"]
 
 
+def test_a_capitalised_the_inside_a_sentence_is_the_names_own():
+    from wiredesk.nlp import _names_own_article
+
+    text = "The Times said so, according to The Sunday Times. He lives in The Hague. (The Times)"
+    assert not _names_own_article(text, text.index("The Times"))  # a sentence's first word
+    assert _names_own_article(text, text.index("The Sunday Times"))
+    assert _names_own_article(text, text.index("The Hague"))
+    assert not _names_own_article(text, text.index("(The") + 1)
+
+
 def test_dates_and_numbers_are_not_entities(nlp):
     out = annotate_articles(
         articles(("a", "Markets", "On Monday, 40 percent of the $5 billion was paid in 2024.")),

@@ -195,6 +195,13 @@ def _annotations(articles: list, sentences: list, mentions: list, too_complex: d
 
 
 _DETERMINER = re.compile(r"(?:the|The|THE)\s+")
+_WORD_BEFORE = re.compile(r"[a-z,]\s+$")
+
+
+def _names_own_article(text: str, start: int) -> bool:
+    """Whether a capitalised "The" mid-sentence is the name's own: "reported by The Sunday Times", "in The
+    Hague", as CoNLL marks them; not a sentence's first word."""
+    return text.startswith("The ", start) and _WORD_BEFORE.search(text, max(0, start - 3), start) is not None
 
 
 # "Nine mths", "Two pct of its stock": a number word at the head of a line is no name.
@@ -290,7 +297,7 @@ class _ArticleReader:
                 continue
             start = ent_start
             determiner = _DETERMINER.match(original, start, ent_end)
-            if determiner and determiner.end() < ent_end:
+            if determiner and determiner.end() < ent_end and not _names_own_article(original, start):
                 start = determiner.end()  # "the United States" → "United States": the name, as news NER scores it
             label = ent.label_
             titled = titled_name_start(original, start)
