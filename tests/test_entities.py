@@ -553,3 +553,39 @@ def test_a_nationality_called_a_place_is_a_nationality(gazetteer):
     assert out["a:Kuwaiti"] == ("Kuwaiti", "NORP", "KW")
     assert out["a:Thai"][1] == "GPE"  # also Thailand's own name in the gazetteer
     assert out["a:Kuwait"] == ("Kuwait", "GPE", "KW")
+
+
+def test_a_place_a_sports_story_gives_a_record_or_a_win_over_is_a_team(gazetteer):
+    from wiredesk.spans import sports_teams
+
+    body = (
+        "USC cruised to a 38-13 victory against Washington State in Los Angeles. The Trojans (4-0) won. "
+        "Washington State (1-2) lost. Ukraine beat Northern Ireland and Japan (2-1) drew. Tyson (50-6) boxed."
+    )
+    names = [
+        ("Washington State", "PERSON"),
+        ("Los Angeles", "GPE"),
+        ("Trojans", "NORP"),
+        ("Northern Ireland", "GPE"),
+        ("Japan", "GPE"),
+        ("Tyson", "PERSON"),
+    ]
+    rows, cursor = [], 0
+    for text, label in names:
+        start = body.index(text, cursor)
+        rows.append(("body", start, text, label))
+        cursor = start + 1
+    rows.append(("body", body.index("Washington State (1-2)"), "Washington State", "GPE"))
+    raw = raw_rows(*rows)
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["USC wins"], "body": [body]})
+    out = dict(sports_teams(raw, articles, gazetteer).select("start_char", "ner_label").rows())
+    labels = {text: out[body.index(text)] for text, _ in names}
+    assert labels == {
+        "Washington State": "ORG",  # both its mentions, the person one too
+        "Los Angeles": "GPE",  # the city the game was played in: no record, no win over it
+        "Trojans": "ORG",
+        "Northern Ireland": "GPE",  # beaten, but a verb is no sign: countries' teams are places in CoNLL
+        "Japan": "GPE",  # a country's team stays the country
+        "Tyson": "PERSON",  # a boxer's record
+    }
+    assert out[body.index("Washington State (1-2)")] == "ORG"

@@ -32,6 +32,7 @@ from wiredesk.spans import (
     propagate_mentions,
     split_paired_people,
     split_place_compounds,
+    sports_teams,
     tidy_spans,
 )
 from wiredesk.stories import article_signatures
@@ -92,6 +93,7 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     spans = join_name_particles(spans)
     spans = join_country_institutions(spans, annotations.articles, gazetteer)
     spans = mark_companies(spans, annotations.articles, annotations.sentences)
+    spans = sports_teams(spans, annotations.articles, gazetteer)
     repaired = place_credited_people(spans, furniture, annotations.articles, annotations.sentences)
     raw_entity_mentions = propagate_mentions(
         drop_market_phrases(drop_ordinary_words(repaired, annotations.articles, annotations.sentences)),

@@ -6,6 +6,7 @@
 - `join_name_particles`: "Prince Abdulaziz" + "bin Salman" into one name;
 - `join_country_institutions`: "U.S." + "Senate" into one organisation;
 - `cut_possessives`: "Energean's" is Energean, "Mike Ashley's Frasers Group" two names;
+- `sports_teams`: "Georgetown (2-1)", "a victory against Washington State": teams, organisations;
 - `drop_ordinary_words`: a headline's opening word the story writes in lower case ("Frost") is no name;
 - `drop_market_phrases`: "Benchmark Brent", "Spot Gold" opening a sentence are no person;
 - `propagate_mentions`: an article's names found again where the model missed them (headline capitals), and
@@ -181,6 +182,57 @@ def _join_adjacent(
                 }
             )
     return _replace_rows(raw_mentions, replaced, merged)
+
+
+# What marks a team in a sports story: its record after it ("New England (6-6)"), a win over it or a rank
+# before it ("a 38-13 victory against Washington State", "No. 11 West Virginia").
+_RECORD_AFTER = re.compile(r"\s?\(\d{1,2}-\d{1,2}(?:-\d{1,2})?\)")
+# Not a verb ("Ukraine beat Northern Ireland", "upset Wall Street's expectations"): countries' teams and
+# markets are beaten and upset too.
+_TEAM_BEFORE = re.compile(
+    r"(?:\b(?:wins?|victory|victories|romp|rout|loss|losses|defeat)\s+(?:over|against)|\bNo\.\s*\d{1,2})"
+    r"\s+(?:the\s+)?(?:host\s+|visiting\s+)?$"
+)
+_TEAM_LABELS = ("GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "PERSON")
+
+
+def sports_teams(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """A place or a nickname a sports story gives a record or a win over is a team, an organisation, in all its
+    mentions there: "Georgetown (2-1)", "a 38-13 victory against Washington State", "The Trojans (4-0)". Not a
+    country, which CoNLL keeps a place as a national team; a person only by a plural nickname ("Hoyas"), not a
+    boxer's record."""
+    candidates = raw_mentions.filter(pl.col("ner_label").is_in(_TEAM_LABELS))
+    if candidates.is_empty():
+        return raw_mentions
+    fields = {}
+    for article_id, title, body in (
+        articles.filter(pl.col("article_id").is_in(candidates["article_id"].implode()))
+        .select("article_id", "title", "body")
+        .iter_rows()
+    ):
+        fields[(article_id, "title")], fields[(article_id, "body")] = title, body
+    teams = set()
+    for article_id, field, start, end, text, label in candidates.select(
+        "article_id", "field", "start_char", "end_char", "mention_text", "ner_label"
+    ).iter_rows():
+        if label == "PERSON" and (" " in text or not text.endswith("s")):
+            continue
+        field_text = fields[(article_id, field)]
+        cued = _RECORD_AFTER.match(field_text, end) or _TEAM_BEFORE.search(field_text, max(0, start - 40), start)
+        if cued and not _country(gazetteer, text):
+            teams.add((article_id, text))
+    if not teams:
+        return raw_mentions
+    team = pl.DataFrame(list(teams), schema=["article_id", "mention_text"], orient="row").with_columns(team=True)
+    return (
+        raw_mentions.join(team, on=["article_id", "mention_text"], how="left")
+        .with_columns(
+            ner_label=pl.when(pl.col("team") & pl.col("ner_label").is_in(_TEAM_LABELS))
+            .then(pl.lit("ORG"))
+            .otherwise("ner_label")
+        )
+        .drop("team")
+    )
 
 
 # A possessive the model took into a name: "Energean's", "Bernard Arnault's LVMH".
