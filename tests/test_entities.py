@@ -589,3 +589,30 @@ def test_a_place_a_sports_story_gives_a_record_or_a_win_over_is_a_team(gazetteer
         "Tyson": "PERSON",  # a boxer's record
     }
     assert out[body.index("Washington State (1-2)")] == "ORG"
+
+
+def test_a_person_the_article_writes_as_a_company_is_one():
+    from wiredesk.spans import companies_by_context
+
+    body = (
+        "Fashion retailer Ted Baker cut jobs. Ted Baker said sales fell. Blockstack, which builds networks, grew. "
+        "A son of President Suharto, which plans cars, met Suharto. Donald Trump met Trump Tower staff. "
+        "Jane Smith said it."
+    )
+    names = ["Ted Baker", "Ted Baker", "Blockstack", "Suharto", "Suharto", "Donald Trump", "Jane Smith"]
+    rows, cursor = [], 0
+    for text in names:
+        start = body.index(text, cursor)
+        rows.append(("body", start, text, "PERSON"))
+        cursor = start + 1
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["Retail"], "body": [body]})
+    out = companies_by_context(raw_rows(*rows), articles).select("mention_text", "ner_label").rows()
+    assert out == [
+        ("Ted Baker", "ORG"),  # "fashion retailer Ted Baker"
+        ("Ted Baker", "ORG"),  # and every other mention of it
+        ("Blockstack", "ORG"),  # ", which"
+        ("Suharto", "PERSON"),  # a president, whatever "which" follows
+        ("Suharto", "PERSON"),
+        ("Donald Trump", "PERSON"),
+        ("Jane Smith", "PERSON"),
+    ]

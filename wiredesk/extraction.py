@@ -23,6 +23,7 @@ from wiredesk.results import lean_on_moves, results_rows
 from wiredesk.sentence_facts import add_context, attach_sentences
 from wiredesk.shipped import models_dir, package_dir
 from wiredesk.spans import (
+    companies_by_context,
     cut_possessives,
     drop_market_phrases,
     drop_ordinary_words,
@@ -94,6 +95,7 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     spans = join_country_institutions(spans, annotations.articles, gazetteer)
     spans = mark_companies(spans, annotations.articles, annotations.sentences)
     spans = sports_teams(spans, annotations.articles, gazetteer)
+    spans = companies_by_context(spans, annotations.articles)
     repaired = place_credited_people(spans, furniture, annotations.articles, annotations.sentences)
     raw_entity_mentions = propagate_mentions(
         drop_market_phrases(drop_ordinary_words(repaired, annotations.articles, annotations.sentences)),

@@ -338,11 +338,11 @@ class _ArticleReader:
 
 # A title before a name: "Vice Premier He Lifeng", "Commerce Minister Wang Wentao". A news model trained on
 # 1990s wire copy reads a capitalised "He" as the pronoun; after a title it is the first word of the name.
-_TITLES = (
+PERSON_TITLES = (
     r"(?:Premier|Minister|President|Secretary|Chairman|Chairwoman|Governor|Ambassador|Envoy|Senator|Mayor|"
     r"Commissioner|General|Admiral|Director|Chancellor|Spokesman|Spokeswoman|Mr|Mrs|Ms|Dr)"
 )
-_TITLE_THEN_WORD = re.compile(rf"\b{_TITLES}\.? (?!{_TITLES}\b)([A-Z][a-z]+) $")
+_TITLE_THEN_WORD = re.compile(rf"\b{PERSON_TITLES}\.? (?!{PERSON_TITLES}\b)([A-Z][a-z]+) $")
 
 
 def titled_name_start(text: str, start: int) -> int:

@@ -7,6 +7,7 @@
 - `join_country_institutions`: "U.S." + "Senate" into one organisation;
 - `cut_possessives`: "Energean's" is Energean, "Mike Ashley's Frasers Group" two names;
 - `sports_teams`: "Georgetown (2-1)", "a victory against Washington State": teams, organisations;
+- `companies_by_context`: "fashion retailer Ted Baker", "Blockstack, which": companies the model took for people;
 - `drop_ordinary_words`: a headline's opening word the story writes in lower case ("Frost") is no name;
 - `drop_market_phrases`: "Benchmark Brent", "Spot Gold" opening a sentence are no person;
 - `propagate_mentions`: an article's names found again where the model missed them (headline capitals), and
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import polars as pl
 
 from wiredesk.gazetteer import Gazetteer
-from wiredesk.nlp import sentence_position
+from wiredesk.nlp import PERSON_TITLES, sentence_position
 from wiredesk.wirecopy import is_all_caps
 
 # Forms shorter than this are too likely to be ordinary words ("He", "US" is handled by the model).
@@ -154,14 +155,7 @@ def _join_adjacent(
     if candidates.height < 2:
         return raw_mentions
     rows = candidates.sort("article_id", "field", "start_char").rows(named=True)
-    fields = {}
-    if articles is not None:
-        for article_id, title, body in (
-            articles.filter(pl.col("article_id").is_in(candidates["article_id"].implode()))
-            .select("article_id", "title", "body")
-            .iter_rows()
-        ):
-            fields[(article_id, "title")], fields[(article_id, "body")] = title, body
+    fields = {} if articles is None else _field_texts(articles, candidates)
     replaced, merged = [], []
     for first, second in zip(rows, rows[1:], strict=False):
         if (
@@ -204,13 +198,7 @@ def sports_teams(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: 
     candidates = raw_mentions.filter(pl.col("ner_label").is_in(_TEAM_LABELS))
     if candidates.is_empty():
         return raw_mentions
-    fields = {}
-    for article_id, title, body in (
-        articles.filter(pl.col("article_id").is_in(candidates["article_id"].implode()))
-        .select("article_id", "title", "body")
-        .iter_rows()
-    ):
-        fields[(article_id, "title")], fields[(article_id, "body")] = title, body
+    fields = _field_texts(articles, candidates)
     teams = set()
     for article_id, field, start, end, text, label in candidates.select(
         "article_id", "field", "start_char", "end_char", "mention_text", "ner_label"
@@ -221,17 +209,75 @@ def sports_teams(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: 
         cued = _RECORD_AFTER.match(field_text, end) or _TEAM_BEFORE.search(field_text, max(0, start - 40), start)
         if cued and not _country(gazetteer, text):
             teams.add((article_id, text))
-    if not teams:
+    return _relabel(raw_mentions, teams, _TEAM_LABELS, "ORG")
+
+
+# What marks a company the model took for a person: its trade before it ("fashion retailer Ted Baker",
+# "puffer-jacket maker Moncler"), its officers, shares or plants after it ("Ted Baker Chief Executive", "the
+# Engen refinery", "the Verdi trade union"), or "which" ("Blockstack, which is building").
+_COMPANY_BEFORE = re.compile(
+    r"\b(?:maker|makers|retailer|firm|company|lender|insurer|carrier|airline|brand|chain|conglomerate|miner|"
+    r"manufacturer|supplier|start-up|startup|brokerage|bank|union|operator|distributor|group)\s+$"
+)
+_COMPANY_AFTER = re.compile(
+    r"(?:\s?[’']s)?\s+(?:Chief Executive|chief executive|CEO|chairman|shares|stock|store|stores|refinery|plant|"
+    r"factory|mill|mine|trade union|union|boss)\b|,\s+which\b"
+)
+
+
+_TITLE_BEFORE = re.compile(rf"\b{PERSON_TITLES}\.?\s+$")
+
+
+def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """A name the model took for a person is a company, in all its mentions in the article, where the article
+    writes it as one at least once (`_COMPANY_BEFORE`, `_COMPANY_AFTER`). Not a short form of a person the
+    article names in full ("Trump" after "Donald Trump"), nor a name the article gives a person's title."""
+    people = raw_mentions.filter(pl.col("ner_label") == "PERSON")
+    if people.is_empty():
         return raw_mentions
-    team = pl.DataFrame(list(teams), schema=["article_id", "mention_text"], orient="row").with_columns(team=True)
+    fields = _field_texts(articles, people)
+    full_names: dict[str, list[str]] = {}
+    for article_id, text in people.select("article_id", "mention_text").iter_rows():
+        full_names.setdefault(article_id, []).append(text)
+    companies, titled = set(), set()
+    for article_id, field, start, end, text in people.select(
+        "article_id", "field", "start_char", "end_char", "mention_text"
+    ).iter_rows():
+        if any(name != text and text in name.split() for name in full_names[article_id]):
+            continue
+        field_text = fields[(article_id, field)]
+        if _TITLE_BEFORE.search(field_text, max(0, start - 30), start):
+            titled.add((article_id, text))  # "a son of President Suharto, which plans": a person all the same
+        elif _COMPANY_BEFORE.search(field_text, max(0, start - 30), start) or _COMPANY_AFTER.match(field_text, end):
+            companies.add((article_id, text))
+    return _relabel(raw_mentions, companies - titled, ("PERSON",), "ORG")
+
+
+def _field_texts(articles: pl.DataFrame, mentions: pl.DataFrame) -> dict[tuple[str, str], str]:
+    """(article_id, field) → the field's text, for the articles of `mentions`."""
+    fields = {}
+    for article_id, title, body in (
+        articles.filter(pl.col("article_id").is_in(mentions["article_id"].implode()))
+        .select("article_id", "title", "body")
+        .iter_rows()
+    ):
+        fields[(article_id, "title")], fields[(article_id, "body")] = title, body
+    return fields
+
+
+def _relabel(raw_mentions: pl.DataFrame, names: set[tuple[str, str]], labels: Sequence[str], to: str) -> pl.DataFrame:
+    """Every mention of the (article_id, mention_text) `names` whose label is one of `labels`, labelled `to`."""
+    if not names:
+        return raw_mentions
+    marked = pl.DataFrame(list(names), schema=["article_id", "mention_text"], orient="row").with_columns(_named=True)
     return (
-        raw_mentions.join(team, on=["article_id", "mention_text"], how="left")
+        raw_mentions.join(marked, on=["article_id", "mention_text"], how="left", maintain_order="left")
         .with_columns(
-            ner_label=pl.when(pl.col("team") & pl.col("ner_label").is_in(_TEAM_LABELS))
-            .then(pl.lit("ORG"))
+            ner_label=pl.when(pl.col("_named") & pl.col("ner_label").is_in(list(labels)))
+            .then(pl.lit(to))
             .otherwise("ner_label")
         )
-        .drop("team")
+        .drop("_named")
     )
 
 
