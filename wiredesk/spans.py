@@ -391,9 +391,17 @@ _NUMBERED_NAME_LABELS = ("ORG", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART")  # "Ch
 _RESULT = re.compile(r"^([A-Z][\w.'& -]*?) \d+ ([A-Z][\w.'& -]*?) \d+$")
 
 
+# A title is no part of a person's name, as CoNLL marks them: "Prince William" is William. Not "King", as often
+# a surname ("Billie Jean King").
+_HONORIFIC = re.compile(
+    r"^(?:Crown Prince|Prince|Princess|Queen|Sultan|Sheikh|Sheikha|Emir|Sir|Dame|Lord|Lady|Pope|Cardinal|"
+    r"Archbishop|Bishop) (?=[A-Z])"
+)
+
+
 def tidy_spans(raw_mentions: pl.DataFrame) -> pl.DataFrame:
-    """Cut what the model took into a name that is no part of it: a headline slug, a trailing score; a results
-    line ("Wimbledon 3 Southampton 1") becomes its two teams."""
+    """Cut what the model took into a name that is no part of it: a headline slug, a person's title, a trailing
+    score; a results line ("Wimbledon 3 Southampton 1") becomes its two teams."""
     rows = []
     changed = False
     for row in raw_mentions.iter_rows(named=True):
@@ -416,6 +424,9 @@ def tidy_spans(raw_mentions: pl.DataFrame) -> pl.DataFrame:
         slug = _SLUG.match(text)
         if slug:
             text, start = text[slug.end() :], start + slug.end()
+        title = _HONORIFIC.match(text) if row["ner_label"] == "PERSON" else None
+        if title:
+            text, start = text[title.end() :], start + title.end()
         if row["ner_label"] not in _NUMBERED_NAME_LABELS:
             number = _TRAILING_NUMBER.search(text)
             if number and number.start() > 0:
