@@ -358,15 +358,23 @@ def test_slugs_and_scores_are_cut_from_names():
         assert texts[field][start:end] == text
 
 
-def test_a_title_is_no_part_of_a_persons_name():
+def test_a_title_and_a_credit_are_no_part_of_a_persons_name():
     from wiredesk.spans import tidy_spans
 
     body = "Prince William met Sultan Ahmed bin Sulayem and Billie Jean King at Queen of the South."
     names = [("Prince William", "PERSON"), ("Sultan Ahmed bin Sulayem", "PERSON"), ("Billie Jean King", "PERSON")]
     names.append(("Queen of the South", "ORG"))  # a club, not a person
+    body += " (Reporting by Dave Sherwood Editing by Chris Reese)"
+    names.append(("Dave Sherwood Editing", "PERSON"))  # a credits line whose semicolon was lost
     raw = raw_rows(*[("body", body.index(text), text, label) for text, label in names])
     rows = tidy_spans(raw).select("start_char", "end_char", "mention_text").rows()
-    assert [text for _, _, text in rows] == ["William", "Ahmed bin Sulayem", "Billie Jean King", "Queen of the South"]
+    assert [text for _, _, text in rows] == [
+        "William",
+        "Ahmed bin Sulayem",
+        "Billie Jean King",
+        "Queen of the South",
+        "Dave Sherwood",
+    ]
     for start, end, text in rows:
         assert body[start:end] == text
 

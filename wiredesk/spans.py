@@ -386,6 +386,8 @@ def drop_market_phrases(raw_mentions: pl.DataFrame) -> pl.DataFrame:
 _SLUG = re.compile(r"^.*\s[-–—]{1,2}\s+")
 # "Leeds 0", "Spain 7-6": a score or number the model took into a name.
 _TRAILING_NUMBER = re.compile(r"(?:\s+\d+(?:[-–/]\d+)*)+$")
+# A credits line with its semicolon lost: the next credit's word is no part of the name before it.
+_CREDIT_WORD = re.compile(r"\s+(?:Editing|Reporting|Writing|Additional reporting)$")
 _NUMBERED_NAME_LABELS = ("ORG", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART")  # "Channel 4", "Windows 95"
 # "Wimbledon 3 Southampton 1": a results line, two teams with their scores.
 _RESULT = re.compile(r"^([A-Z][\w.'& -]*?) \d+ ([A-Z][\w.'& -]*?) \d+$")
@@ -400,8 +402,8 @@ _HONORIFIC = re.compile(
 
 
 def tidy_spans(raw_mentions: pl.DataFrame) -> pl.DataFrame:
-    """Cut what the model took into a name that is no part of it: a headline slug, a person's title, a trailing
-    score; a results line ("Wimbledon 3 Southampton 1") becomes its two teams."""
+    """Cut what the model took into a name that is no part of it: a headline slug, a person's title or credit,
+    a trailing score; a results line ("Wimbledon 3 Southampton 1") becomes its two teams."""
     rows = []
     changed = False
     for row in raw_mentions.iter_rows(named=True):
@@ -431,6 +433,9 @@ def tidy_spans(raw_mentions: pl.DataFrame) -> pl.DataFrame:
             number = _TRAILING_NUMBER.search(text)
             if number and number.start() > 0:
                 text = text[: number.start()]
+        credit = _CREDIT_WORD.search(text) if row["ner_label"] == "PERSON" else None
+        if credit and credit.start() > 0:
+            text = text[: credit.start()]  # "(Reporting by Dave Sherwood Editing by Chris Reese)"
         if text != row["mention_text"]:
             changed = True
             if not text[:1].isupper():
