@@ -149,8 +149,9 @@ _WORD_BEFORE = re.compile(r"([a-z]+)\s+$", re.IGNORECASE)
 
 
 def _moves_something_else(sentence: str, found_start: int, found_end: int, start: int, end: int) -> bool:
-    """Whether a direction word moves another thing than the mention: an adjective before another noun, or the
-    particle of "take up"."""
+    """Whether a direction word moves another thing than the mention: the particle of "take up", a season, a
+    move to be halted, companies' moves, a move noun of another noun or of what follows it, a verb's other
+    object, an adjective before another noun (docs/extraction.md lists them with examples)."""
     word = sentence[found_start:found_end].lower()
     if found_start > 0 and sentence[found_start - 1] == "-":
         return True  # "hand-trimmed carcass parts"
@@ -176,10 +177,7 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
         return _moves_another_object(sentence, found_start, found_end, start, end)
     if word not in _ATTRIBUTIVE:
         return _moves_its_object(sentence, found_end, start, end)
-    before = _WORD_BEFORE.search(sentence, 0, found_start)
-    if before is not None and (
-        before.group(1).lower() in _AUXILIARIES or before.group(1).lower() in _COMMODITY_MEASURES
-    ):
+    if previous in _AUXILIARIES or previous in _COMMODITY_MEASURES:
         return False  # "demand has been rising", "to lower prices", "prices falling": a predicate or a verb
     after = _WORDS_AFTER.match(sentence, found_end)
     if after is None or any(after.group(k) and start <= after.start(k) < end for k in (1, 2, 3)):
