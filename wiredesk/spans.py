@@ -223,9 +223,7 @@ _COMPANY_AFTER = re.compile(
     r"(?:\s?[’']s)?\s+(?:Chief Executive|chief executive|CEO|chairman|shares|stock|store|stores|refinery|plant|"
     r"factory|mill|mine|trade union|union|boss)\b|,\s+which\b"
 )
-
-
-_TITLE_BEFORE = re.compile(rf"\b{PERSON_TITLES}\.?\s+$")
+_TITLE_BEFORE = re.compile(rf"\b{PERSON_TITLES}\.?\s+$")  # "President Suharto": a person, whatever follows
 
 
 def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
@@ -236,14 +234,16 @@ def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> 
     if people.is_empty():
         return raw_mentions
     fields = _field_texts(articles, people)
-    full_names: dict[str, list[str]] = {}
+    # the words of each article's names of two words or more: a one-word name among them is a short form
+    name_words: dict[str, set[str]] = {}
     for article_id, text in people.select("article_id", "mention_text").iter_rows():
-        full_names.setdefault(article_id, []).append(text)
+        if " " in text:
+            name_words.setdefault(article_id, set()).update(text.split())
     companies, titled = set(), set()
     for article_id, field, start, end, text in people.select(
         "article_id", "field", "start_char", "end_char", "mention_text"
     ).iter_rows():
-        if any(name != text and text in name.split() for name in full_names[article_id]):
+        if text in name_words.get(article_id, ()):
             continue
         field_text = fields[(article_id, field)]
         if _TITLE_BEFORE.search(field_text, max(0, start - 30), start):
@@ -295,11 +295,16 @@ def cut_possessives(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.Da
     candidates = raw_mentions.filter(pl.col("mention_text").str.contains(r"\w\s?[’']s\b"))
     if candidates.is_empty():
         return raw_mentions
-    texts = dict(
-        articles.filter(pl.col("article_id").is_in(candidates["article_id"].implode()))
-        .select("article_id", pl.concat_str("title", pl.lit("\n"), "body"))
-        .iter_rows()
-    )
+    fields = _field_texts(articles, candidates)
+    plainly: dict[tuple[str, str], bool] = {}  # (article_id, form): each article text searched once per form
+
+    def written_plainly(article_id: str, form: str) -> bool:
+        if (article_id, form) not in plainly:
+            plainly[(article_id, form)] = any(
+                _written_plainly(fields[(article_id, field)], form) for field in ("title", "body")
+            )
+        return plainly[(article_id, form)]
+
     names: dict[str, set[str]] = {}
     for article_id, text in raw_mentions.select("article_id", "mention_text").iter_rows():
         names.setdefault(article_id, set()).add(text)
@@ -311,7 +316,7 @@ def cut_possessives(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.Da
             continue
         owner, owned = parts.group(1), inside.group(2) if inside else ""
         named = names[row["article_id"]]
-        plain = any(_written_plainly(texts[row["article_id"]], form) for form in {owner, owner.split()[-1]})
+        plain = any(written_plainly(row["article_id"], form) for form in {owner, owner.split()[-1]})
         if owned and " " not in owned and owned not in named:
             continue  # "Queen's Park", "New Year's Eve": one word owned is a name's own, unless a name itself
         if not plain and not (owned and {owned, owned.split()[0]} & named):
