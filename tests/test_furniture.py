@@ -43,8 +43,9 @@ def test_credited_people_are_each_named_and_roles_are_no_names():
 @pytest.mark.parametrize(
     ("caption", "names"),
     [
-        ("Troops march in Paris. Jane Doe / Pool via REUTERS / File Photo", ["Jane Doe", "REUTERS"]),
-        ("Russell races at Monza. Pool via REUTERS / Jo Bloggs", ["REUTERS", "Jo Bloggs"]),
+        ("Troops march in Paris. Jane Doe / Pool via REUTERS / File Photo", ["Jane Doe", "Pool", "REUTERS"]),
+        ("Russell races at Monza. Pool via REUTERS / Jo Bloggs", ["Pool", "REUTERS", "Jo Bloggs"]),
+        ("A minister speaks. Jane Doe / Handout via REUTERS", ["Jane Doe", "REUTERS"]),  # a handout is no body
         ("A tanker at sea. REUTERS / File Photo", ["REUTERS"]),  # no photographer named
     ],
 )
@@ -110,6 +111,11 @@ def test_a_dateline_is_found_under_the_furniture_and_without_a_date(body, place)
     (start, end), *_ = find_dateline(body)
     assert body[start:end] == place
     assert dateline_date(body, "2021/05/04/story.txt") == (date(2021, 5, 4) if "May 4" in body else None)
+
+
+def test_a_dateline_names_every_place_a_story_was_filed_from():
+    body = "NEW YORK / HONG KONG / LONDON (Reuters Breakingviews) - Shares rose."
+    assert [body[s:e] for s, e in find_dateline(body)] == ["NEW YORK", "HONG KONG", "LONDON"]
 
 
 def test_a_story_that_opens_with_a_company_and_a_ticker_has_no_dateline():

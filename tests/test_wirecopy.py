@@ -20,6 +20,13 @@ def test_model_text_only_changes_case_and_only_of_caps_stretches():
     assert text.startswith("Trump and Xi meet in Seoul\n\nSeoul, Oct 30 - Donald Trump")
 
 
+def test_a_dateline_in_capitals_opening_the_title_is_truecased_like_the_bodys():
+    title = "BENGALURU (Reuters) - India's power ministry proposes new rules"
+    text = model_text(title, "Power plants in Bengaluru and elsewhere may keep selling power.", "\n\n")
+    assert text.startswith("Bengaluru (Reuters) - India's power ministry proposes new rules\n\n")
+    assert len(text) == len(title) + 2 + len("Power plants in Bengaluru and elsewhere may keep selling power.")
+
+
 def test_mixed_case_titles_are_left_alone():
     title = "Copper climbs as China buys"
     assert model_text(title, "Copper rose.", "\n\n").startswith(title)

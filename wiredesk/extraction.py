@@ -29,11 +29,16 @@ from wiredesk.spans import (
     drop_ordinary_words,
     join_country_institutions,
     join_name_particles,
+    join_nicknames,
     known_organisation_forms,
+    load_event_names,
+    name_known_events,
+    places_by_context,
     propagate_mentions,
     split_paired_people,
     split_place_compounds,
     sports_teams,
+    team_nicknames,
     tidy_spans,
 )
 from wiredesk.stories import article_signatures
@@ -92,16 +97,21 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     spans = split_place_compounds(spans, gazetteer)
     spans = split_paired_people(spans)
     spans = join_name_particles(spans)
+    spans = join_nicknames(spans, annotations.articles)
     spans = join_country_institutions(spans, annotations.articles, gazetteer)
     spans = mark_companies(spans, annotations.articles, annotations.sentences)
     spans = sports_teams(spans, annotations.articles, gazetteer)
     spans = companies_by_context(spans, annotations.articles)
+    spans = places_by_context(spans, annotations.articles, gazetteer)
+    spans = name_known_events(spans, load_event_names())
     repaired = place_credited_people(spans, furniture, annotations.articles, annotations.sentences)
     raw_entity_mentions = propagate_mentions(
         drop_market_phrases(drop_ordinary_words(repaired, annotations.articles, annotations.sentences)),
         annotations.articles,
         annotations.sentences,
         known_organisation_forms(load_organisation_names()),
+        team_nicknames(repaired, annotations.articles, gazetteer),
+        load_event_names(),
     )
     entity_mentions = mention_roles(
         drop_commodity_words(resolve_entity_mentions(raw_entity_mentions, gazetteer), matcher.commodity_of),

@@ -49,7 +49,7 @@ _AGENCY = r"(?P<agency>\bREUTERS|\bReuters)"
 _PICTURE_KIND = r"(?:File[ \t]+Photo|File|Pool|Handout|Illustration|Photo)"
 _KIND_TAIL = r"(?P<kind>(?:[ \t]*/[ \t]*" + _PICTURE_KIND + r"\b)*)"
 _SLASH = r"[ \t]*/[ \t]*"
-_POOL = r"(?:Pool|Handout)[ \t]+via[ \t]+"
+_POOL = r"(?:(?P<pool>Pool)|Handout)[ \t]+via[ \t]+"  # the press pool is an organisation, as an agency is
 # A photo credit, in the agency's three forms: "REUTERS/Jane Doe", "Jane Doe/Pool via REUTERS", "Pool via
 # REUTERS/Jane Doe", each with what kind of picture it is after it ("/File Photo", "/Illustration").
 _PHOTO_CREDITS = (
@@ -116,7 +116,7 @@ def story_start(body: str) -> int:
 
 def credited_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """(start, end, label) of the names in the credits: the photographers, reporters and editors (PERSON) and the
-    agency of a photo credit (ORG)."""
+    agency of a photo credit, and the press pool that took it (ORG)."""
     names = []
     for start, end, kind in spans:
         if kind == CREDIT:
@@ -124,6 +124,8 @@ def credited_names(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
                 match = pattern.match(text, start)
                 if match and match.end() == end:
                     names += [(*match.span("name"), "PERSON"), (*match.span("agency"), "ORG")]
+                    if "pool" in match.re.groupindex and match.group("pool"):
+                        names.append((*match.span("pool"), "ORG"))
                     break
         elif kind == CREDITS:
             names += [(*m.span("name"), "PERSON") for m in _CREDITED.finditer(text, start, end)]

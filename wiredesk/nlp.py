@@ -263,8 +263,12 @@ class _ArticleReader:
         self.sentence_starts: list[int] = []  # character offsets into `original`
         self.first_sentence, self.first_mention = len(sentences), len(mentions)
         self.too_complex = ""  # why the article is left out, once it is
-        # A dateline's place is a place mention, whatever the model made of it.
-        self.dateline = [(start + self.body_offset, end + self.body_offset) for start, end in find_dateline(body)]
+        # A dateline's place is a place mention, whatever the model made of it; a title opens with one where the
+        # feed's first line is the lead ("BENGALURU (Reuters) - India's power ministry ...").
+        self.dateline = [
+            *find_dateline(title),
+            *((start + self.body_offset, end + self.body_offset) for start, end in find_dateline(body)),
+        ]
 
     def add(self, doc: Doc, piece_offset: int) -> None:
         if self.too_complex:

@@ -4,14 +4,20 @@
 - `split_place_compounds`: "US-China" into its two countries;
 - `split_paired_people`: "Trump and Xi" tagged as one name into two people, when the article names both;
 - `join_name_particles`: "Prince Abdulaziz" + "bin Salman" into one name;
+- `join_nicknames`: 'Robin "ropz" Kool' into one name;
 - `join_country_institutions`: "U.S." + "Senate" into one organisation;
 - `cut_possessives`: "Energean's" is Energean, "Mike Ashley's Frasers Group" two names;
 - `sports_teams`: "Georgetown (2-1)", "a victory against Washington State": teams, organisations;
-- `companies_by_context`: "fashion retailer Ted Baker", "Blockstack, which": companies the model took for people;
-- `drop_ordinary_words`: a headline's opening word the story writes in lower case ("Frost") is no name;
+  `team_nicknames`: "Chargers" of "Los Angeles Chargers", for `propagate_mentions` to find alone;
+- `companies_by_context`: "fashion retailer Ted Baker", "Blockstack, which", "Frasers Group": companies the
+  model took for people;
+- `places_by_context`: "Sapporo, Hokkaido, Japan": places the model took for organisations or people;
+- `name_known_events`: "Brexit", "Covid-19" (`load_event_names`) are events, whatever the model took them for;
+- `drop_ordinary_words`: a headline's or sentence's opening word the story writes in lower case ("Frost") is no
+  name;
 - `drop_market_phrases`: "Benchmark Brent", "Spot Gold" opening a sentence are no person;
 - `propagate_mentions`: an article's names found again where the model missed them (headline capitals), and
-  well-known organisations the model does not know ("OPEC+").
+  well-known organisations and events the model does not know ("OPEC+", "Covid-19").
 
 All take and return raw mentions (nlp.RAW_ENTITY_MENTION_SCHEMA).
 """
@@ -20,11 +26,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
 
 import polars as pl
 
-from wiredesk.gazetteer import Gazetteer
+from wiredesk.gazetteer import Gazetteer, Place
 from wiredesk.nlp import PERSON_TITLES, sentence_position
+from wiredesk.shipped import data_file
 from wiredesk.wirecopy import is_all_caps
 
 # Forms shorter than this are too likely to be ordinary words ("He", "US" is handled by the model).
@@ -129,6 +138,56 @@ def join_name_particles(raw_mentions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# A nickname in quotes between a first name and a surname: 'Nathan "leaf" Orf', 'Joaquin "El Chapo" Guzman'.
+_NICKNAME = r"(?P<quote>[“\"]) ?[^“”\"\n,.;:!?()]{1,25}? ?[”\"]"
+_NICKNAME_AFTER = re.compile(rf" ?{_NICKNAME} ([A-Z][\w'’-]+)")
+_NICKNAME_BEFORE = re.compile(rf"([A-Z][\w'’-]+) ?{_NICKNAME} $")
+
+
+def _opens_quote(text: str, match: re.Match[str]) -> bool:
+    """Whether the nickname's first quote mark opens a quotation: a straight one after an even number of them in
+    its paragraph ('" Viva Zapata " and " On the Waterfront "' holds no nickname)."""
+    at = match.start("quote")
+    if text[at] == "“":
+        return True
+    return text.count('"', text.rfind("\n", 0, at) + 1, at) % 2 == 0
+
+
+def join_nicknames(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """A person's first name, a nickname in quotes and a surname are one name, however the model cut it:
+    'Robin "ropz" Kool' is one person, not Robin and Kool."""
+    people = raw_mentions.filter(pl.col("ner_label") == "PERSON")
+    if people.is_empty():
+        return raw_mentions
+    fields = _field_texts(articles, people)
+    names = set()
+    for article_id, field, start, end in people.select("article_id", "field", "start_char", "end_char").iter_rows():
+        text = fields[(article_id, field)]
+        if (after := _NICKNAME_AFTER.match(text, end)) and _opens_quote(text, after):
+            names.add((article_id, field, start, after.end()))
+        before = _NICKNAME_BEFORE.search(text, max(0, start - 60), start)
+        if before and _opens_quote(text, before):
+            names.add((article_id, field, before.start(), end))
+    if not names:
+        return raw_mentions
+    replaced, new_rows = [], []
+    by_field = {}
+    for row in raw_mentions.filter(
+        pl.struct("article_id", "field").is_in([{"article_id": a, "field": f} for a, f, _, _ in names])
+    ).iter_rows(named=True):
+        by_field.setdefault((row["article_id"], row["field"]), []).append(row)
+    for article_id, field, start, end in sorted(names):
+        inside = [row for row in by_field[(article_id, field)] if row["start_char"] < end and start < row["end_char"]]
+        if any(row["start_char"] < start or row["end_char"] > end for row in inside):
+            continue  # a name reaching past the nickname's: leave the model's reading
+        replaced += [(article_id, field, row["start_char"]) for row in inside]
+        text = fields[(article_id, field)][start:end]
+        new_rows.append(
+            {**inside[0], "start_char": start, "end_char": end, "mention_text": text, "ner_label": "PERSON"}
+        )
+    return _replace_rows(raw_mentions, replaced, new_rows)
+
+
 def join_country_institutions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """A country and an organisation one space apart are one organisation, as CoNLL-2003 marks them and as the
     model tags them in most sentences: "U.S." + "Senate" is the U.S. Senate. Not before a word in capitals longer
@@ -195,7 +254,8 @@ def sports_teams(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: 
     mentions there: "Georgetown (2-1)", "a 38-13 victory against Washington State", "The Trojans (4-0)". Not a
     country, which CoNLL keeps a place as a national team; a person only by a plural nickname ("Hoyas"), not a
     boxer's record."""
-    candidates = raw_mentions.filter(pl.col("ner_label").is_in(_TEAM_LABELS))
+    # a cue read on a mention the model already took for an organisation marks the name's other mentions too
+    candidates = raw_mentions.filter(pl.col("ner_label").is_in([*_TEAM_LABELS, "ORG"]))
     if candidates.is_empty():
         return raw_mentions
     fields = _field_texts(articles, candidates)
@@ -212,6 +272,81 @@ def sports_teams(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: 
     return _relabel(raw_mentions, teams, _TEAM_LABELS, "ORG")
 
 
+_NICKNAME_WORD = re.compile(r"^[A-Z][a-z]+s$")  # "Chargers", "Hoyas": a plural, capitalised
+
+
+def team_nicknames(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """(article_id, form, label) of the nicknames a story's teams go by: the plural after a place in an
+    organisation's name ("Chargers" of "Los Angeles Chargers"), which the story then writes alone. Not a word the
+    story also writes in lower case ("Brussels Airlines" does not make "Airlines" a name)."""
+    organisations = raw_mentions.filter(
+        (pl.col("ner_label") == "ORG") & pl.col("mention_text").str.contains(r"^\S+(?: \S+)* [A-Z][a-z]+s$")
+    )
+    forms = set()
+    if not organisations.is_empty():
+        bodies = {
+            article_id: f"{title}\n{body}"
+            for article_id, title, body in articles.filter(
+                pl.col("article_id").is_in(organisations["article_id"].implode())
+            )
+            .select("article_id", "title", "body")
+            .iter_rows()
+        }
+        for article_id, text in organisations.select("article_id", "mention_text").unique().iter_rows():
+            place, nickname = text.rsplit(" ", 1)
+            if (
+                _NICKNAME_WORD.match(nickname)
+                and gazetteer.place(place) is not None
+                and not re.search(rf"\b{nickname.lower()}\b", bodies[article_id])
+            ):
+                forms.add((article_id, nickname, "ORG"))
+    return pl.DataFrame(
+        sorted(forms), schema={"article_id": pl.String, "form": pl.String, "label": pl.String}, orient="row"
+    )
+
+
+# ", Hokkaido, Japan": the region or country a place is given after it, as captions and datelines write it.
+_PLACE_AFTER = re.compile(r",\s([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})")
+
+
+def _place_opening(gazetteer: Gazetteer, words: str) -> Place | None:
+    """The place the longest opening run of `words` names ("Japan" of "Japan. North"), if any."""
+    split = words.split()
+    for count in range(len(split), 0, -1):
+        opening = " ".join(split[:count])
+        if place := gazetteer.place(opening, other_names=False) or gazetteer.place(
+            opening.rstrip("."), other_names=False
+        ):
+            return place
+    return None
+
+
+_WITHIN = frozenset({("city", "region"), ("city", "country"), ("region", "country")})
+
+
+def places_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """A name the model took for an organisation or a person is a place, in all its mentions in the article,
+    where the article gives it the region or country it lies in: "in Sapporo, Hokkaido, Japan", "Liverpool,
+    Britain". The gazetteer must know the first as a city in the second, a region or country, or as a region of
+    the second, a country: "Ford, Detroit" stays a company, and "Essex, Derbyshire and Surrey" three teams. The
+    cue counts where the model read a place already ("in Sapporo, Hokkaido, Japan" in a caption)."""
+    candidates = raw_mentions.filter(pl.col("ner_label").is_in(["ORG", "PERSON", "GPE"]))
+    if candidates.is_empty():
+        return raw_mentions
+    fields = _field_texts(articles, candidates)
+    places = set()
+    for article_id, field, end, text in candidates.select(
+        "article_id", "field", "end_char", "mention_text"
+    ).iter_rows():
+        after = _PLACE_AFTER.match(fields[(article_id, field)], end)
+        if not after or (place := gazetteer.place(text, other_names=False)) is None:
+            continue
+        where = _place_opening(gazetteer, after.group(1))
+        if where is not None and where.country_code == place.country_code and (place.kind, where.kind) in _WITHIN:
+            places.add((article_id, text))
+    return _relabel(raw_mentions, places, ("ORG", "PERSON"), "GPE")
+
+
 # What marks a company the model took for a person: its trade before it ("fashion retailer Ted Baker",
 # "puffer-jacket maker Moncler"), its officers, shares or plants after it ("Ted Baker Chief Executive", "the
 # Engen refinery", "the Verdi trade union"), or "which" ("Blockstack, which is building").
@@ -224,12 +359,19 @@ _COMPANY_AFTER = re.compile(
     r"factory|mill|mine|trade union|union|boss)\b|,\s+which\b"
 )
 _TITLE_BEFORE = re.compile(rf"\b{PERSON_TITLES}\.?\s+$")  # "President Suharto": a person, whatever follows
+# A word no person's name ends with: "Frasers Group", "Perdue Farms", "Corona Capital", "Gambit Esports".
+_COMPANY_LAST_WORD = re.compile(
+    r"\s(?:Group|Holdings?|Capital|Partners|Farms|Foods|Airlines|Airways|Motors|Industries|Brands|Investments|"
+    r"Securities|Ventures|Labs|Pharmaceuticals|Technologies|Systems|Gaming|Esports|Media|Entertainment|"
+    r"Bank|Inc|Corp|Ltd|Plc|PLC|LLC|Co|AG|SA|SE|NV)\.?$"
+)
 
 
 def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
     """A name the model took for a person is a company, in all its mentions in the article, where the article
-    writes it as one at least once (`_COMPANY_BEFORE`, `_COMPANY_AFTER`). Not a short form of a person the
-    article names in full ("Trump" after "Donald Trump"), nor a name the article gives a person's title."""
+    writes it as one at least once (`_COMPANY_BEFORE`, `_COMPANY_AFTER`), or where the name ends with a word no
+    person's does (`_COMPANY_LAST_WORD`). Not a short form of a person the article names in full ("Trump" after
+    "Donald Trump"), nor a name the article gives a person's title."""
     people = raw_mentions.filter(pl.col("ner_label") == "PERSON")
     if people.is_empty():
         return raw_mentions
@@ -243,6 +385,10 @@ def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> 
     for article_id, field, start, end, text in people.select(
         "article_id", "field", "start_char", "end_char", "mention_text"
     ).iter_rows():
+        if _COMPANY_LAST_WORD.search(text):
+            companies.add((article_id, text))
+            companies.add((article_id, text.split()[0]))  # "Frasers" after "Frasers Group"
+            continue
         if text in name_words.get(article_id, ()):
             continue
         field_text = fields[(article_id, field)]
@@ -348,8 +494,15 @@ def drop_ordinary_words(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sent
     )
     if single.is_empty():
         return raw_mentions
+    # a word opens its sentence when only punctuation, a dateline or a caption's label comes before it:
+    # '"Hydrogen is expected', "BERLIN (Reuters) - Retail brokers", "FILE PHOTO: Passersby walk"
     openers = single.join(
-        sentences.select("article_id", "field", start_char="start_char"), on=["article_id", "field", "start_char"]
+        sentences.select("article_id", "sentence_index", sentence_start="start_char", sentence="sentence_text"),
+        on=["article_id", "sentence_index"],
+    ).filter(
+        pl.col("sentence")
+        .str.slice(0, pl.col("start_char") - pl.col("sentence_start"))
+        .str.contains(_BEFORE_AN_OPENING_WORD)
     )
     # Each article's words in lower case, and those it capitalises mid-sentence: one pass over its text (a
     # search of the whole text for every opener was quadratic in a long report).
@@ -370,6 +523,9 @@ def drop_ordinary_words(raw_mentions: pl.DataFrame, articles: pl.DataFrame, sent
     return _replace_rows(raw_mentions, drop, [])
 
 
+_BEFORE_AN_OPENING_WORD = (
+    r"^(?:[^a-z]*\((?:Reuters|AP|AFP|Bloomberg|Reuters Breakingviews)\)\s*[-–—]\s*|[^a-z]*[:*“\"‘(]\s*|)$"
+)
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _NAMED_MID_SENTENCE = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)\b")
 
@@ -486,16 +642,44 @@ def known_organisation_forms(names: pl.DataFrame) -> list[str]:
     return sorted(form for form in forms if " " in form or re.fullmatch(r"[A-Z][A-Z.&+]+", form))
 
 
+def default_event_names_path() -> Path:
+    return data_file("event_names.csv")
+
+
+@lru_cache(maxsize=4)
+def load_event_names(path: Path | None = None) -> tuple[str, ...]:
+    """The forms of the events and epidemics a news model trained on 1996 never met ("Brexit", "Covid-19"):
+    a data file, `wiredesk/data/event_names.csv`, one form a row, matched as written."""
+    frame = pl.read_csv(path or default_event_names_path(), schema={"form": pl.String, "what": pl.String})
+    return tuple(sorted(set(frame["form"].str.strip_chars())))
+
+
+def name_known_events(raw_mentions: pl.DataFrame, events: Iterable[str]) -> pl.DataFrame:
+    """A mention that is one of the known `events` is an EVENT, whatever the model took it for ("Brexit" a place,
+    "COVID" an organisation)."""
+    return raw_mentions.with_columns(
+        ner_label=pl.when(pl.col("mention_text").is_in(list(events))).then(pl.lit("EVENT")).otherwise("ner_label")
+    )
+
+
 def propagate_mentions(
-    raw_mentions: pl.DataFrame, articles: pl.DataFrame, sentences: pl.DataFrame, known_organisations: Iterable[str] = ()
+    raw_mentions: pl.DataFrame,
+    articles: pl.DataFrame,
+    sentences: pl.DataFrame,
+    known_organisations: Iterable[str] = (),
+    article_forms: pl.DataFrame | None = None,
+    known_events: Iterable[str] = (),
 ) -> pl.DataFrame:
     """Add the occurrences of an article's names that the model missed there ("Bessent confirmed").
 
     A form counts when the model tagged it elsewhere in the same article, or when it is the surname of a
     full person name there, or when it is one of `known_organisations` (ORG: "OPEC+", "ECB", which the model
-    does not know); occurrences are matched case-sensitively at word boundaries.
+    does not know) or `known_events` (EVENT: "Covid-19"), or one of the `article_forms` (article_id, form,
+    label) found for that article (`team_nicknames`); occurrences are matched case-sensitively at word
+    boundaries.
     """
-    known = sorted(set(known_organisations))
+    label_of_known = {form: "EVENT" for form in known_events} | {form: "ORG" for form in known_organisations}
+    known = sorted(label_of_known)
     if raw_mentions.is_empty() and not known:
         return raw_mentions
     tagged = raw_mentions.filter(
@@ -507,16 +691,16 @@ def propagate_mentions(
         (pl.col("ner_label") == "PERSON") & pl.col("mention_text").str.contains(r"^[A-Z]\S+ (\S+ )*[A-Z]\S{2,}$")
     ).select("article_id", form=pl.col("mention_text").str.extract(r"(\S+)$"), label=pl.lit("PERSON"))
     present = [
-        (article_id, form)
+        (article_id, form, label_of_known[form])
         for article_id, title, body in articles.select("article_id", "title", "body").iter_rows()
         for form in known
         if form in body or form in title
     ]
-    everywhere = pl.DataFrame(present, schema={"article_id": pl.String, "form": pl.String}, orient="row").with_columns(
-        label=pl.lit("ORG")
+    everywhere = pl.DataFrame(
+        present, schema={"article_id": pl.String, "form": pl.String, "label": pl.String}, orient="row"
     )
     forms = (
-        pl.concat([tagged, surnames, everywhere])
+        pl.concat([tagged, surnames, everywhere, *([] if article_forms is None else [article_forms])])
         .group_by("article_id", "form")
         .agg(label=pl.col("label").mode().sort().first())
         .group_by("article_id")

@@ -23,8 +23,9 @@ _MONTH = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"  #
 # PLACE[, REGION], Month DD - (or PLACE YYYY-MM-DD -); the place may be ALL CAPS or title case, the region is
 # optional.
 _PLACE_WORD = r"[A-Z][A-Za-z.'&-]*"  # a capitalised word; small connectors between them ("Rio de Janeiro")
+_ONE_PLACE = rf"{_PLACE_WORD}(?: (?:{_PLACE_WORD}|de|da|do|del|la|le|of|el|al|es|upon|sur|am|an|im)){{0,5}}"
 _DATELINE = re.compile(
-    rf"^(?P<place>{_PLACE_WORD}(?: (?:{_PLACE_WORD}|de|da|do|del|la|le|of|el|al|es|upon|sur|am|an|im)){{0,5}})"
+    rf"^(?P<place>{_ONE_PLACE}(?: / {_ONE_PLACE}){{0,4}})"  # a story filed from several: "TOKYO / MELBOURNE"
     rf"(?: ?, (?P<region>[A-Z][A-Za-z. ]{{1,30}}?))? ?,? "
     rf"(?:(?:(?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:,? (?P<year>(?:19|20)\d\d))?"
     r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d))"
@@ -86,11 +87,16 @@ def _dateline(body: str) -> re.Match[str] | None:
 
 
 def find_dateline(body: str) -> list[tuple[int, int]]:
-    """Character spans of the dateline's place (and region) at the head of `body`, if it has one."""
+    """Character spans of the dateline's place (and region) at the head of `body`, if it has one. A title can
+    open with one too, where a feed gives no headline and its first line is the lead."""
     match = _dateline(body)
     if not match:
         return []
-    return [match.span(group) for group in ("place", "region") if match.group(group)]
+    spans, start = [], match.start("place")
+    for place in match.group("place").split(" / "):
+        spans.append((start, start + len(place)))
+        start += len(place) + len(" / ")
+    return spans + ([match.span("region")] if match.group("region") else [])
 
 
 def without_dateline(body: str) -> str:
@@ -125,18 +131,34 @@ def dateline_date(body: str, path: str = "") -> date | None:
 def model_text(title: str, body: str, separator: str) -> str:
     """`title + separator + body` with ALL-CAPS headline and dateline truecased for the model."""
     title_in_caps = is_all_caps(title)
-    dateline = find_dateline(body)
-    start, end = (dateline[0][0], dateline[-1][1]) if dateline else (0, 0)
-    head_in_caps = bool(dateline) and is_all_caps(body[start:end].split(",")[0])
-    if title_in_caps or head_in_caps:
+    title_head, body_head = _caps_dateline(title), _caps_dateline(body)
+    if title_in_caps or any(title_head) or any(body_head):
         # The body's casing, read only for the words that need it
-        wanted = {word.lower() for word in _WORD.findall((title if title_in_caps else "") + " " + body[start:end])}
+        heads = title[title_head[0] : title_head[1]] + " " + body[body_head[0] : body_head[1]]
+        wanted = {word.lower() for word in _WORD.findall((title if title_in_caps else "") + " " + heads)}
         forms = case_map(body, wanted)
         if title_in_caps:
             title = truecase(title, forms)
-        if head_in_caps:
-            body = body[:start] + truecase_span(body[start:end], forms) + body[end:]
+        elif any(title_head):
+            title = _truecased_within(title, title_head, forms)
+        if any(body_head):
+            body = _truecased_within(body, body_head, forms)
     return f"{title}{separator}{body}"
+
+
+def _caps_dateline(text: str) -> tuple[int, int]:
+    """(start, end) of the dateline opening `text` when its place is in capitals ("BENGALURU (Reuters) -"), else
+    (0, 0)."""
+    dateline = find_dateline(text)
+    if not dateline:
+        return (0, 0)
+    start, end = dateline[0][0], dateline[-1][1]
+    return (start, end) if is_all_caps(text[start:end].split(",")[0]) else (0, 0)
+
+
+def _truecased_within(text: str, span: tuple[int, int], forms: dict[str, str]) -> str:
+    start, end = span
+    return text[:start] + truecase_span(text[start:end], forms) + text[end:]
 
 
 def truecase_span(text: str, forms: dict[str, str]) -> str:
