@@ -613,7 +613,7 @@ def test_a_place_a_sports_story_gives_a_record_or_a_win_over_is_a_team(gazetteer
     assert out[body.index("Washington State (1-2)")] == "ORG"
 
 
-def test_a_person_the_article_writes_as_a_company_is_one():
+def test_a_person_the_article_writes_as_a_company_is_one(gazetteer):
     from wiredesk.spans import companies_by_context
 
     body = (
@@ -628,7 +628,7 @@ def test_a_person_the_article_writes_as_a_company_is_one():
         rows.append(("body", start, text, "PERSON"))
         cursor = start + 1
     articles = pl.DataFrame({"article_id": ["a"], "title": ["Retail"], "body": [body]})
-    out = companies_by_context(raw_rows(*rows), articles).select("mention_text", "ner_label").rows()
+    out = companies_by_context(raw_rows(*rows), articles, gazetteer).select("mention_text", "ner_label").rows()
     assert out == [
         ("Ted Baker", "ORG"),  # "fashion retailer Ted Baker"
         ("Ted Baker", "ORG"),  # and every other mention of it
@@ -743,7 +743,7 @@ def test_a_word_opening_a_sentence_after_a_dateline_quote_or_label_is_no_name_wh
     assert kept == ["Siemens"]  # capitalised mid-sentence too: a name, though the story writes it in lower case
 
 
-def test_a_name_ending_with_a_company_word_is_a_company_and_so_is_its_first_word():
+def test_a_name_ending_with_a_company_word_is_a_company_and_so_is_its_first_word(gazetteer):
     from wiredesk.spans import companies_by_context
 
     body = "Mike Ashley's Frasers Group bid. Frasers said so. Perdue Farms was sued. Jane Smith said it."
@@ -758,7 +758,7 @@ def test_a_name_ending_with_a_company_word_is_a_company_and_so_is_its_first_word
         )
     )
     articles = pl.DataFrame({"article_id": ["a"], "title": ["Retail"], "body": [body]})
-    out = companies_by_context(raw, articles).select("mention_text", "ner_label").rows()
+    out = companies_by_context(raw, articles, gazetteer).select("mention_text", "ner_label").rows()
     assert out == [
         ("Mike Ashley", "PERSON"),
         ("Frasers Group", "ORG"),
@@ -798,3 +798,47 @@ def test_a_place_given_its_region_or_country_is_a_place_in_all_its_mentions(gaze
         ("Derbyshire", "ORG"),
         ("Ford", "ORG"),  # not a place the gazetteer knows in Detroit's country... nor a city at all
     ]
+
+
+def test_a_name_taken_for_a_place_is_a_company_by_its_trade_where_no_gazetteer_knows_the_place(gazetteer):
+    from wiredesk.spans import companies_by_context
+
+    body = (
+        "Italian gas group Snam signed. Snam, which owns pipes, grew. Restaurant chain Chick-fil-A sued. "
+        "Chick-fil-A said so. The Durban refinery shut. Peacemaker Alexander Lebed met the group Gazprom. "
+        "Settlers in the West Bank protested."
+    )
+    raw = raw_rows(
+        *located(
+            body,
+            ("Snam", "ORG"),
+            ("Snam", "GPE"),
+            ("Chick-fil-A", "PERSON"),
+            ("Chick-fil-A", "GPE"),
+            ("Durban", "GPE"),
+            ("Alexander Lebed", "PERSON"),
+            ("Gazprom", "ORG"),
+            ("West Bank", "LOC"),
+        )
+    )
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["Deals"], "body": [body]})
+    out = companies_by_context(raw, articles, gazetteer).select("mention_text", "ner_label").rows()
+    assert out == [
+        ("Snam", "ORG"),
+        ("Snam", "ORG"),  # the trade read where the model took it for a company
+        ("Chick-fil-A", "ORG"),
+        ("Chick-fil-A", "ORG"),  # read where it took it for a person
+        ("Durban", "GPE"),  # "refinery" after a place is the place's
+        ("Alexander Lebed", "PERSON"),  # a peacemaker is no trade
+        ("Gazprom", "ORG"),
+        ("West Bank", "LOC"),  # a place, though it ends with "Bank"
+    ]
+
+
+def test_a_team_that_records_a_win_is_a_team(gazetteer):
+    from wiredesk.spans import sports_teams
+
+    body = "West Virginia recorded an 80-71 win over host Georgetown. West Virginia led the Big 12."
+    raw = raw_rows(*located(body, ("West Virginia", "GPE"), ("Georgetown", "GPE"), ("West Virginia", "GPE")))
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["Mountaineers win"], "body": [body]})
+    assert sports_teams(raw, articles, gazetteer)["ner_label"].to_list() == ["ORG", "ORG", "ORG"]

@@ -101,7 +101,7 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     spans = join_country_institutions(spans, annotations.articles, gazetteer)
     spans = mark_companies(spans, annotations.articles, annotations.sentences)
     spans = sports_teams(spans, annotations.articles, gazetteer)
-    spans = companies_by_context(spans, annotations.articles)
+    spans = companies_by_context(spans, annotations.articles, gazetteer)
     spans = places_by_context(spans, annotations.articles, gazetteer)
     spans = name_known_events(spans, load_event_names())
     repaired = place_credited_people(spans, furniture, annotations.articles, annotations.sentences)

@@ -242,10 +242,16 @@ def _join_adjacent(
 _RECORD_AFTER = re.compile(r"\s?\(\d{1,2}-\d{1,2}(?:-\d{1,2})?\)")
 # Not a verb ("Ukraine beat Northern Ireland", "upset Wall Street's expectations"): countries' teams and
 # markets are beaten and upset too.
+# or a win it records, or the score it closes a game on ("West Virginia recorded an 80-71 win")
+_TEAM_AFTER = re.compile(
+    r"\s+(?:recorded|posted|earned|claimed|notched|secured|closed the game on|closed out)\s+(?:an?\s+)?"
+    r"(?:\w+\s+)?\d{1,3}-\d{1,3}\s+(?:win|victory|run|rout|romp)\b"
+)
 _TEAM_BEFORE = re.compile(
     r"(?:\b(?:wins?|victory|victories|romp|rout|loss|losses|defeat)\s+(?:over|against)|\bNo\.\s*\d{1,2})"
     r"\s+(?:the\s+)?(?:host\s+|visiting\s+)?$"
 )
+PLACE_LABELS = ("GPE", "LOC", "FAC")
 _TEAM_LABELS = ("GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "PERSON")
 
 
@@ -266,7 +272,11 @@ def sports_teams(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: 
         if label == "PERSON" and (" " in text or not text.endswith("s")):
             continue
         field_text = fields[(article_id, field)]
-        cued = _RECORD_AFTER.match(field_text, end) or _TEAM_BEFORE.search(field_text, max(0, start - 40), start)
+        cued = (
+            _RECORD_AFTER.match(field_text, end)
+            or _TEAM_AFTER.match(field_text, end)
+            or _TEAM_BEFORE.search(field_text, max(0, start - 40), start)
+        )
         if cued and not _country(gazetteer, text):
             teams.add((article_id, text))
     return _relabel(raw_mentions, teams, _TEAM_LABELS, "ORG")
@@ -351,7 +361,7 @@ def places_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazett
 # "puffer-jacket maker Moncler"), its officers, shares or plants after it ("Ted Baker Chief Executive", "the
 # Engen refinery", "the Verdi trade union"), or "which" ("Blockstack, which is building").
 _COMPANY_BEFORE = re.compile(
-    r"\b(?:maker|makers|retailer|firm|company|lender|insurer|carrier|airline|brand|chain|conglomerate|miner|"
+    r"\b(?i:(?:drug|car|auto|chip|plane|steel|game|toy|shoe|phone)?makers?|retailer|firm|company|lender|insurer|carrier|airline|brand|chain|conglomerate|miners?|"
     r"manufacturer|supplier|start-up|startup|brokerage|bank|union|operator|distributor|group)\s+$"
 )
 _COMPANY_AFTER = re.compile(
@@ -363,31 +373,45 @@ _TITLE_BEFORE = re.compile(rf"\b{PERSON_TITLES}\.?\s+$")  # "President Suharto":
 _COMPANY_LAST_WORD = re.compile(
     r"\s(?:Group|Holdings?|Capital|Partners|Farms|Foods|Airlines|Airways|Motors|Industries|Brands|Investments|"
     r"Securities|Ventures|Labs|Pharmaceuticals|Technologies|Systems|Gaming|Esports|Media|Entertainment|"
-    r"Bank|Inc|Corp|Ltd|Plc|PLC|LLC|Co|AG|SA|SE|NV)\.?$"
+    r"Inc|Corp|Ltd|Plc|PLC|LLC|Co|AG|SA|SE|NV)\.?$"
 )
 
 
-def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """A name the model took for a person is a company, in all its mentions in the article, where the article
     writes it as one at least once (`_COMPANY_BEFORE`, `_COMPANY_AFTER`), or where the name ends with a word no
     person's does (`_COMPANY_LAST_WORD`). Not a short form of a person the article names in full ("Trump" after
-    "Donald Trump"), nor a name the article gives a person's title."""
+    "Donald Trump"), nor a name the article gives a person's title. A name it took for a place that the gazetteer
+    does not know is a company by its trade before it or its last word ("Italian gas group Snam", where the model
+    read that one mention right), not by what follows it ("the Durban refinery" is a place's)."""
     people = raw_mentions.filter(pl.col("ner_label") == "PERSON")
+    fields = _field_texts(articles, raw_mentions.filter(pl.col("ner_label").is_in(["PERSON", "ORG", *PLACE_LABELS])))
+    companies = set()
+    # the cue read where the model took the name for an organisation counts for its other mentions too
+    for article_id, field, start, text in (
+        raw_mentions.filter(pl.col("ner_label").is_in(["ORG", *PLACE_LABELS]))
+        .select("article_id", "field", "start_char", "mention_text")
+        .iter_rows()
+    ):
+        if (
+            _COMPANY_LAST_WORD.search(text)
+            or _COMPANY_BEFORE.search(fields[(article_id, field)], max(0, start - 30), start)
+        ) and gazetteer.place(text) is None:
+            companies.add((article_id, text))
     if people.is_empty():
-        return raw_mentions
-    fields = _field_texts(articles, people)
+        return _relabel(raw_mentions, companies, PLACE_LABELS, "ORG")
     # the words of each article's names of two words or more: a one-word name among them is a short form
     name_words: dict[str, set[str]] = {}
     for article_id, text in people.select("article_id", "mention_text").iter_rows():
         if " " in text:
             name_words.setdefault(article_id, set()).update(text.split())
-    companies, titled = set(), set()
+    people_companies, titled = set(), set()
     for article_id, field, start, end, text in people.select(
         "article_id", "field", "start_char", "end_char", "mention_text"
     ).iter_rows():
         if _COMPANY_LAST_WORD.search(text):
-            companies.add((article_id, text))
-            companies.add((article_id, text.split()[0]))  # "Frasers" after "Frasers Group"
+            people_companies.add((article_id, text))
+            people_companies.add((article_id, text.split()[0]))  # "Frasers" after "Frasers Group"
             continue
         if text in name_words.get(article_id, ()):
             continue
@@ -395,8 +419,11 @@ def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> 
         if _TITLE_BEFORE.search(field_text, max(0, start - 30), start):
             titled.add((article_id, text))  # "a son of President Suharto, which plans": a person all the same
         elif _COMPANY_BEFORE.search(field_text, max(0, start - 30), start) or _COMPANY_AFTER.match(field_text, end):
-            companies.add((article_id, text))
-    return _relabel(raw_mentions, companies - titled, ("PERSON",), "ORG")
+            people_companies.add((article_id, text))
+    people_companies -= titled
+    # a company read where the model took it for a person is one where it took it for a place, too
+    companies |= {(article_id, text) for article_id, text in people_companies if gazetteer.place(text) is None}
+    return _relabel(_relabel(raw_mentions, people_companies, ("PERSON",), "ORG"), companies, PLACE_LABELS, "ORG")
 
 
 def _field_texts(articles: pl.DataFrame, mentions: pl.DataFrame) -> dict[tuple[str, str], str]:
