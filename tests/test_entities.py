@@ -842,3 +842,19 @@ def test_a_team_that_records_a_win_is_a_team(gazetteer):
     raw = raw_rows(*located(body, ("West Virginia", "GPE"), ("Georgetown", "GPE"), ("West Virginia", "GPE")))
     articles = pl.DataFrame({"article_id": ["a"], "title": ["Mountaineers win"], "body": [body]})
     assert sports_teams(raw, articles, gazetteer)["ner_label"].to_list() == ["ORG", "ORG", "ORG"]
+
+
+def test_a_holiday_is_a_date_not_a_name():
+    from wiredesk.spans import drop_holidays
+
+    body = "Fireworks are banned on New Year ’s Eve. Shops shut for Christmas and New Year. Easter Island voted."
+    raw = raw_rows(
+        *located(
+            body,
+            ("New Year ’s Eve", "EVENT"),
+            ("Christmas", "EVENT"),
+            ("New Year", "EVENT"),
+            ("Easter Island", "LOC"),
+        )
+    )
+    assert drop_holidays(raw)["mention_text"].to_list() == ["Easter Island"]

@@ -25,6 +25,7 @@ from wiredesk.shipped import models_dir, package_dir
 from wiredesk.spans import (
     companies_by_context,
     cut_possessives,
+    drop_holidays,
     drop_market_phrases,
     drop_ordinary_words,
     join_country_institutions,
@@ -106,7 +107,7 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     spans = name_known_events(spans, load_event_names())
     repaired = place_credited_people(spans, furniture, annotations.articles, annotations.sentences)
     raw_entity_mentions = propagate_mentions(
-        drop_market_phrases(drop_ordinary_words(repaired, annotations.articles, annotations.sentences)),
+        drop_holidays(drop_market_phrases(drop_ordinary_words(repaired, annotations.articles, annotations.sentences))),
         annotations.articles,
         annotations.sentences,
         known_organisation_forms(load_organisation_names()),

@@ -16,6 +16,7 @@
 - `drop_ordinary_words`: a headline's or sentence's opening word the story writes in lower case ("Frost") is no
   name;
 - `drop_market_phrases`: "Benchmark Brent", "Spot Gold" opening a sentence are no person;
+- `drop_holidays`: "New Year", "Christmas Eve" are dates, not names;
 - `propagate_mentions`: an article's names found again where the model missed them (headline capitals), and
   well-known organisations and events the model does not know ("OPEC+", "Covid-19").
 
@@ -555,6 +556,19 @@ _BEFORE_AN_OPENING_WORD = (
 )
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _NAMED_MID_SENTENCE = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)\b")
+
+
+# A holiday is a date, as OntoNotes and CoNLL-2003 both mark it, not a name: "New Year's Eve", "Christmas".
+_HOLIDAY = re.compile(
+    r"^(?:(?:Lunar |Chinese )?New Year(?: ?[’']s)?(?: Eve| Day)?|Christmas(?: Eve| Day)?|Easter(?: Sunday| Monday)?|"
+    r"Good Friday|Boxing Day|Thanksgiving(?: Day)?|Halloween|Hanukkah|Passover|Diwali|Ramadan|"
+    r"Eid(?: al-(?:Fitr|Adha))?)$"
+)
+
+
+def drop_holidays(raw_mentions: pl.DataFrame) -> pl.DataFrame:
+    """The model's mentions without holidays ("New Year", "Christmas Eve"): dates, not names."""
+    return raw_mentions.filter(~pl.col("mention_text").str.contains(_HOLIDAY.pattern))
 
 
 # Market reports open sentences with a price's description: "Benchmark Brent crude rose", "Spot gold fell".
