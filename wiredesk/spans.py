@@ -380,51 +380,41 @@ _COMPANY_LAST_WORD = re.compile(
 
 def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """A name the model took for a person is a company, in all its mentions in the article, where the article
-    writes it as one at least once (`_COMPANY_BEFORE`, `_COMPANY_AFTER`), or where the name ends with a word no
-    person's does (`_COMPANY_LAST_WORD`). Not a short form of a person the article names in full ("Trump" after
-    "Donald Trump"), nor a name the article gives a person's title. A name it took for a place that the gazetteer
-    does not know is a company by its trade before it or its last word ("Italian gas group Snam", where the model
-    read that one mention right), not by what follows it ("the Durban refinery" is a place's)."""
-    people = raw_mentions.filter(pl.col("ner_label") == "PERSON")
-    fields = _field_texts(articles, raw_mentions.filter(pl.col("ner_label").is_in(["PERSON", "ORG", *PLACE_LABELS])))
-    companies = set()
-    # the cue read where the model took the name for an organisation counts for its other mentions too
-    for article_id, field, start, text in (
-        raw_mentions.filter(pl.col("ner_label").is_in(["ORG", *PLACE_LABELS]))
-        .select("article_id", "field", "start_char", "mention_text")
-        .iter_rows()
-    ):
-        if (
-            _COMPANY_LAST_WORD.search(text)
-            or _COMPANY_BEFORE.search(fields[(article_id, field)], max(0, start - 30), start)
-        ) and gazetteer.place(text) is None:
-            companies.add((article_id, text))
-    if people.is_empty():
-        return _relabel(raw_mentions, companies, PLACE_LABELS, "ORG")
-    # the words of each article's names of two words or more: a one-word name among them is a short form
+    writes it as one at least once, whatever the model took that mention for: its trade before it or its officers,
+    shares or plants after it (`_COMPANY_BEFORE`, `_COMPANY_AFTER`: "puffer-jacket maker Moncler", "the Engen
+    refinery"), or a last word no person's name ends with (`_COMPANY_LAST_WORD`: "Frasers Group", and then
+    "Frasers"). Not a short form of a person the article names in full ("Trump" after "Donald Trump"), nor a name
+    the article gives a person's title ("President Suharto"). A name the model took for a place is a company so
+    only where the gazetteer knows no such place, and not by what follows it ("the Durban refinery" is the
+    place's): "Italian gas group Snam", "restaurant chain Chick-fil-A"."""
+    candidates = raw_mentions.filter(pl.col("ner_label").is_in(["PERSON", "ORG", *PLACE_LABELS]))
+    if candidates.is_empty():
+        return raw_mentions
+    fields = _field_texts(articles, candidates)
+    # the words of each article's person names of two words or more: a one-word name among them is a short form
     name_words: dict[str, set[str]] = {}
-    for article_id, text in people.select("article_id", "mention_text").iter_rows():
+    for article_id, text in (
+        candidates.filter(pl.col("ner_label") == "PERSON").select("article_id", "mention_text").iter_rows()
+    ):
         if " " in text:
             name_words.setdefault(article_id, set()).update(text.split())
-    people_companies, titled = set(), set()
-    for article_id, field, start, end, text in people.select(
-        "article_id", "field", "start_char", "end_char", "mention_text"
+    cued, titled = set(), set()
+    for article_id, field, start, end, text, label in candidates.select(
+        "article_id", "field", "start_char", "end_char", "mention_text", "ner_label"
     ).iter_rows():
-        if _COMPANY_LAST_WORD.search(text):
-            people_companies.add((article_id, text))
-            people_companies.add((article_id, text.split()[0]))  # "Frasers" after "Frasers Group"
-            continue
-        if text in name_words.get(article_id, ()):
-            continue
         field_text = fields[(article_id, field)]
-        if _TITLE_BEFORE.search(field_text, max(0, start - 30), start):
+        if label == "PERSON" and _TITLE_BEFORE.search(field_text, max(0, start - 30), start):
             titled.add((article_id, text))  # "a son of President Suharto, which plans": a person all the same
-        elif _COMPANY_BEFORE.search(field_text, max(0, start - 30), start) or _COMPANY_AFTER.match(field_text, end):
-            people_companies.add((article_id, text))
-    people_companies -= titled
-    # a company read where the model took it for a person is one where it took it for a place, too
-    companies |= {(article_id, text) for article_id, text in people_companies if gazetteer.place(text) is None}
-    return _relabel(_relabel(raw_mentions, people_companies, ("PERSON",), "ORG"), companies, PLACE_LABELS, "ORG")
+        elif _COMPANY_LAST_WORD.search(text):
+            cued |= {(article_id, text), (article_id, text.split()[0])}  # "Frasers" after "Frasers Group"
+        elif text not in name_words.get(article_id, ()) and (
+            _COMPANY_BEFORE.search(field_text, max(0, start - 30), start)
+            or (label not in PLACE_LABELS and _COMPANY_AFTER.match(field_text, end))
+        ):
+            cued.add((article_id, text))
+    cued -= titled
+    unknown_places = {(article_id, text) for article_id, text in cued if gazetteer.place(text) is None}
+    return _relabel(_relabel(raw_mentions, cued, ("PERSON",), "ORG"), unknown_places, PLACE_LABELS, "ORG")
 
 
 def _field_texts(articles: pl.DataFrame, mentions: pl.DataFrame) -> dict[tuple[str, str], str]:
