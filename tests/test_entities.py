@@ -858,3 +858,21 @@ def test_a_holiday_is_a_date_not_a_name():
         )
     )
     assert drop_holidays(raw)["mention_text"].to_list() == ["Easter Island"]
+
+
+def test_a_known_organisation_the_model_took_for_a_person_is_the_organisation():
+    from wiredesk.entities import load_organisation_names
+    from wiredesk.spans import name_known_organisations
+
+    names = load_organisation_names()
+    assert "Fitch" in set(names["alias"])
+    body = "Fitch downgraded Malaysia. In another story Jane Fitch said Fitch was wrong."
+    raw = raw_rows(*located(body, ("Fitch", "PERSON"), ("Jane Fitch", "PERSON"), ("Fitch", "PERSON")))
+    other = raw_rows(("body", 0, "Fitch", "PERSON")).with_columns(article_id=pl.lit("b"))
+    out = name_known_organisations(pl.concat([other, raw]), [*names["alias"], *names["name"]])
+    assert out.select("article_id", "mention_text", "ner_label").rows() == [
+        ("b", "Fitch", "ORG"),  # the rating agency
+        ("a", "Fitch", "PERSON"),  # the surname of a person its article names
+        ("a", "Jane Fitch", "PERSON"),
+        ("a", "Fitch", "PERSON"),
+    ]

@@ -34,6 +34,7 @@ from wiredesk.spans import (
     known_organisation_forms,
     load_event_names,
     name_known_events,
+    name_known_organisations,
     places_by_context,
     propagate_mentions,
     split_paired_people,
@@ -105,12 +106,14 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     spans = companies_by_context(spans, annotations.articles, gazetteer)
     spans = places_by_context(spans, annotations.articles, gazetteer)
     spans = name_known_events(spans, load_event_names())
+    organisations = load_organisation_names()
+    spans = name_known_organisations(spans, [*organisations["alias"], *organisations["name"]])
     repaired = place_credited_people(spans, furniture, annotations.articles, annotations.sentences)
     raw_entity_mentions = propagate_mentions(
         drop_holidays(drop_market_phrases(drop_ordinary_words(repaired, annotations.articles, annotations.sentences))),
         annotations.articles,
         annotations.sentences,
-        known_organisation_forms(load_organisation_names()),
+        known_organisation_forms(organisations),
         team_nicknames(repaired, annotations.articles, gazetteer),
         load_event_names(),
     )

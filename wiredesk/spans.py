@@ -13,6 +13,7 @@
   model took for people;
 - `places_by_context`: "Sapporo, Hokkaido, Japan": places the model took for organisations or people;
 - `name_known_events`: "Brexit", "Covid-19" (`load_event_names`) are events, whatever the model took them for;
+  `name_known_organisations`: "Fitch" (entities.load_organisation_names) is no person;
 - `drop_ordinary_words`: a headline's or sentence's opening word the story writes in lower case ("Frost") is no
   name;
 - `drop_market_phrases`: "Benchmark Brent", "Spot Gold" opening a sentence are no person;
@@ -691,6 +692,27 @@ def name_known_events(raw_mentions: pl.DataFrame, events: Iterable[str]) -> pl.D
     return raw_mentions.with_columns(
         ner_label=pl.when(pl.col("mention_text").is_in(list(events))).then(pl.lit("EVENT")).otherwise("ner_label")
     )
+
+
+def name_known_organisations(raw_mentions: pl.DataFrame, names: Iterable[str]) -> pl.DataFrame:
+    """A mention the model took for a person that is one of the known organisations' `names` (aliases too) is
+    that organisation, an ORG ("Fitch downgraded Malaysia"), unless its article names a person of two words or more
+    that it is part of ("Ms Fitch" after "Jane Fitch")."""
+    known = pl.Series(sorted(set(names)), dtype=pl.String).implode()
+    people = raw_mentions.filter(pl.col("ner_label") == "PERSON")
+    words = (
+        people.filter(pl.col("mention_text").str.contains(" "))
+        .select("article_id", word=pl.col("mention_text").str.split(" "))
+        .explode("word")
+        .unique()
+    )
+    organisations = (
+        people.filter(pl.col("mention_text").is_in(known))
+        .join(words, left_on=["article_id", "mention_text"], right_on=["article_id", "word"], how="anti")
+        .select("article_id", "mention_text")
+        .unique()
+    )
+    return _relabel(raw_mentions, set(organisations.iter_rows()), ("PERSON",), "ORG")
 
 
 def propagate_mentions(
