@@ -101,6 +101,13 @@ def test_event_words(sentence, events):
         ("Sumitomo said it will raise its monthly nickel output to around 1,750 tonnes.", "nickel", "up"),
         ("Tax relief for oil producers will boost opportunities for the offshore supplies industry.", "oil", None),
         ("The main objective was to raise exports outside the oil and natural gas sector.", "oil", None),
+        # a charge or a credit line on the commodity moves, not the commodity; another commodity's price; pieces
+        ("India cut the export duty on coffee to 330 rupees from 600 rupees.", "coffee", None),
+        ("The action reduces guarantee lines for rice and increases coverage for wheat sales.", "rice", None),
+        ("Washington raised prices for coffee by 5 pct.", "coffee", "up"),
+        ("Margins on gasoline sales were high, caused by rapidly falling oil prices.", "gasoline", None),
+        ("Reserves fell on decreased prices for oil and gas.", "gas", "down"),
+        ("Consumers select leaner cuts of meat.", "meat", None),
         # a table's rows move each on its own, which one sentence cannot tell apart
         (
             "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 UND MAY UNC CINCINNATI 1 UND MAY UNC 1 OVR MAY UP 2 NEW HAVEN 12 "

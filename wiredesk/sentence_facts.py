@@ -161,6 +161,8 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
         return _is_particle_verb(previous)
     if word == "fall" and previous in _SEASON_BEFORE:
         return True  # "passed by Congress last fall"
+    if word in ("cut", "cuts") and sentence[found_end : found_end + 4] == " of ":
+        return True  # "leaner cuts of meat": pieces, not a move
     if word in _QUALIFIERS and _DIRECTION_FOLLOWS.match(sentence, found_end):
         return True  # "the steady increase in soybean production" rose
     if _STOPPED.search(sentence, max(0, found_start - 50), found_start):
@@ -185,7 +187,11 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
     # not "prices were higher in London", "a lower official price"
     if after.group(1) in _FUNCTION_WORDS:
         return False
-    return not any(after.group(k) in _COMMODITY_MEASURES for k in (1, 2, 3))
+    followed = [after.group(k) for k in (1, 2, 3) if after.group(k)]
+    measure = next((k for k, word in enumerate(followed) if word in _COMMODITY_MEASURES), None)
+    if measure and _commodities_in(" ".join(followed[:measure])) - _commodities_in(sentence[start:end]):
+        return True  # "margins on gasoline sales ... caused by falling oil prices": oil's move
+    return measure is None
 
 
 _STOPPED = re.compile(
@@ -302,6 +308,10 @@ def _moves_its_object(sentence: str, found_end: int, start: int, end: int) -> bo
     """Whether a verb moves its object, another thing than the mention: "Saudi Arabia has dropped its condition",
     "raised its bid"; not "raised its copper prices", "cut the price of oil"."""
     after = _WORDS_AFTER.match(sentence, found_end)
+    if after is not None and (
+        after.group(1) in _CHARGES or (after.group(1) in _DETERMINERS and after.group(2) in _CHARGES)
+    ):
+        return True  # "increases coverage for wheat sales", "reduces the guarantee lines for rice"
     if after is None or after.group(1) not in _DETERMINERS or not after.group(2):
         return False
     if any(after.group(k) and start <= after.start(k) < end for k in (2, 3)):
@@ -343,13 +353,26 @@ def _object_elsewhere(sentence: str, found_end: int, start: int, end: int) -> bo
     five words, the first neither a preposition nor an adverb ("raised by 50 cts", "lowered sharply"), and
     the object ends at a preposition ("boost opportunities for the offshore supplies industry")."""
     tokens = list(islice(_TOKEN.finditer(sentence, found_end, min(len(sentence), found_end + 80)), 5))
-    if not tokens or any(start <= token.start() < end for token in tokens):
+    if not tokens:
         return False
     words = [token.group().lower() for token in tokens]
     if (words[0] in _FUNCTION_WORDS and words[0] not in _DETERMINERS) or words[0].endswith("ly"):
         return False
     cut = next((k for k, word in enumerate(words) if k and word in _FUNCTION_WORDS and word not in _DETERMINERS), None)
+    if any(start <= token.start() < end for token in tokens[:cut]):
+        return False  # "raised its copper prices": the object is the mention's
+    if cut is not None and words[cut - 1] in _CHARGES:
+        return True  # "cut the export duty on coffee", "increases coverage for wheat sales": not the commodity
+    if any(start <= token.start() < end for token in tokens):
+        return False  # "raised prices for coffee"
     return not any(word in _COMMODITY_MEASURES for word in words[:cut])
+
+
+# What a government or a lender moves that is not the commodity's price or volume, though the commodity follows.
+_CHARGES = frozenset((
+    "duty", "duties", "tax", "taxes", "tariff", "tariffs", "levy", "levies", "subsidy", "subsidies", "guarantee",
+    "guarantees", "coverage", "credit", "credits", "lines", "loans", "premium", "premiums", "fee", "fees",
+))  # fmt: skip
 
 
 _TOKEN = re.compile(r"[\w'-]+")
