@@ -108,6 +108,18 @@ def test_event_words(sentence, events):
         ("Margins on gasoline sales were high, caused by rapidly falling oil prices.", "gasoline", None),
         ("Reserves fell on decreased prices for oil and gas.", "gas", "down"),
         ("Consumers select leaner cuts of meat.", "meat", None),
+        # a possessor's move, a particle, an idiom, the value of another thing
+        ("The yen's surge has caused layoffs in the steel industry.", "steel", None),
+        ("Copper's rise lifted miners.", "Copper", "up"),
+        ("The court may wind up the tin council.", "tin", None),
+        ("The government is cracking down on coffee smuggling.", "coffee", None),
+        ("Analysts fear the oil pact is falling apart.", "oil", None),
+        (
+            "Price pressure on steel and the recent increase in the value of the dollar is expected to hurt.",
+            "steel",
+            None,
+        ),
+        ("The recent increase in the value of copper exports helped.", "copper", "up"),
         # a table's rows move each on its own, which one sentence cannot tell apart
         (
             "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 UND MAY UNC CINCINNATI 1 UND MAY UNC 1 OVR MAY UP 2 NEW HAVEN 12 "

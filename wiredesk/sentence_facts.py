@@ -138,6 +138,12 @@ _PARTICLE_VERBS = frozenset((
     "end", "ended", "build", "built", "buy", "bought", "snap", "snapped", "mop", "mopped", "shore", "shored", "tie",
     "tied", "hold", "held", "back", "backed", "break", "broke", "split", "fill", "filled", "line", "lined", "dry",
     "dried", "follow", "followed", "sum", "summed", "come", "came", "coming", "turn", "turned", "show", "showed",
+    "wind", "wound",
+))  # fmt: skip
+# "step down", "turned down the offer", "crack down on": a particle, not a fall.
+_DOWN_PARTICLE_VERBS = frozenset((
+    "step", "steps", "stepped", "turn", "turns", "turned", "back", "backed", "crack", "cracks", "cracked", "water",
+    "watered", "break", "breaks", "broke", "broken", "hand", "handed", "play", "played", "track", "tracked",
 ))  # fmt: skip
 _WORDS_AFTER = re.compile(r"\s+([a-z][a-z-]*)(?:\s+([a-z][a-z-]*))?(?:\s+([a-z][a-z-]*))?")
 # Before a direction word, a sign that it is a predicate or a verb ("has been rising", "to lower prices").
@@ -159,6 +165,12 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
     previous = before.group(1).lower() if before is not None else ""
     if word == "up":
         return _is_particle_verb(previous)
+    if word == "down" and (previous in _DOWN_PARTICLE_VERBS or previous[:-3] in _DOWN_PARTICLE_VERBS):
+        return True  # "cracking down on", "stepped down"
+    if sentence[found_end : found_end + 6] == " apart":
+        return True  # "the pact is falling apart"
+    if _moved_by_possessor(sentence, found_start, start, end):
+        return True  # "the yen's surge caused layoffs in steel"
     if word == "fall" and previous in _SEASON_BEFORE:
         return True  # "passed by Congress last fall"
     if word in ("cut", "cuts") and sentence[found_end : found_end + 4] == " of ":
@@ -192,6 +204,19 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
     if measure and _commodities_in(" ".join(followed[:measure])) - _commodities_in(sentence[start:end]):
         return True  # "margins on gasoline sales ... caused by falling oil prices": oil's move
     return measure is None
+
+
+_POSSESSOR = re.compile(r"\b([a-z]+)['’]s\s+$")
+
+
+def _moved_by_possessor(sentence: str, found_start: int, start: int, end: int) -> bool:
+    """Whether a move is a lower-case possessor's other than the mention and its measures: "the yen's surge",
+    "the dollar's fall"; not "copper's rise", "the metal's gain", "production's fall"."""
+    owner = _POSSESSOR.search(sentence, max(0, found_start - 30), found_start)
+    if owner is None or start <= owner.start(1) < end:
+        return False
+    word = owner.group(1)
+    return not (word in _COMMODITY_NOUNS or word in _COMMODITY_MEASURES or word in commodity_words())
 
 
 _STOPPED = re.compile(
@@ -261,6 +286,11 @@ def _moves_what_follows(sentence: str, found_end: int, start: int, end: int) -> 
     if _commodities_in(sentence[start:end]) & _commodities_in(" ".join(lowered)):
         return False  # the mention's commodity by another name
     head = next((word for word in lowered if word not in _MARKET_MODIFIERS), "")
+    if head in _COMMODITY_MEASURES and "of" in lowered[lowered.index(head) :]:
+        owned = lowered[lowered.index("of", lowered.index(head)) + 1 :]
+        return not any(
+            word in _COMMODITY_MEASURES or word in commodity_words() for word in owned
+        )  # "the value of the dollar"
     return head not in _COMMODITY_MEASURES  # "the fall in (world) prices"
 
 
