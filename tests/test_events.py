@@ -120,6 +120,17 @@ def test_event_words(sentence, events):
             None,
         ),
         ("The recent increase in the value of copper exports helped.", "copper", "up"),
+        # too far before the mention to be its move; a mixed market; particles
+        (
+            "The decline will result from low world grain prices leading to shifts which could benefit U.S. wheat "
+            "exports.",
+            "wheat",
+            None,
+        ),
+        ("Prices rose sharply in early trade for the soybeans.", "soybeans", "up"),
+        ("Soybeans were higher, wheat lower and corn mixed.", "corn", None),
+        ("Iraq vowed to keep up raids on Iranian oil sites.", "oil", None),
+        ("The loss includes a write down of oil and gas properties.", "gas", None),
         # a table's rows move each on its own, which one sentence cannot tell apart
         (
             "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 UND MAY UNC CINCINNATI 1 UND MAY UNC 1 OVR MAY UP 2 NEW HAVEN 12 "
