@@ -131,6 +131,9 @@ def test_event_words(sentence, events):
         ("Soybeans were higher, wheat lower and corn mixed.", "corn", None),
         ("Iraq vowed to keep up raids on Iranian oil sites.", "oil", None),
         ("The loss includes a write down of oil and gas properties.", "gas", None),
+        ("MHI is building more technologically advanced carriers to carry liquefied natural gas.", "natural gas", None),
+        ("Gasoline stocks were off 100,000 barrels in the week.", "Gasoline", "down"),
+        ("A comparatively buoyant gold price allowed mines to mine lower grade ores.", "gold", "up"),
         # a table's rows move each on its own, which one sentence cannot tell apart
         (
             "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 UND MAY UNC CINCINNATI 1 UND MAY UNC 1 OVR MAY UP 2 NEW HAVEN 12 "
@@ -215,6 +218,11 @@ def test_a_trade_action_inside_a_name_and_a_refusal_are_no_context():
         ("Colombia denied having sold 440,000 bags of old crop coffee below market prices.", "coffee", None),
         ("Besides the purchase price, CSR will share in any rise in crude oil prices.", "crude oil", None),
         ("The purchase price for the soybeans was 200 dlrs a tonne.", "soybeans", "purchase"),
+        # price controls, an asset sale, other goods bought
+        ("Congress should remove price controls on natural gas.", "natural gas", None),
+        ("The value could be revised due to asset sales of their oil and gas reserves.", "gas", None),
+        ("Spain granted a credit for the purchase of Spanish goods in the iron and steel industry.", "iron", None),
+        ("Its purchases from the United States include testing equipment, grains and cotton.", "cotton", "purchase"),
     ],
 )
 def test_a_trade_action_is_a_trade_in_the_commodity(sentence, word, action):

@@ -18,6 +18,7 @@ _DIRECTION_WORDS = {
     "up": r"rose|rise|rises|rising|climbed|climbs|climbing|gained|gains|surged|surges|jumped|jumps|rallied|rally|"
     r"rallies|soared|soars|increased|increases|higher|firmer|advanced|advances|rebounded|rebounds|strengthened|"
     r"spiked|hit a record|record high|raise|raised|raises|lifted|lifts|boost|boosted|boosts|hiked|hikes|surge|jump|"
+    r"buoyant|"
     r"increase(?=\s+(?:in|of)\b)|up(?![\s-]+to\b)(?!-)",
     # "declined to say" is a refusal, not a fall
     # "increase", "decrease" and "drop" as verbs move anything: only the noun before what moved counts; "forecasts
@@ -26,7 +27,7 @@ _DIRECTION_WORDS = {
     r"declines(?!\s+to\s+[a-z])|decline(?!\s+to\s+[a-z])|decrease(?=\s+(?:in|of)\b)|slump|plunge|"
     r"drop(?=\s+(?:in|of)\b)|cut|cuts|slid|slides|slumped|slumps|plunged|plunges|"
     r"tumbled|tumbles|lower|eased|eases|weakened|weakens|sank|sinks|retreated|retreats|decreased|decreases|"
-    r"slipped|slips|lowered|lowers|slashed|slashes|trimmed|trims|record low|down",
+    r"slipped|slips|lowered|lowers|slashed|slashes|trimmed|trims|record low|down|off(?=\s+(?:about\s+)?[\d.])",
     # "flat" as an adjective names a product ("hot-rolled flat steel"), not a price that did not move
     "flat": r"unchanged|steady|steadied|flat(?![\s-]+(?!on\b|at\b|in\b|for\b|after\b|as\b|to\b|from\b|with\b|"
     r"since\b|over\b|versus\b|against\b|while\b|and\b|but\b|or\b)[a-z])|stable|stabilized|stabilised|"
@@ -141,6 +142,7 @@ _PARTICLE_VERBS = frozenset((
     "wind", "wound", "keep", "keeps", "kept",
 ))  # fmt: skip
 # "step down", "turned down the offer", "crack down on": a particle, not a fall.
+_OFF_AFTER = frozenset(("was", "were", "is", "are", "been", "closed", "ended", "finished", "settled", "stood"))
 _DOWN_PARTICLE_VERBS = frozenset((
     "step", "steps", "stepped", "turn", "turns", "turned", "back", "backed", "crack", "cracks", "cracked", "water",
     "watered", "break", "breaks", "broke", "broken", "hand", "handed", "play", "played", "track", "tracked",
@@ -182,6 +184,10 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
     previous = before.group(1).lower() if before is not None else ""
     if word == "up":
         return _is_particle_verb(previous)
+    if word == "advanced" and (previous.endswith("ly") or previous in ("more", "most", "an", "the")):
+        return True  # "technologically advanced carriers": an adjective
+    if word == "off" and previous not in _OFF_AFTER:
+        return True  # "sold off", "paid off": only "stocks were off 100,000 barrels" is a fall
     if word == "down" and (previous in _DOWN_PARTICLE_VERBS or previous[:-3] in _DOWN_PARTICLE_VERBS):
         return True  # "cracking down on", "stepped down"
     if sentence[found_end : found_end + 6] == " apart":
@@ -438,6 +444,10 @@ _ASSETS = re.compile(
     r"acreage|terminals?|division|holdings?)\b"
 )
 _TRADES = frozenset(("purchase", "sale"))
+# "asset sales of their oil and gas reserves": the asset before the trade word
+_ASSET_BEFORE = re.compile(r"(?i)\b(?:asset|stake|share|property|business)\s+$")
+# "the purchase of Spanish goods and services in the iron and steel industry": other goods bought
+_OTHER_GOODS = re.compile(r"(?i)^\s+of\s+(?:[\w-]+\s+){0,2}(?:goods|services|equipment|machinery|engines|vehicles)\b")
 
 
 # "curbs", "controls", "restrictions" alone: a trade control of the mention before them ("its rare earth
@@ -451,6 +461,8 @@ def _not_this_trade(sentence: str, found_start: int, found_end: int, start: int,
     """Whether a trade word is not a trade in the mention: a bare control word of something else, or the purchase
     or sale of an asset (`_trades_something_else`)."""
     if _BARE_CONTROL.fullmatch(sentence, found_start, found_end):
+        if sentence[max(0, found_start - 6) : found_start].lower() == "price ":
+            return True  # "remove price controls on natural gas": no control of its trade
         return not (
             0 <= found_start - end <= 1
             or _CONTROL_ON.match(sentence, found_end)
@@ -469,6 +481,8 @@ def _trades_something_else(sentence: str, found_start: int, found_end: int, star
     return (
         (_is_revenue(sentence, found_start, found_end) and not 0 <= found_start - end <= 1)
         or _ASSETS.search(between) is not None
+        or _ASSET_BEFORE.search(sentence, max(0, found_start - 30), found_start) is not None
+        or (found_end <= start and _OTHER_GOODS.match(between) is not None)
         or _ASSETS.search(_NAMED_AFTER.match(sentence, end).group()) is not None
         or _PASSIVE_ASSET.search(sentence[max(0, found_start - 40) : found_start]) is not None
         or _DENIED.search(sentence, max(0, found_start - 40), found_start) is not None
