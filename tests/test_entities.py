@@ -876,3 +876,42 @@ def test_a_known_organisation_the_model_took_for_a_person_is_the_organisation():
         ("a", "Jane Fitch", "PERSON"),
         ("a", "Fitch", "PERSON"),
     ]
+
+
+def test_a_headline_name_cut_short_of_the_bodys_longer_name_is_the_longer_name():
+    from wiredesk.spans import extend_headline_names
+
+    title = "ST. JOE GOLD TO DEVELOP ONTARIO MINE"
+    body = "CLAYTON, Mo., March 11 - St. Joe Gold Corp said it plans to develop the mine in Ontario."
+    raw = raw_rows(
+        ("title", 0, "ST. JOE", "GPE"),
+        ("title", 8, "GOLD", "PERSON"),
+        ("title", 23, "ONTARIO", "GPE"),
+        *located(body, ("St. Joe Gold Corp", "ORG"), ("Ontario", "GPE")),
+    )
+    articles = pl.DataFrame({"article_id": ["a"], "title": [title], "body": [body]})
+    rows = extend_headline_names(raw, articles).filter(pl.col("field") == "title")
+    assert rows.select("start_char", "mention_text", "ner_label").rows() == [
+        (0, "ST. JOE GOLD", "ORG"),  # not "ST. JOE", another company's name
+        (23, "ONTARIO", "GPE"),
+    ]
+    mixed = articles.with_columns(title=pl.lit("St. Joe gold to develop Ontario mine"))
+    assert extend_headline_names(raw, mixed).equals(raw)  # a headline in mixed case says where names end
+
+
+def test_a_natural_feature_is_a_place_and_a_company_the_gazetteer_does_not_place_is_a_company(gazetteer):
+    from wiredesk.spans import companies_by_context, places_by_context
+
+    body = (
+        "Petrobras found oil in the Amazon region. Glencore shares rose. Asia stock indexes fell. "
+        "The Durban refinery shut."
+    )
+    raw = raw_rows(*located(body, ("Amazon", "ORG"), ("Glencore", "LOC"), ("Asia", "LOC"), ("Durban", "GPE")))
+    articles = pl.DataFrame({"article_id": ["a"], "title": ["Finds"], "body": [body]})
+    out = places_by_context(companies_by_context(raw, articles, gazetteer), articles, gazetteer)
+    assert out.select("mention_text", "ner_label").rows() == [
+        ("Amazon", "LOC"),  # a region: no company, whatever listing shares its name
+        ("Glencore", "ORG"),
+        ("Asia", "LOC"),  # a continent's stock indexes
+        ("Durban", "GPE"),  # a place the gazetteer knows, whatever follows it
+    ]

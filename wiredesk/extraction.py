@@ -28,6 +28,7 @@ from wiredesk.spans import (
     drop_holidays,
     drop_market_phrases,
     drop_ordinary_words,
+    extend_headline_names,
     join_country_institutions,
     join_name_particles,
     join_nicknames,
@@ -100,6 +101,7 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     spans = split_paired_people(spans)
     spans = join_name_particles(spans)
     spans = join_nicknames(spans, annotations.articles)
+    spans = extend_headline_names(spans, annotations.articles)
     spans = join_country_institutions(spans, annotations.articles, gazetteer)
     spans = mark_companies(spans, annotations.articles, annotations.sentences)
     spans = sports_teams(spans, annotations.articles, gazetteer)

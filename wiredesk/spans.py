@@ -5,6 +5,7 @@
 - `split_paired_people`: "Trump and Xi" tagged as one name into two people, when the article names both;
 - `join_name_particles`: "Prince Abdulaziz" + "bin Salman" into one name;
 - `join_nicknames`: 'Robin "ropz" Kool' into one name;
+- `extend_headline_names`: a headline's "ST. JOE" of "ST. JOE GOLD" to the body's "St. Joe Gold";
 - `join_country_institutions`: "U.S." + "Senate" into one organisation;
 - `cut_possessives`: "Energean's" is Energean, "Mike Ashley's Frasers Group" two names;
 - `sports_teams`: "Georgetown (2-1)", "a victory against Washington State": teams, organisations;
@@ -190,6 +191,55 @@ def join_nicknames(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.Dat
     return _replace_rows(raw_mentions, replaced, new_rows)
 
 
+def extend_headline_names(raw_mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """A name in an ALL-CAPS headline that the model cut short of a longer name the body writes, with the
+    headline's next words being that name's, is the longer name, of the body's type: "ST. JOE" of "ST. JOE GOLD TO
+    DEVELOP ONTARIO MINE" is St. Joe Gold, as the body's "St. Joe Gold Corp" says, not another company."""
+    titles = {
+        article_id: title
+        for article_id, title in articles.select("article_id", "title").iter_rows()
+        if title and is_all_caps(title)
+    }
+    if not titles:
+        return raw_mentions
+    in_caps = raw_mentions.filter(pl.col("article_id").is_in(list(titles)))
+    longer: dict[str, list[tuple[str, str]]] = {}
+    for article_id, text, label in (
+        in_caps.filter((pl.col("field") == "body") & pl.col("mention_text").str.contains(" "))
+        .select("article_id", "mention_text", "ner_label")
+        .unique()
+        .sort("mention_text")
+        .iter_rows()
+    ):
+        longer.setdefault(article_id, []).append((text.lower(), label))
+    replaced, new_rows = [], []
+    heads = in_caps.filter(pl.col("field") == "title").sort("article_id", "start_char").rows(named=True)
+    taken_until: dict[str, int] = {}
+    for row in heads:
+        article_id, start, text = row["article_id"], row["start_char"], row["mention_text"]
+        if start < taken_until.get(article_id, 0):
+            replaced.append((article_id, "title", start))  # inside the name just lengthened
+            continue
+        title = titles[article_id].lower()
+        # the body's name, or its opening words ("St. Joe Gold" of "St. Joe Gold Corp"), as the headline goes on
+        names = [
+            (opening, label)
+            for name, label in longer.get(article_id, ())
+            if name.startswith(text.lower() + " ")
+            for count in range(len(text.split()) + 1, len(name.split()) + 1)
+            if title.startswith(opening := " ".join(name.split()[:count]), start)
+            and not title[start + len(opening) : start + len(opening) + 1].isalnum()
+        ]
+        if not names:
+            continue
+        name, label = max(names, key=lambda found: len(found[0]))
+        end = start + len(name)
+        taken_until[article_id] = end
+        replaced.append((article_id, "title", start))
+        new_rows.append({**row, "end_char": end, "mention_text": titles[article_id][start:end], "ner_label": label})
+    return _replace_rows(raw_mentions, replaced, new_rows)
+
+
 def join_country_institutions(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """A country and an organisation one space apart are one organisation, as CoNLL-2003 marks them and as the
     model tags them in most sentences: "U.S." + "Senate" is the U.S. Senate. Not before a word in capitals longer
@@ -318,6 +368,10 @@ def team_nicknames(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer
 
 
 # ", Hokkaido, Japan": the region or country a place is given after it, as captions and datelines write it.
+# "the Amazon region", "the Permian basin": a natural feature, whose name is a place's (OntoNotes' LOC)
+_FEATURE_AFTER = re.compile(
+    r"\s+(?:region|basin|river|valley|delta|rainforest|jungle|highlands|plateau|peninsula|desert)\b"
+)
 _PLACE_AFTER = re.compile(r",\s([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})")
 
 
@@ -338,7 +392,8 @@ _WITHIN = frozenset({("city", "region"), ("city", "country"), ("region", "countr
 
 def places_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     """A name the model took for an organisation or a person is a place, in all its mentions in the article,
-    where the article gives it the region or country it lies in: "in Sapporo, Hokkaido, Japan", "Liverpool,
+    where the article calls it a region, basin, river or the like ("the Amazon region": a LOC), or gives it the
+    region or country it lies in: "in Sapporo, Hokkaido, Japan", "Liverpool,
     Britain". The gazetteer must know the first as a city in the second, a region or country, or as a region of
     the second, a country: "Ford, Detroit" stays a company, and "Essex, Derbyshire and Surrey" three teams. The
     cue counts where the model read a place already ("in Sapporo, Hokkaido, Japan" in a caption)."""
@@ -346,17 +401,20 @@ def places_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gazett
     if candidates.is_empty():
         return raw_mentions
     fields = _field_texts(articles, candidates)
-    places = set()
+    places, features = set(), set()
     for article_id, field, end, text in candidates.select(
         "article_id", "field", "end_char", "mention_text"
     ).iter_rows():
+        if _FEATURE_AFTER.match(fields[(article_id, field)], end):
+            features.add((article_id, text))
+            continue
         after = _PLACE_AFTER.match(fields[(article_id, field)], end)
         if not after or (place := gazetteer.place(text, other_names=False)) is None:
             continue
         where = _place_opening(gazetteer, after.group(1))
         if where is not None and where.country_code == place.country_code and (place.kind, where.kind) in _WITHIN:
             places.add((article_id, text))
-    return _relabel(raw_mentions, places, ("ORG", "PERSON"), "GPE")
+    return _relabel(_relabel(raw_mentions, places, ("ORG", "PERSON"), "GPE"), features, ("ORG", "PERSON"), "LOC")
 
 
 # What marks a company the model took for a person: its trade before it ("fashion retailer Ted Baker",
@@ -370,6 +428,11 @@ _COMPANY_AFTER = re.compile(
     r"(?:\s?[’']s)?\s+(?:Chief Executive|chief executive|CEO|chairman|shares|stock|store|stores|refinery|plant|"
     r"factory|mill|mine|trade union|union|boss)\b|,\s+which\b"
 )
+# Places the gazetteer (countries, regions, cities) does not list: "Asia stock indexes" are no company's shares.
+_CONTINENTS = frozenset((
+    "Africa", "Antarctica", "Asia", "Europe", "North America", "South America", "Latin America", "Central America",
+    "Oceania", "Middle East", "Eurasia", "Scandinavia", "Caribbean",
+))  # fmt: skip
 _TITLE_BEFORE = re.compile(rf"\b{PERSON_TITLES}\.?\s+$")  # "President Suharto": a person, whatever follows
 # A word no person's name ends with: "Frasers Group", "Perdue Farms", "Corona Capital", "Gambit Esports".
 _COMPANY_LAST_WORD = re.compile(
@@ -386,8 +449,8 @@ def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gaz
     refinery"), or a last word no person's name ends with (`_COMPANY_LAST_WORD`: "Frasers Group", and then
     "Frasers"). Not a short form of a person the article names in full ("Trump" after "Donald Trump"), nor a name
     the article gives a person's title ("President Suharto"). A name the model took for a place is a company so
-    only where the gazetteer knows no such place, and not by what follows it ("the Durban refinery" is the
-    place's): "Italian gas group Snam", "restaurant chain Chick-fil-A"."""
+    only where the gazetteer knows no such place ("the Durban refinery" is the place's): "Italian gas group
+    Snam", "restaurant chain Chick-fil-A", "Glencore shares"."""
     candidates = raw_mentions.filter(pl.col("ner_label").is_in(["PERSON", "ORG", *PLACE_LABELS]))
     if candidates.is_empty():
         return raw_mentions
@@ -409,12 +472,13 @@ def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gaz
         elif _COMPANY_LAST_WORD.search(text):
             cued |= {(article_id, text), (article_id, text.split()[0])}  # "Frasers" after "Frasers Group"
         elif text not in name_words.get(article_id, ()) and (
-            _COMPANY_BEFORE.search(field_text, max(0, start - 30), start)
-            or (label not in PLACE_LABELS and _COMPANY_AFTER.match(field_text, end))
+            _COMPANY_BEFORE.search(field_text, max(0, start - 30), start) or _COMPANY_AFTER.match(field_text, end)
         ):
             cued.add((article_id, text))
     cued -= titled
-    unknown_places = {(article_id, text) for article_id, text in cued if gazetteer.place(text) is None}
+    unknown_places = {
+        (article_id, text) for article_id, text in cued if gazetteer.place(text) is None and text not in _CONTINENTS
+    }
     return _relabel(_relabel(raw_mentions, cued, ("PERSON",), "ORG"), unknown_places, PLACE_LABELS, "ORG")
 
 

@@ -13,7 +13,8 @@
 --      ("European Community");
 --   4. a name that is a listed company's (`listings`: listings.sql) is that company,
 --      an ORG under the listing's name, whatever its article typed it and however it spelt the legal form
---      ("Pfizer Inc" and a "Pfizer" the model took for a person are one company, Pfizer);
+--      ("Pfizer Inc" and a "Pfizer" the model took for a person are one company, Pfizer), except a natural
+--      feature its article names (a LOC: "the Amazon region" is no company);
 --   5. the entity id is `entity_key(type, name)` (sql/macros.sql);
 --   6. a quotation's speaker is the entity of the body mention its article named the speaker by.
 -- This is the one place entity identity is decided: extraction only says how each article names a mention.
@@ -107,7 +108,9 @@ renamed as (
     left join known_names as k on k.alias = lower(f.article_name)
     left join acronyms as a on a.acronym = f.article_name
     left join listings as l
-        on l.key = company_key(f.article_name) and listing_allows(f.article_name, l.distinctive, l.one_word_name, l.full_name)
+        on l.key = company_key(f.article_name)
+        and listing_allows(f.article_name, l.distinctive, l.one_word_name, l.full_name)
+        and f.article_type <> 'LOC'
 )
 
 select *, entity_key(entity_type, canonical_name) as entity_id
