@@ -417,6 +417,32 @@ def evaluate_identifiers(con, stories: list[AnnotatedStory], source: str) -> lis
     ]
 
 
+IDENTIFIERS_JUDGED = Path(__file__).parent / "data" / "identifiers_judged.csv"
+
+
+def evaluate_identifier_sample(con, judged: Path = IDENTIFIERS_JUDGED) -> list[str]:
+    """The hand-checked draws of mentions given a ticker: how many named the listed company, over the mentions that
+    still carry the ticker they were read with (one that lost it, or took another, must be read again)."""
+    with judged.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    now = {
+        (external_id, field, start): ticker
+        for external_id, field, start, ticker in con.execute(
+            """select a.external_id, m.field, m.start_char, e.ticker
+            from entity_mentions m join articles a using (article_id) join entities e using (entity_id)"""
+        ).fetchall()
+    }
+    lines = [f"identifiers ({judged.name}: mentions given a ticker, read by hand)"]
+    for draw, drawn in _by_draw(rows):
+        same = [r for r in drawn if now.get((r["external_id"], r["field"], int(r["start_char"]))) == r["ticker"]]
+        wrong = [f"{r['mention_text']} ({r['ticker']})" for r in same if r["verdict"] != "right"]
+        lines.append(
+            f"  {draw}: {len(drawn)} read, {len(drawn) - len(same)} changed since; the listed company "
+            f"{len(same) - len(wrong)} of {len(same)}; wrong {wrong}"
+        )
+    return lines
+
+
 RESEND_WINDOW_DAYS = 3
 RESEND_CONTAINMENT = 0.8
 
@@ -658,6 +684,7 @@ def main(argv: list[str] | None = None) -> int:
             lines += evaluate_names(con, conll_2020, CONLL_2020_SOURCE, heading, model_name, errors=20)
             lines += furniture_as_news(con, CONLL_2020_SOURCE)
             lines += evaluate_identifiers(con, conll_2020, CONLL_2020_SOURCE)
+            lines += evaluate_identifier_sample(con)
             lines += evaluate_names(con, conll, CONLL_SOURCE, "CoNLL-2003 validation (unseen)", model_name)
             lines += evaluate_reuters(con, args.reuters, args.limit)
             lines += evaluate_commodity_news(con, args.commodity_news)

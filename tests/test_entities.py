@@ -897,6 +897,10 @@ def test_a_headline_name_cut_short_of_the_bodys_longer_name_is_the_longer_name()
     ]
     mixed = articles.with_columns(title=pl.lit("St. Joe gold to develop Ontario mine"))
     assert extend_headline_names(raw, mixed).equals(raw)  # a headline in mixed case says where names end
+    title, body = "VIETNAM COFFEE EXPORTS JUMP", "The Vietnam Coffee and Cocoa Association said exports rose."
+    raw = raw_rows(("title", 0, "VIETNAM", "GPE"), *located(body, ("Vietnam Coffee and Cocoa Association", "ORG")))
+    articles = pl.DataFrame({"article_id": ["a"], "title": [title], "body": [body]})
+    assert extend_headline_names(raw, articles).equals(raw)  # a name's first words are no name
 
 
 def test_a_natural_feature_is_a_place_and_a_company_the_gazetteer_does_not_place_is_a_company(gazetteer):
@@ -904,14 +908,19 @@ def test_a_natural_feature_is_a_place_and_a_company_the_gazetteer_does_not_place
 
     body = (
         "Petrobras found oil in the Amazon region. Glencore shares rose. Asia stock indexes fell. "
-        "The Durban refinery shut."
+        "The Durban refinery shut. Asia-Pacific shares fell."
     )
-    raw = raw_rows(*located(body, ("Amazon", "ORG"), ("Glencore", "LOC"), ("Asia", "LOC"), ("Durban", "GPE")))
+    raw = raw_rows(
+        *located(
+            body, ("Amazon", "ORG"), ("Glencore", "LOC"), ("Asia", "LOC"), ("Durban", "GPE"), ("Asia-Pacific", "LOC")
+        )
+    )
     articles = pl.DataFrame({"article_id": ["a"], "title": ["Finds"], "body": [body]})
     out = places_by_context(companies_by_context(raw, articles, gazetteer), articles, gazetteer)
     assert out.select("mention_text", "ner_label").rows() == [
         ("Amazon", "LOC"),  # a region: no company, whatever listing shares its name
-        ("Glencore", "ORG"),
-        ("Asia", "LOC"),  # a continent's stock indexes
+        ("Glencore", "ORG"),  # a listed company's whole one-word name, no place the gazetteer knows
+        ("Asia", "LOC"),
         ("Durban", "GPE"),  # a place the gazetteer knows, whatever follows it
+        ("Asia-Pacific", "LOC"),  # what follows a name taken for a place does not make it a company
     ]

@@ -34,7 +34,9 @@ from pathlib import Path
 
 import polars as pl
 
+from wiredesk.company_names import LEGAL_FORM_AT_END
 from wiredesk.gazetteer import Gazetteer, Place
+from wiredesk.listings import one_word_company_names
 from wiredesk.nlp import PERSON_TITLES, sentence_position
 from wiredesk.shipped import data_file
 from wiredesk.wirecopy import is_all_caps
@@ -221,14 +223,16 @@ def extend_headline_names(raw_mentions: pl.DataFrame, articles: pl.DataFrame) ->
             replaced.append((article_id, "title", start))  # inside the name just lengthened
             continue
         title = titles[article_id].lower()
-        # the body's name, or its opening words ("St. Joe Gold" of "St. Joe Gold Corp"), as the headline goes on
+        # the body's name, with or without its legal form ("St. Joe Gold" of "St. Joe Gold Corp"), as the headline
+        # goes on; not a name's first words ("VIETNAM COFFEE" of "Vietnam Coffee and Cocoa Association")
         names = [
-            (opening, label)
+            (form, label)
             for name, label in longer.get(article_id, ())
             if name.startswith(text.lower() + " ")
-            for count in range(len(text.split()) + 1, len(name.split()) + 1)
-            if title.startswith(opening := " ".join(name.split()[:count]), start)
-            and not title[start + len(opening) : start + len(opening) + 1].isalnum()
+            for form in {name, LEGAL_FORM_AT_END.sub("", name)}
+            if len(form) > len(text)
+            and title.startswith(form, start)
+            and not title[start + len(form) : start + len(form) + 1].isalnum()
         ]
         if not names:
             continue
@@ -449,8 +453,9 @@ def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gaz
     refinery"), or a last word no person's name ends with (`_COMPANY_LAST_WORD`: "Frasers Group", and then
     "Frasers"). Not a short form of a person the article names in full ("Trump" after "Donald Trump"), nor a name
     the article gives a person's title ("President Suharto"). A name the model took for a place is a company so
-    only where the gazetteer knows no such place ("the Durban refinery" is the place's): "Italian gas group
-    Snam", "restaurant chain Chick-fil-A", "Glencore shares"."""
+    only where the gazetteer knows no such place, and not by what follows that mention ("Asia-Pacific shares",
+    "the Durban refinery"): "Italian gas group Snam", "restaurant chain Chick-fil-A", or a listed company's whole
+    one-word name ("Glencore")."""
     candidates = raw_mentions.filter(pl.col("ner_label").is_in(["PERSON", "ORG", *PLACE_LABELS]))
     if candidates.is_empty():
         return raw_mentions
@@ -462,7 +467,7 @@ def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gaz
     ):
         if " " in text:
             name_words.setdefault(article_id, set()).update(text.split())
-    cued, titled = set(), set()
+    cued, titled, listed = set(), set(), one_word_company_names()
     for article_id, field, start, end, text, label in candidates.select(
         "article_id", "field", "start_char", "end_char", "mention_text", "ner_label"
     ).iter_rows():
@@ -471,8 +476,11 @@ def companies_by_context(raw_mentions: pl.DataFrame, articles: pl.DataFrame, gaz
             titled.add((article_id, text))  # "a son of President Suharto, which plans": a person all the same
         elif _COMPANY_LAST_WORD.search(text):
             cued |= {(article_id, text), (article_id, text.split()[0])}  # "Frasers" after "Frasers Group"
+        elif label in PLACE_LABELS and text.lower() in listed:
+            cued.add((article_id, text))  # "Glencore": a listed company's whole name, no place the gazetteer knows
         elif text not in name_words.get(article_id, ()) and (
-            _COMPANY_BEFORE.search(field_text, max(0, start - 30), start) or _COMPANY_AFTER.match(field_text, end)
+            _COMPANY_BEFORE.search(field_text, max(0, start - 30), start)
+            or (label not in PLACE_LABELS and _COMPANY_AFTER.match(field_text, end))
         ):
             cued.add((article_id, text))
     cued -= titled
