@@ -924,3 +924,32 @@ def test_a_natural_feature_is_a_place_and_a_company_the_gazetteer_does_not_place
         ("Durban", "GPE"),  # a place the gazetteer knows, whatever follows it
         ("Asia-Pacific", "LOC"),  # what follows a name taken for a place does not make it a company
     ]
+
+
+def test_a_pronoun_a_title_alone_and_a_common_acronym_name_nobody():
+    from wiredesk.spans import drop_holidays
+
+    body = (
+        "She said the IPO was priced. Attorney General Sally Yates and the Attorney General met IPO Holdings. "
+        "Secretary of State Blinken spoke. Itochu's CEO left."
+    )
+    raw = raw_rows(
+        *located(
+            body,
+            ("She", "PERSON"),
+            ("IPO", "ORG"),
+            ("Attorney General Sally Yates", "PERSON"),
+            ("Attorney General", "ORG"),
+            ("IPO Holdings", "ORG"),
+            ("Secretary of State", "ORG"),
+            ("Blinken", "PERSON"),
+            ("Itochu", "ORG"),
+            ("CEO", "ORG"),
+        )
+    )
+    assert drop_holidays(raw)["mention_text"].to_list() == [
+        "Attorney General Sally Yates",
+        "IPO Holdings",
+        "Blinken",
+        "Itochu",
+    ]

@@ -18,7 +18,7 @@
 - `drop_ordinary_words`: a headline's or sentence's opening word the story writes in lower case ("Frost") is no
   name;
 - `drop_market_phrases`: "Benchmark Brent", "Spot Gold" opening a sentence are no person;
-- `drop_holidays`: "New Year", "Christmas Eve" are dates, not names;
+- `drop_holidays`: "New Year", "Christmas Eve" are dates, not names; "She", "Attorney General", "IPO" name nobody;
 - `propagate_mentions`: an article's names found again where the model missed them (headline capitals), and
   well-known organisations and events the model does not know ("OPEC+", "Covid-19").
 
@@ -629,9 +629,23 @@ _HOLIDAY = re.compile(
 )
 
 
+# Words the model tags that name nobody: a pronoun, a title alone ("Attorney General", not "Attorney General
+# Sally Yates"), an acronym that is a common noun ("IPO", "CEO", "GDP").
+_NO_NAME = re.compile(
+    r"^(?:He|She|It|They|We|I|You|His|Her|Its|Their|"
+    r"IPO|IPOs|CEO|CFO|COO|CTO|GDP|GNP|CPI|PPI|PMI|ETF|ETFs|EPS|EBITDA|PPE|VAT|YTD|NAV|AGM|R&D|M&A|"
+    r"(?:(?:Vice|Deputy|Acting|Chief|Prime|Attorney|Surgeon|Foreign|Finance|Trade|Defence|Defense|Interior) )*"
+    r"(?:Premier|Minister|President|Secretary|Chairman|Chairwoman|Governor|Ambassador|General|Director|"
+    r"Chancellor|Spokesman|Spokeswoman|Executive)(?: of State)?)$"
+)
+
+
 def drop_holidays(raw_mentions: pl.DataFrame) -> pl.DataFrame:
-    """The model's mentions without holidays ("New Year", "Christmas Eve"): dates, not names."""
-    return raw_mentions.filter(~pl.col("mention_text").str.contains(_HOLIDAY.pattern))
+    """The model's mentions without holidays ("New Year", "Christmas Eve"), which are dates, and without words that
+    name nobody (`_NO_NAME`: "She", "Attorney General", "IPO")."""
+    return raw_mentions.filter(
+        ~pl.col("mention_text").str.contains(_HOLIDAY.pattern) & ~pl.col("mention_text").str.contains(_NO_NAME.pattern)
+    )
 
 
 # Market reports open sentences with a price's description: "Benchmark Brent crude rose", "Spot gold fell".
