@@ -953,3 +953,23 @@ def test_a_pronoun_a_title_alone_and_a_common_acronym_name_nobody():
         "Blinken",
         "Itochu",
     ]
+
+
+def test_a_headline_name_takes_the_same_longer_name_whatever_order_the_body_names_come_in():
+    from wiredesk.spans import extend_headline_names
+
+    title, body = "BRITISH SUGAR RAISES PRICES", "British Sugar Plc said prices rose. British Sugar will pay more."
+    raw = raw_rows(
+        ("title", 0, "BRITISH", "NORP"),
+        ("body", 0, "British Sugar Plc", "ORG"),
+        ("body", body.index("British Sugar will"), "British Sugar", "LOC"),
+    )
+    articles = pl.DataFrame({"article_id": ["a"], "title": [title], "body": [body]})
+    outs = {
+        extend_headline_names(raw.sample(fraction=1.0, shuffle=True, seed=seed), articles)
+        .filter(pl.col("field") == "title")
+        .select("mention_text", "ner_label")
+        .rows()[0]
+        for seed in range(8)
+    }
+    assert outs == {("BRITISH SUGAR", "ORG")}  # as long as "British Sugar": the longer body name's type

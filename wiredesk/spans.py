@@ -210,7 +210,7 @@ def extend_headline_names(raw_mentions: pl.DataFrame, articles: pl.DataFrame) ->
         in_caps.filter((pl.col("field") == "body") & pl.col("mention_text").str.contains(" "))
         .select("article_id", "mention_text", "ner_label")
         .unique()
-        .sort("mention_text")
+        .sort("mention_text", "ner_label")
         .iter_rows()
     ):
         longer.setdefault(article_id, []).append((text.lower(), label))
@@ -226,7 +226,7 @@ def extend_headline_names(raw_mentions: pl.DataFrame, articles: pl.DataFrame) ->
         # the body's name, with or without its legal form ("St. Joe Gold" of "St. Joe Gold Corp"), as the headline
         # goes on; not a name's first words ("VIETNAM COFFEE" of "Vietnam Coffee and Cocoa Association")
         names = [
-            (form, label)
+            (form, label, name)
             for name, label in longer.get(article_id, ())
             if name.startswith(text.lower() + " ")
             for form in {name, LEGAL_FORM_AT_END.sub("", name)}
@@ -236,7 +236,9 @@ def extend_headline_names(raw_mentions: pl.DataFrame, articles: pl.DataFrame) ->
         ]
         if not names:
             continue
-        name, label = max(names, key=lambda found: len(found[0]))
+        # the longest; of two as long, that of the longer body name ("British Sugar Plc" over "British Sugar"),
+        # then the first label: the same whatever order the names came in
+        name, label, _ = min(names, key=lambda found: (-len(found[0]), -len(found[2]), found[0], found[1]))
         end = start + len(name)
         taken_until[article_id] = end
         replaced.append((article_id, "title", start))
