@@ -845,7 +845,7 @@ def test_a_team_that_records_a_win_is_a_team(gazetteer):
 
 
 def test_a_holiday_is_a_date_not_a_name():
-    from wiredesk.spans import drop_holidays
+    from wiredesk.spans import drop_non_names
 
     body = "Fireworks are banned on New Year ’s Eve. Shops shut for Christmas and New Year. Easter Island voted."
     raw = raw_rows(
@@ -857,7 +857,7 @@ def test_a_holiday_is_a_date_not_a_name():
             ("Easter Island", "LOC"),
         )
     )
-    assert drop_holidays(raw)["mention_text"].to_list() == ["Easter Island"]
+    assert drop_non_names(raw)["mention_text"].to_list() == ["Easter Island"]
 
 
 def test_a_known_organisation_the_model_took_for_a_person_is_the_organisation():
@@ -927,7 +927,7 @@ def test_a_natural_feature_is_a_place_and_a_company_the_gazetteer_does_not_place
 
 
 def test_a_pronoun_a_title_alone_and_a_common_acronym_name_nobody():
-    from wiredesk.spans import drop_holidays
+    from wiredesk.spans import drop_non_names
 
     body = (
         "She said the IPO was priced. Attorney General Sally Yates and the Attorney General met IPO Holdings. "
@@ -947,7 +947,7 @@ def test_a_pronoun_a_title_alone_and_a_common_acronym_name_nobody():
             ("CEO", "ORG"),
         )
     )
-    assert drop_holidays(raw)["mention_text"].to_list() == [
+    assert drop_non_names(raw)["mention_text"].to_list() == [
         "Attorney General Sally Yates",
         "IPO Holdings",
         "Blinken",

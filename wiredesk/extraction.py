@@ -25,8 +25,8 @@ from wiredesk.shipped import models_dir, package_dir
 from wiredesk.spans import (
     companies_by_context,
     cut_possessives,
-    drop_holidays,
     drop_market_phrases,
+    drop_non_names,
     drop_ordinary_words,
     extend_headline_names,
     join_country_institutions,
@@ -112,7 +112,7 @@ def extract(annotations: Annotations, gazetteer: Gazetteer, matcher: CommodityMa
     spans = name_known_organisations(spans, [*organisations["alias"], *organisations["name"]])
     repaired = place_credited_people(spans, furniture, annotations.articles, annotations.sentences)
     raw_entity_mentions = propagate_mentions(
-        drop_holidays(drop_market_phrases(drop_ordinary_words(repaired, annotations.articles, annotations.sentences))),
+        drop_non_names(drop_market_phrases(drop_ordinary_words(repaired, annotations.articles, annotations.sentences))),
         annotations.articles,
         annotations.sentences,
         known_organisation_forms(organisations),

@@ -18,7 +18,7 @@
 - `drop_ordinary_words`: a headline's or sentence's opening word the story writes in lower case ("Frost") is no
   name;
 - `drop_market_phrases`: "Benchmark Brent", "Spot Gold" opening a sentence are no person;
-- `drop_holidays`: "New Year", "Christmas Eve" are dates, not names; "She", "Attorney General", "IPO" name nobody;
+- `drop_non_names`: "New Year", "Christmas Eve" are dates, not names; "She", "Attorney General", "IPO" name nobody;
 - `propagate_mentions`: an article's names found again where the model missed them (headline capitals), and
   well-known organisations and events the model does not know ("OPEC+", "Covid-19").
 
@@ -35,6 +35,7 @@ from pathlib import Path
 import polars as pl
 
 from wiredesk.company_names import LEGAL_FORM_AT_END
+from wiredesk.entities import PLACE_LABELS
 from wiredesk.gazetteer import Gazetteer, Place
 from wiredesk.listings import one_word_company_names
 from wiredesk.nlp import PERSON_TITLES, sentence_position
@@ -309,7 +310,6 @@ _TEAM_BEFORE = re.compile(
     r"(?:\b(?:wins?|victory|victories|romp|rout|loss|losses|defeat)\s+(?:over|against)|\bNo\.\s*\d{1,2})"
     r"\s+(?:the\s+)?(?:host\s+|visiting\s+)?$"
 )
-PLACE_LABELS = ("GPE", "LOC", "FAC")
 _TEAM_LABELS = ("GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "PERSON")
 
 
@@ -642,7 +642,7 @@ _NO_NAME = re.compile(
 )
 
 
-def drop_holidays(raw_mentions: pl.DataFrame) -> pl.DataFrame:
+def drop_non_names(raw_mentions: pl.DataFrame) -> pl.DataFrame:
     """The model's mentions without holidays ("New Year", "Christmas Eve"), which are dates, and without words that
     name nobody (`_NO_NAME`: "She", "Attorney General", "IPO")."""
     return raw_mentions.filter(
