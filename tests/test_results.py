@@ -27,6 +27,12 @@ from wiredesk.wirecopy import marked_companies
         ("Avg shrs 5,123,000 vs 4,987,000", "avg shrs", 5.123e6, 4.987e6, "up", 0),  # no verdict
         ("Qtly div 12 cts vs 12 cts prior", "dividend", 0.12, 0.12, "unchanged", 0),
         ("Group orders 11.03 billion francs vs 13.00 billion", "orders", 11.03e9, 13e9, "down", -1),
+        ("LONDON, March 24 - Shr 51.4p vs 56.4p", "shr", 0.514, 0.564, "down", -1),  # pence
+        ("Div 33 francs per share vs 38", "dividend", 33, 38, "down", -1),
+        ("Third qtr net 206.0 mln dlrs vs 238.6 mln", "net", 206e6, 238.6e6, "down", -1),  # the period first
+        ('Final div "A" 44 cents vs 32.3, making 62 vs 47', "dividend", 0.44, 0.323, "up", 1),  # a class of shares
+        ("Qtrly div 30.1 cts vs 34.1 cts prior", "dividend", 0.301, 0.341, "down", -1),
+        ("Avg shares 29.0 mln vs 28.9 mln", "avg shrs", 29e6, 28.9e6, "up", 0),
     ],
 )
 def test_results_lines(line, measure, value, prior, direction, goodness):
@@ -42,6 +48,22 @@ def test_results_lines(line, measure, value, prior, direction, goodness):
 )
 def test_sentences_that_are_no_results_line(line):
     assert results_line(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "direction", "goodness"),
+    [
+        ("Woolworth 38.7 mln vs 17.6 mln", "up", 1),  # a division's result: more of it is good news
+        ("By region, Britain contributed 34 mln stg vs 47 mln", "down", -1),
+        ("Exceptional debit on rationalisation programme 12 mln vs nil", "up", -1),  # a charge
+        ("Extraordinary credit 16.4 mln vs 42.0 mln debit", "down", 0),  # one-off items carry no verdict
+        ("Space and communications 1.9 mln vs 2.0 mln loss", "up", 1),
+    ],
+)
+def test_a_table_row_no_measure_names_is_read_for_tone_but_is_no_results_row(line, direction, goodness):
+    assert results_line(line) is None
+    (move,) = sentence_moves(line)
+    assert (move.direction, move.goodness, move.results_line) == (direction, goodness, False)
 
 
 @pytest.mark.parametrize(
@@ -90,6 +112,23 @@ def test_sentences_that_are_no_results_line(line):
         ("The new line will create 60 jobs.", 1),
         ("The company said it will lay off 40 employees.", -1),
         ("The company has decided to close its factory in Lieksa.", -1),
+        ("Production will be moved to China, and the Finnish plant will be closed.", -1),
+        ("The group said it will cut up to 300 jobs in Finland.", -1),
+        ("It will start negotiations on the reduction of 80 employees.", -1),
+        ("Cash flow from operations was negative.", -1),
+        ("The unit is expected to achieve record operating results for the full year.", 1),
+        ("Record insurance losses were reported for 1986.", -1),
+        ("The order is the largest in the company's history.", 1),
+        ("It was the largest loss in its history.", 0),  # not a record of something good
+        # what moved, and from what
+        ("The net loss per share was 24 cts, compared to a net loss of 99 cts per share last year.", 1),
+        ("Profits at the pre-tax level dropped three pct to 3.69 billion from 3.81 billion.", -1),  # not a tax
+        ("It earned 38 cts per share, down from 47 cts a year before.", -1),
+        ("It reported 1986 net of 1.5 mln dlrs, or 26 cts a share, up from 1.1 mln dlrs.", 1),
+        ("It predicted that 1986 profit would fall from 1985's record levels.", 0),  # a year is no prior figure
+        ("It looks for 1987 earnings to be about 20 pct higher than the record 4.31 dlrs a share.", 1),
+        # a count of shares held is no share price
+        ("The group raised its stake to 412,000 shares, or 6.5 pct, from 347,000 shares, or 5.5 pct.", 0),
         ("The shares closed 2% higher in Helsinki.", 0),  # a market's close is no closure
         ("Wheat futures closed lower on the Chicago Board of Trade.", 0),
     ],
@@ -114,6 +153,30 @@ def test_a_sentences_moves_set_the_sign_of_its_tone(sentence, sign):
     tone, moves = leaned_tone(sentence, float(classifier))
     assert moves
     assert model.label(tone) == ("positive" if sign > 0 else "negative")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "NOTE: 1986 net includes a gain of 7,000 dlrs on the sale of a unit.",
+        "Prior year net excludes a charge of 2.1 mln dlrs vs 1.4 mln dlrs from discontinued operations.",
+        "Includes gains of 76,000 dlrs and 378,000 dlrs in the quarter and year.",
+    ],
+)
+def test_a_note_on_what_a_figure_includes_is_no_news(note):
+    assert leaned_tone(note, -0.9) == (0.0, [])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "1985 4th qtr net included writedowns of oil and gas properties.",  # a writedown is bad news anyway
+        "Net sales, excluding acquisitions, rose 5 pct.",
+        "The company cut 200 jobs, including 50 in Finland.",
+    ],
+)
+def test_what_is_no_note_on_a_figure_keeps_its_tone(sentence):
+    assert leaned_tone(sentence, -0.9)[0] != 0.0
 
 
 def test_moves_that_cancel_out_leave_the_classifier_its_say():

@@ -37,6 +37,9 @@ def test_a_quantity_that_moves_is_good_or_bad_news_by_what_it_is():
     assert cue_list("ASARCO LOWERS COPPER PRICE 1.50 CTS") == [("LOWERS COPPER PRICE", "change_bad", -1)]
     # Stocks and imports going up or down are not good or bad news by themselves.
     assert cue_list("Gasoline stocks fell 2.9 mln barrels.") == []
+    # but a company's stock is its share price, and its workforce cut is bad news
+    assert cue_list("Purolator's stock climbed 5-3/8 today.") == [("stock climbed", "change_good", 1)]
+    assert cue_list("It plans to cut its workforce to 6,000.") == [("cut its workforce", "change_bad", -1)]
 
 
 def test_negation_refusals_and_averted_threats_read_the_way_a_desk_reads_them():

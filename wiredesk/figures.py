@@ -109,13 +109,14 @@ _MEASURE_BEFORE = re.compile(
 
 
 def amount_pattern(name: str) -> str:
-    """A regex (verbose) for an amount of money or a bare amount, "1.47 dlrs", "73 cts", "EUR 56.5 mn",
+    """A regex (verbose) for an amount of money or a bare amount, "1.47 dlrs", "73 cts", "51.4p", "EUR 56.5 mn",
     "2,872,000", "one dlr", its groups prefixed with `name` so that two can stand in one pattern; read it back
     with `amount_value`."""
     return rf"""(?:(?P<{name}_before>(?i:{alternation(_CURRENCY_BEFORE)}))\s?)?
         (?P<{name}_number>{_NUMBER}|(?i:{_WORD_NUMBER})(?=\s))
         (?:\s?(?P<{name}_scale>(?i:thousand|million|billion|trillion|mln|bln|tln|mn|bn|tn)\b))?
-        (?:\s(?P<{name}_cents>(?i:{alternation(_CENTS)}))\b|\s(?P<{name}_after>(?i:{alternation(_CURRENCY_AFTER)}))\b)?"""
+        (?:\s(?P<{name}_cents>(?i:{alternation(_CENTS)}))\b|\s(?P<{name}_after>(?i:{alternation(_CURRENCY_AFTER)}))\b
+           |(?P<{name}_pence>p)\b)?"""
 
 
 def amount_value(groups: dict, name: str) -> tuple[float, str | None] | None:
@@ -127,6 +128,8 @@ def amount_value(groups: dict, name: str) -> tuple[float, str | None] | None:
     currency = _CURRENCY_BEFORE.get((groups[f"{name}_before"] or "").lower())
     if groups[f"{name}_cents"]:
         return value * 0.01, _CENTS[groups[f"{name}_cents"].lower()]
+    if groups.get(f"{name}_pence"):  # "51.4p": pence, as London's results lines write a share's earnings
+        return value * 0.01, "GBP"
     if groups[f"{name}_after"]:
         currency = _CURRENCY_AFTER[groups[f"{name}_after"].lower()]
     return (value, currency) if math.isfinite(value) else None

@@ -58,15 +58,21 @@ LINE_MEASURES = {
     "interim div": ("dividend", 1), "final div": ("dividend", 1), "interim dividend": ("dividend", 1),
     "final dividend": ("dividend", 1), "tax": ("tax", 0),
     "assets": ("assets", 1), "deposits": ("deposits", 1), "loans": ("loans", 1),
-    "avg shrs": ("avg shrs", 0), "shrs outstanding": ("avg shrs", 0),
+    "avg shrs": ("avg shrs", 0), "shrs outstanding": ("avg shrs", 0), "avg shares": ("avg shrs", 0),
+    "average shares": ("avg shrs", 0), "shr primary": ("primary shr", 1),
+    "qtrly div": ("dividend", 1), "quarterly div": ("dividend", 1), "mthly div": ("dividend", 1),
+    "monthly div": ("dividend", 1), "semi-annual div": ("dividend", 1),
 }  # fmt: skip
 _STATE = r"(?:profit|loss|gain|income|earnings)"
 _RESULTS_LINE = re.compile(
     rf"""(?:^|(?<=\s-\s))  # the line's start, or just after the dateline ("LOUISVILLE, Ky., Feb 26 - Shr ...")
     (?:(?i:group|total|consolidated)\s+)?
+    (?:(?i:(?:1st|2nd|3rd|4th|first|second|third|fourth)\s+(?:qtr|quarter)|qtr|year|half|final|interim)\s+)?
     (?P<measure>(?i:{alternation(LINE_MEASURES)}))
+    (?:\s+"?[A-Z]"?)?  # a class of shares: 'Final div "A" 44 cents vs 32.3'
     (?:\s+(?P<a_state>(?i:{_STATE})))?\s+
     (?P<a>{amount_pattern("a")}|(?i:nil))
+    (?:\s+(?i:per|a)\s+(?i:share|shr))?  # "Div 33 francs per share vs 38"
     \s+(?i:vs\.?|versus)\s+
     (?:(?P<b_state>(?i:{_STATE}))\s+)?
     (?P<b>{amount_pattern("b")}|(?i:nil))
@@ -76,10 +82,13 @@ _RESULTS_LINE = re.compile(
 _PROSE_AMOUNT = amount_pattern("p")
 _COMPARISON = re.compile(
     rf"""(?P<from>\b(?i:(?P<dir>up|down|rising|falling|rose|fell|increased|decreased|declined|dropped|jumped|
-                     climbed|grew|slipped|eased|narrowed|widened|improved|deteriorated)
+                     climbed|grew|slipped|eased|narrowed|widened|improved|deteriorated|rise|rises|fall|falls|
+                     increase|increases|decrease|decreases|decline|declines|drop|drops|grow|grows|dipped|gained|
+                     surged|soared|plunged|tumbled|slumped)
                    (?:\s+\S+){{0,4}}?\s+)?
        (?i:from|compared\s+with|compared\s+to|against|vs\.?|versus)\s+
-       (?:(?i:an?\s+)?(?P<prior_state>(?i:{_STATE}|deficit|surplus))\s+(?i:of\s+)?)?  # "compared to a loss of"
+       (?:(?i:an?\s+)?(?i:(?:net|operating|oper|pre-?tax|after-?tax)\s+)?
+          (?P<prior_state>(?i:{_STATE}|deficit|surplus))\s+(?i:of\s+)?)?  # "compared to a (net) loss of"
        (?P<prior>{_PROSE_AMOUNT}))
     """,
     re.VERBOSE,
@@ -114,6 +123,16 @@ _PHRASES = [
     (re.compile(r"(?i)\b(?:raised|raises|raising|lifted|lifts|upgraded|increased|boosted|revised\s+up)\s+"
                 r"(?:its\s+|their\s+|the\s+)?(?:[\w'’-]+\s+){0,3}?(?:forecasts?|outlook|guidance|targets?|estimates?|"
                 r"projections?)\b"), 1, "forecast", _OUTLOOK_WORDS),
+    # a record result: "expected to achieve record operating results", "record 1986 earnings"; a record loss
+    (re.compile(r"(?i)\brecord\s+(?:[\w-]+\s+){0,2}?(?:results|profits?|earnings|sales|revenues?|orders|backlog|"
+                r"income|turnover|performance)\b"), 1, "record", ("record",)),
+    (re.compile(r"(?i)\brecord\s+(?:[\w-]+\s+){0,2}?(?:loss|losses|deficits?)\b"), -1, "loss", ("record",)),
+    # "the largest order in the company's history"; "the worst year in its history"
+    (re.compile(r"(?i)\b(?:largest|biggest|highest|best|strongest)\s+(?:(?!loss|losses|deficits?|declines?|drops?|"
+                r"falls?|cuts?|writedowns?)[\w'’-]+\s+){0,3}?in\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?"
+                r"history\b"), 1, "record", ("history",)),
+    (re.compile(r"(?i)\b(?:worst|weakest|lowest)\s+(?:[\w'’-]+\s+){0,3}?in\s+(?:the\s+|its\s+|their\s+)?"
+                r"(?:[\w'’-]+\s+)?history\b"), -1, "record", ("history",)),
     # company news: orders won, jobs made and cut, sites closed
     (re.compile(r"(?i)\b(?:received?|receives|receiving|won|wins|winning|awarded|secured?|secures|securing|signed|"
                 r"signs|landed|lands|booked|books|clinched|clinches)\s+(?:(?:an?|the|its|their|two|three|several|new|"
@@ -126,6 +145,14 @@ _PHRASES = [
                 r"two|three|several)\s+)?(?:[\w'’-]+\s+){0,2}?(?:plants?|factory|factories|mills?|mines?|stores?|"
                 r"shops?|offices?|refinery|refineries|smelters?|branches|units?|sites?)\b"), -1, "capacity",
      ("clos", "shut")),
+    (re.compile(r"(?i)\b(?:plants?|factory|factories|mills?|mines?|stores?|shops?|offices?|refinery|refineries|"
+                r"smelters?|branches|units?|sites?)\s+(?:will|would|is|are|was|were|to)\s+(?:be\s+)?(?:closed|shut)\b"),
+     -1, "capacity", ("closed", "shut")),  # "the Finnish plant will be closed"
+    (re.compile(r"(?i)\b(?:cut|cuts|cutting|reduce|reduces|reduced|reducing|reduction\s+of|shed|sheds|shedding|"
+                r"eliminate|eliminates|eliminated|eliminating)\s+(?:up\s+to\s+|about\s+|some\s+|nearly\s+|"
+                r"a\s+total\s+of\s+|its\s+|the\s+)?(?:[\d,]+\s+)?(?:jobs|employees|staff|workers|positions|"
+                r"workforce|personnel|headcount)\b"), -1, "jobs",
+     ("cut", "reduc", "shed", "eliminat")),  # "will cut up to 300 jobs", "the reduction of 80 employees"
 ]  # fmt: skip
 # A change named by a noun, with its size: "Net sales totalled EUR 30 mn, a decrease of 15% on the previous year".
 # Not "an increase of 5% in costs": what moved follows it.
@@ -146,9 +173,15 @@ _PERCENT_CHANGE = re.compile(
 # A level set against last year's: "Operating profit is expected to be lower than in 2007".
 _THAN_LAST_YEAR = re.compile(
     r"(?i)\b(?P<change>higher|lower|bigger|smaller|greater|stronger|weaker)\s+than\s+(?:in\s+|during\s+|for\s+)?"
-    r"(?:(?:the\s+)?(?:previous|last|prior|same)\s+(?:year|quarter|period)|a\s+year\s+(?:ago|earlier)|(?:19|20)\d\d\b)"
+    r"(?:(?:the\s+)?(?:previous|last|prior|same)\s+(?:year|quarter|period)|a\s+year\s+(?:ago|earlier)|(?:19|20)\d\d\b|"
+    r"the\s+(?:previous\s+|prior\s+)?record\b)"  # "20 pct higher than the record 4.31 dlrs a share of 1986"
 )
 _THAN_RISES = frozenset(("higher", "bigger", "greater", "stronger"))
+# A quantity's sign as its state: "Cash flow from operations was negative", "earnings turned positive".
+_SIGN_STATE = re.compile(
+    r"(?i)\b(?:was|were|is|are|turned|remained|remains|became|becomes)\s+(?:clearly\s+|slightly\s+|still\s+)?"
+    r"(?P<change>negative|positive)\b"
+)
 # The Nordic reports' way: this period's figure, last year's in parentheses, "EUR 9.8 mn (EUR 11.9 mn)",
 # "11.4% (8.9%)", "EUR 1.8 mn (operating profit EUR 0.5 mn)". A money amount needs its currency: "2008 (2007)"
 # is no move.
@@ -162,9 +195,22 @@ _PRIOR_IN_PARENTHESES = re.compile(
     re.VERBOSE,
 )
 _COMPARISON_KEY = re.compile(r"(?i)from|compar|against|vs|versus")  # words every comparison needs
-_UP_WORDS = frozenset(("up", "rising", "rose", "increased", "jumped", "climbed", "grew", "improved", "widened"))
-_DOWN_WORDS = frozenset(("down", "falling", "fell", "decreased", "declined", "dropped", "slipped", "eased", "narrowed"))
+_UP_WORDS = frozenset((
+    "up", "rising", "rose", "increased", "jumped", "climbed", "grew", "improved", "widened", "rise", "rises",
+    "increase", "increases", "grow", "grows", "gained", "surged", "soared",
+))  # fmt: skip
+_DOWN_WORDS = frozenset((
+    "down", "falling", "fell", "decreased", "declined", "dropped", "slipped", "eased", "narrowed", "fall", "falls",
+    "decrease", "decreases", "decline", "declines", "drop", "drops", "dipped", "plunged", "tumbled", "slumped",
+))  # fmt: skip
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_PERCENT_AFTER = re.compile(r"\s?(?:%|(?i:pct|percent|per\s?cent)\b)")
 _QUANTITY_LOOKBACK = 12  # words before a comparison searched for what moved
+# Words for a result that the tone lexicon does not list as quantities (in other sentences they are no amount:
+# "net" is mostly an adjective there): more of each is good news.
+_RESULT_WORDS = {"net": 1, "earned": 1, "earns": 1, "equity": 1}
+_SHARE_COUNTS = frozenset(("shares", "shrs", "stock"))
+_HYPHEN_QUALIFIERS = frozenset(("pre", "after", "post", "non", "ex"))  # "pre-tax", "non-oil": no tax, no oil
 # A quantity after these qualifies another ("profit before taxes", "cost of sales"): it is not what moved.
 _QUALIFIERS = frozenset(("before", "after", "excluding", "including", "ex", "less", "minus", "of", "on", "per"))
 
@@ -180,7 +226,7 @@ def _signed(groups: dict, name: str, state: str | None) -> tuple[float, str | No
     return (-value if (state or "").lower() == "loss" else value), currency
 
 
-_AMOUNT_PARTS = ("scale", "cents", "after", "before")
+_AMOUNT_PARTS = ("scale", "cents", "after", "before", "pence")
 
 
 def _share_scale(groups: dict) -> None:
@@ -228,12 +274,21 @@ def results_line(sentence: str) -> Move | None:
 
 
 def _moved_quantity(sentence: str, before: int, lexicon: Lexicon) -> tuple[str, int] | None:
-    """The lexicon's quantity nearest before character `before` (within reach), and whether more of it is good."""
-    tokens = words(sentence[:before])[-_QUANTITY_LOOKBACK:]
+    """The lexicon's quantity nearest before character `before` (within reach), and whether more of it is good.
+    A word the wire writes for a result counts too ("1986 net of 1.5 mln dlrs, up from", "it earned 38 cts,
+    down from"); a quantity that only qualifies another does not ("profit before taxes", "pre-tax level")."""
+    head = sentence[:before]
+    tokens = words(head)[-_QUANTITY_LOOKBACK:]
     for i in range(len(tokens) - 1, -1, -1):
-        word, goodness = tokens[i][0], lexicon.quantity_of(tokens[i][0])
-        if goodness is not None and not (i and tokens[i - 1][0] in _QUALIFIERS):
-            return word, goodness
+        word = tokens[i][0]
+        goodness = _RESULT_WORDS.get(word, lexicon.quantity_of(word))
+        if goodness is None or (i and tokens[i - 1][0] in _QUALIFIERS):
+            continue
+        if i and tokens[i - 1][0] in _HYPHEN_QUALIFIERS and head[tokens[i - 1][2] : tokens[i][1]] == "-":
+            continue
+        if word in _SHARE_COUNTS and head[: tokens[i][1]].rstrip()[-1:].isdigit():
+            return word, 0  # "raised its stake to 412,000 shares from 347,000": a count held, not the share price
+        return word, goodness
     return None
 
 
@@ -250,6 +305,12 @@ def _as_profit(
     return "profit", 1, value, prior
 
 
+def _a_year(groups: dict, name: str) -> bool:
+    """ "fall ... from 1985's record levels": a bare year is no amount."""
+    bare = not any(groups.get(f"{name}_{part}") for part in _AMOUNT_PARTS)
+    return bare and _YEAR.fullmatch(groups[f"{name}_number"]) is not None
+
+
 def _overlaps(moves: list[Move], start: int, end: int) -> bool:
     return any(m.start < end and start < m.end for m in moves)
 
@@ -262,7 +323,7 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
     for match in _COMPARISON.finditer(sentence) if _COMPARISON_KEY.search(sentence) else ():
         groups = match.groupdict()
         prior = amount_value(groups, "p")
-        if prior is None:
+        if prior is None or _a_year(groups, "p"):
             continue
         moved = _moved_quantity(sentence, match.start(), lexicon)
         if moved is None:
@@ -271,7 +332,13 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
         # the figure just before the comparison is the new value: "amounted to EUR 56.5 mn, down from ..."
         head = sentence[max(0, match.start() - 60) : match.start("prior")]
         head = head[: head.rfind(" ")]  # not the comparison's own word
-        values = [m for m in re.finditer(_PROSE_AMOUNT, head, re.VERBOSE)]
+        # of the same kind as the prior: "to 2,165,300 shares, or 33.3 pct of the total, from 1,978,900 shares"
+        prior_percent = _PERCENT_AFTER.match(sentence, match.end("prior")) is not None
+        values = [
+            m
+            for m in re.finditer(_PROSE_AMOUNT, head, re.VERBOSE)
+            if (_PERCENT_AFTER.match(head, m.end()) is not None) == prior_percent
+        ]
         value = amount_value(values[-1].groupdict(), "p") if values else None
         said = (groups["dir"] or "").lower()
         as_profit = None if value is None else _as_profit(word, value, prior, (groups["prior_state"] or "").lower())
@@ -297,6 +364,7 @@ def prose_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
         (_NOUN_CHANGE, _NOUN_RISES, (" of ",)),
         (_PERCENT_CHANGE, _PERCENT_RISES, ("%", "pct", "per")),
         (_THAN_LAST_YEAR, _THAN_RISES, (" than ",)),
+        (_SIGN_STATE, frozenset(("positive",)), ("negative", "positive")),
     ):
         for match in pattern.finditer(sentence) if any(key in sentence for key in keys) else ():
             moved = _moved_quantity(sentence, match.start(), lexicon)
@@ -347,6 +415,78 @@ def _moves_against_a_prior_in_parentheses(sentence: str, lexicon: Lexicon, moves
     return found
 
 
+# A table's row the results-line measures do not name: "Woolworth 38.7 mln vs 17.6 mln", "By region, Britain
+# contributed 34 mln stg vs 47 mln", "Extraordinary credit 16.4 mln vs 42.0 mln debit". Read for tone only, not as
+# a `results` row: its label is no canonical measure.
+_TABLE_ROW = re.compile(
+    rf"""(?:^|(?<=\s-\s)|(?<=,\s))
+    (?P<label>[A-Za-z][\w'&/.-]*(?:\s+[A-Za-z][\w'&/.()-]*){{0,5}})\s+
+    (?P<a>{amount_pattern("a")})(?:\s+(?P<a_state>(?i:{_STATE})))?
+    \s+(?i:vs\.?|versus)\s+
+    (?P<b>{amount_pattern("b")}|(?i:nil))(?:\s+(?P<b_state>(?i:{_STATE})))?
+    """,
+    re.VERBOSE,
+)
+# A row label's words that say more of it is no verdict, or bad news; a label without them is a result, more of
+# it good news, as in the tables the wire prints (divisions' profits, orders, a balance sheet's total).
+_ROW_NO_VERDICT = frozenset(("avg", "average", "shares", "shrs", "extraordinary", "exceptional", "tax", "taxes"))
+_ROW_BAD = frozenset(("debit", "debits", "charge", "charges", "provision", "provisions", "writedown", "writedowns"))
+
+
+def table_row_move(sentence: str, lexicon: Lexicon | None = None) -> Move | None:
+    """The move of a table row no results-line measure names, compared with its prior figure."""
+    match = _TABLE_ROW.search(sentence) if "vs" in sentence or "versus" in sentence else None
+    if match is None:
+        return None
+    groups = match.groupdict()
+    label = [word for word, _, _ in words(groups["label"])]
+    a_state = groups["a_state"] or ("loss" if "loss" in label else None)
+    _share_scale(groups)
+    value, prior = _signed(groups, "a", a_state), _signed(groups, "b", groups["b_state"] or a_state)
+    if value is None or prior is None:
+        return None
+    if any(word in _ROW_BAD for word in label):
+        good_up = -1
+    elif any(word in _ROW_NO_VERDICT for word in label):
+        good_up = 0
+    else:
+        known = [g for g in map((lexicon or load_lexicon()).quantity_of, label) if g is not None]
+        good_up = known[-1] if known else 1
+    direction = _direction(value[0], prior[0])
+    measure = " ".join(label)
+    currency = value[1] or prior[1]
+    return Move(match.start(), match.end(), measure, value[0], prior[0], currency, direction,
+                _goodness(direction, good_up), False)  # fmt: skip
+
+
+# What a figure includes or excludes ("NOTE: 1986 net includes a gain of 7,000 dlrs", "Prior year results exclude
+# a charge"): a note on a figure's make-up, no news either way. Unless it names a writedown: assets found to be worth
+# less is bad news wherever it is told ("1985 4th qtr net included writedowns of oil and gas properties").
+_ACCOUNTING_NOTE = re.compile(
+    r"(?i)^\W*(?:note\s*[-:]?\s*)?(?P<before>(?:[\w'’.,/-]+\s+){0,6}?)"
+    r"(?:includes?|included|excludes?|excluded)\b"
+)
+_FIGURE_WORDS = frozenset((
+    "net", "loss", "losses", "profit", "profits", "earnings", "income", "results", "figures", "shr", "shrs", "year",
+    "qtr", "quarter", "half", "period", "periods", "amounts", "amts", "sales", "revenues", "revs", "note",
+))  # fmt: skip
+
+
+_WRITEDOWN = re.compile(r"(?i)\bwrite-?\s?(?:downs?|offs?)\b|\bwrit(?:ten|ing)[\s-](?:down|off)\b")
+
+
+def accounting_note(sentence: str) -> bool:
+    """Whether the sentence is a note on what a figure includes or excludes, and names no writedown."""
+    match = _ACCOUNTING_NOTE.match(sentence)
+    if match is None or _WRITEDOWN.search(sentence):
+        return False
+    return (
+        sentence.lstrip("( ").lower().startswith("note")
+        or any(word in _FIGURE_WORDS for word, _, _ in words(match["before"]))
+        or not match["before"].strip()
+    )
+
+
 # The tone of a sentence whose moves say which way it leans ("net loss narrowed", "Shr 34 cts vs 1.19 dlrs"),
 # when the classifier reads it weaker or the other way: past the classifier's threshold (0.3), short of its
 # strongest readings.
@@ -357,6 +497,8 @@ def leaned_tone(text: str, tone: float, lexicon: Lexicon | None = None) -> tuple
     """A sentence's tone with its moves read first: when they lean one way, so does the tone, at least
     MOVE_TONE. Also the moves that carry a verdict. Moves that cancel out ("sales rose, profit fell") leave
     the classifier's tone."""
+    if accounting_note(text):
+        return 0.0, []
     moves = [m for m in sentence_moves(text, lexicon) if m.goodness]
     lean = sum(m.goodness for m in moves)
     if lean:
@@ -385,9 +527,13 @@ def lean_on_moves(sentences: pl.DataFrame, tone_terms: pl.DataFrame) -> tuple[pl
 
 
 def sentence_moves(sentence: str, lexicon: Lexicon | None = None) -> list[Move]:
-    """A results line, or the sentence's comparisons in prose."""
+    """A results line, or the sentence's comparisons in prose, or else a table's row."""
     line = results_line(sentence)
-    return [line] if line is not None else prose_moves(sentence, lexicon)
+    if line is not None:
+        return [line]
+    moves = prose_moves(sentence, lexicon)
+    row = None if moves else table_row_move(sentence, lexicon)
+    return moves if row is None else [row]
 
 
 # A period line of an earnings table ("Qtr ended March 31", "Nine mths", "Year") or the headline's period

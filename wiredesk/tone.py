@@ -186,6 +186,7 @@ def _moved_quantity(text: str, tokens: list[tuple[str, int, int]], i: int, lexic
     return None
 
 
+_STOCK_WORDS = frozenset(("stock", "stocks"))
 _DETERMINERS = frozenset(("the", "a", "an", "its", "their", "his", "her", "our", "this", "that"))
 
 
@@ -285,6 +286,8 @@ def cues(text: str, lexicon: Lexicon | None = None, tokens: list[tuple[str, int,
             continue
         j, near = moved
         goodness = quantity_goodness(tokens[j][0], lexicon)
+        if goodness == 0 and tokens[j][0] in _STOCK_WORDS and j and tokens[j - 1][0].endswith("'s"):
+            goodness = 1  # "Purolator's stock climbed": a company's stock is its share price, not an inventory
         if goodness == 0:  # stocks, imports, quotas: their moves are not good or bad news by themselves
             continue
         moved_words.add(j)
