@@ -134,6 +134,20 @@ def test_event_words(sentence, events):
         ("MHI is building more technologically advanced carriers to carry liquefied natural gas.", "natural gas", None),
         ("Gasoline stocks were off 100,000 barrels in the week.", "Gasoline", "down"),
         ("A comparatively buoyant gold price allowed mines to mine lower grade ores.", "gold", "up"),
+        # a move of another place, in a clause with no subject of its own: both ways; a later move is no such turn
+        ("Barley acreage is likely to fall in the European Community but increase in Canada.", "Barley", None),
+        ("Oil prices rallied after the accord but fell again last month.", "Oil", "up"),
+        ("Higher grades will keep contained-copper output at current levels.", "copper", "flat"),
+        # a charge or credit on the commodity moved, not the commodity
+        ("The guarantee line for sales of frozen poultry has been increased to 56 mln dlrs.", "poultry", None),
+        ("Producers would not support a lower soybean loan.", "soybean", None),
+        (
+            "The levy on old oil is forcing producers to shut in output, accelerating the decline in output.",
+            "oil",
+            "down",
+        ),
+        # the object of a cut is another commodity's price
+        ("The Soviet Union agreed to cut its coking coal export prices to Japanese steel mills.", "steel", None),
         # a table's rows move each on its own, which one sentence cannot tell apart
         (
             "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 UND MAY UNC CINCINNATI 1 UND MAY UNC 1 OVR MAY UP 2 NEW HAVEN 12 "

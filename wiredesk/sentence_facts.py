@@ -31,7 +31,8 @@ _DIRECTION_WORDS = {
     # "flat" as an adjective names a product ("hot-rolled flat steel"), not a price that did not move
     "flat": r"unchanged|steady|steadied|flat(?![\s-]+(?!on\b|at\b|in\b|for\b|after\b|as\b|to\b|from\b|with\b|"
     r"since\b|over\b|versus\b|against\b|while\b|and\b|but\b|or\b)[a-z])|stable|stabilized|stabilised|"
-    r"little changed|held at|(?:not|never) (?:been )?changed",
+    r"little changed|held at|(?:not|never) (?:been )?changed|"
+    r"at (?:about |around )?(?:the )?(?:current|present|same|existing|last year's|year-ago) levels?",
 }
 # A direction word past one of these belongs to another clause: "gold closed steady while silver rallied", "fuel
 # went to utilities when oil prices plunged", "the rise in oil prices had little impact, as aviation fuel prices
@@ -94,6 +95,7 @@ def _alternatives(table: dict[str, str], penalties: dict[str, int] | None = None
 
 
 _DIRECTIONS = _alternatives(_DIRECTION_WORDS)
+_DIRECTION_WORD_RE = {name: re.compile(words, re.IGNORECASE) for name, words in _DIRECTION_WORDS.items()}
 _ACTIONS = _alternatives(_TRADE_ACTIONS, _WEAK_ACTIONS)
 
 
@@ -202,6 +204,14 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
         return True  # "the steady increase in soybean production" rose
     if _STOPPED.search(sentence, max(0, found_start - 50), found_start):
         return True  # "they must halt production increases": a move that is not to be
+    if (
+        found_start >= end
+        and len(_TOKEN.findall(sentence, end, found_start)) <= 4
+        and _CHARGE_OF_IT.search(sentence, max(0, start - 60), start)
+    ):
+        return True  # "the guarantee line for sales of frozen poultry has been increased": the charge moved
+    if found_end <= start and _charge_follows(sentence, end):
+        return True  # "a lower soybean loan", "higher coffee export taxes": the loan and the tax moved
     if word not in _TRANSITIVE and _companies_move(sentence, found_start, end):
         return True  # "operating profit for oil and gas companies will rise"
     if word in _MOVE_NOUNS and before is not None and _another_noun_moves(sentence, before, found_end, start, end):
@@ -418,7 +428,24 @@ def _object_elsewhere(sentence: str, found_end: int, start: int, end: int) -> bo
         return True  # "cut the export duty on coffee", "increases coverage for wheat sales": not the commodity
     if any(start <= token.start() < end for token in tokens):
         return False  # "raised prices for coffee"
+    if _commodities_in(" ".join(words[:cut])) - _commodities_in(sentence[start:end]):
+        return True  # "cut its coking coal export prices to Japanese steel mills": coal's price, not steel's
     return not any(word in _COMMODITY_MEASURES for word in words[:cut])
+
+
+# A charge on or for the mention, as the subject before it: "the guarantee line for sales of frozen poultry", "the
+# duty on coffee" (has been raised).
+_CHARGE_OF_IT = re.compile(
+    r"(?i)\b(?:duty|duties|tax|taxes|tariffs?|levy|levies|subsid(?:y|ies)|guarantees?|coverage|credits?|loans?|"
+    r"premiums?|fees?)\s+(?:[\w-]+\s+)?(?:for|on|of)\s+(?:[\w-]+\s+){0,4}$"
+)
+_CHARGE_AFTER = re.compile(r"\s+(?:(?:export|import|support|price|sales?)\s+)?(?P<head>[a-z]+)")
+
+
+def _charge_follows(sentence: str, end: int) -> bool:
+    """Whether the mention qualifies a charge after it: "soybean loan", "coffee export taxes"."""
+    after = _CHARGE_AFTER.match(sentence, end)
+    return after is not None and (after.group("head") in _CHARGES or after.group("head") == "loan")
 
 
 # What a government or a lender moves that is not the commodity's price or volume, though the commodity follows.
@@ -549,8 +576,27 @@ def describe(
     if not _is_table(sentence):  # "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 OVR MAY UP 2": a row's move is not read
         lo, hi = _own_clause(sentence, start, end)
         direction, _ = _nearest(sentence[lo:hi], start - lo, end - lo, _DIRECTIONS, reject=_moves_another_thing)
+        if direction in ("up", "down") and _turns_round(sentence, hi, direction):
+            direction = None  # "acreage is likely to fall in the EC but increase in Canada": both ways
     action, _ = _nearest(sentence, start, end, _ACTIONS, names, reject=_not_this_trade)
     return direction, action, amount
+
+
+# A clause that goes on with no subject of its own, in another place ("but increase in Canada", "but rose in
+# London"): the same thing moving the other way there. Not a later move ("rallied ... but fell again last month").
+_ELLIPTICAL_TURN = re.compile(
+    r"(?i)(?:but|while|whereas)\s+(?:(?:to|will|would|could|may|might|should|is|are|was|were|has|have|had|"
+    r"be|been|sharply|slightly)\s+){0,2}(?P<turn>[a-z]+)\s+(?:in|at)\s+(?:the\s+)?(?-i:[A-Z])"
+)
+
+
+def _turns_round(sentence: str, clause_end: int, direction: str) -> bool:
+    """Whether the next clause moves the same subject the other way, having none of its own."""
+    turn = _ELLIPTICAL_TURN.match(sentence, clause_end)
+    if turn is None:
+        return False
+    other = _DIRECTION_WORD_RE["down" if direction == "up" else "up"].match(sentence, turn.start("turn"))
+    return other is not None and other.end() == turn.end("turn")
 
 
 _LEFT_OUT = re.compile(
