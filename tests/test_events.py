@@ -148,6 +148,24 @@ def test_event_words(sentence, events):
         ),
         # the object of a cut is another commodity's price
         ("The Soviet Union agreed to cut its coking coal export prices to Japanese steel mills.", "steel", None),
+        ("It cut prices for all grades of zinc sold in North America by one ct a pound.", "zinc", "down"),
+        ("The plan is to cut the tin surplus to 50,000 from 70,000 tonnes.", "tin", "down"),
+        ("The government wanted to help boost exports from the rubber and palm oil industries.", "rubber", "up"),
+        ("The Mint seeks offers on 629,000 lbs of electrolytic cut nickel cathodes or briquettes.", "nickel", None),
+        # a participle moves as its verb does; "due to" is no verb's "to"; a move's size before it
+        ("Prospects are slim, with coffee prices plunging and oil prices up.", "coffee", "down"),
+        (
+            "Jobs may fall 550,000 from this year due to higher job losses in the steel and shipbuilding sectors.",
+            "steel",
+            None,
+        ),
+        (
+            "Sweden announced tax increases on petrol to help finance a 1.7 pct rise in defence spending.",
+            "petrol",
+            None,
+        ),
+        # a move before ", and" is another clause's
+        ("Stocks of gasoline are declining, and gasoline demand is rising.", "gasoline demand", "up"),
         # a table's rows move each on its own, which one sentence cannot tell apart
         (
             "CORN SOYBEANS TOLEDO 5 UND MAY UNC 1 UND MAY UNC CINCINNATI 1 UND MAY UNC 1 OVR MAY UP 2 NEW HAVEN 12 "
@@ -230,6 +248,7 @@ def test_a_trade_action_inside_a_name_and_a_refusal_are_no_context():
             None,
         ),
         ("Colombia denied having sold 440,000 bags of old crop coffee below market prices.", "coffee", None),
+        ("It seeks authority to sell the Soviets U.S. wheat, after the Soviets bought U.S. corn.", "wheat", "sale"),
         ("Besides the purchase price, CSR will share in any rise in crude oil prices.", "crude oil", None),
         ("The purchase price for the soybeans was 200 dlrs a tonne.", "soybeans", "purchase"),
         # price controls, an asset sale, other goods bought

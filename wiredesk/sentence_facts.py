@@ -18,7 +18,7 @@ _DIRECTION_WORDS = {
     "up": r"rose|rise|rises|rising|climbed|climbs|climbing|gained|gains|surged|surges|jumped|jumps|rallied|rally|"
     r"rallies|soared|soars|increased|increases|higher|firmer|advanced|advances|rebounded|rebounds|strengthened|"
     r"spiked|hit a record|record high|raise|raised|raises|lifted|lifts|boost|boosted|boosts|hiked|hikes|surge|jump|"
-    r"buoyant|"
+    r"buoyant|soaring|surging|jumping|rebounding|strengthening|rallying|increasing|"
     r"increase(?=\s+(?:in|of)\b)|up(?![\s-]+to\b)(?!-)",
     # "declined to say" is a refusal, not a fall
     # "increase", "decrease" and "drop" as verbs move anything: only the noun before what moved counts; "forecasts
@@ -27,7 +27,8 @@ _DIRECTION_WORDS = {
     r"declines(?!\s+to\s+[a-z])|decline(?!\s+to\s+[a-z])|decrease(?=\s+(?:in|of)\b)|slump|plunge|"
     r"drop(?=\s+(?:in|of)\b)|cut|cuts|slid|slides|slumped|slumps|plunged|plunges|"
     r"tumbled|tumbles|lower|eased|eases|weakened|weakens|sank|sinks|retreated|retreats|decreased|decreases|"
-    r"slipped|slips|lowered|lowers|slashed|slashes|trimmed|trims|record low|down|off(?=\s+(?:about\s+)?[\d.])",
+    r"slipped|slips|lowered|lowers|slashed|slashes|trimmed|trims|record low|down|off(?=\s+(?:about\s+)?[\d.])|"
+    r"plunging|tumbling|slumping|sliding|sinking|dropping|declining(?!\s+to\s+[a-z])|weakening|decreasing",
     # "flat" as an adjective names a product ("hot-rolled flat steel"), not a price that did not move
     "flat": r"unchanged|steady|steadied|flat(?![\s-]+(?!on\b|at\b|in\b|for\b|after\b|as\b|to\b|from\b|with\b|"
     r"since\b|over\b|versus\b|against\b|while\b|and\b|but\b|or\b)[a-z])|stable|stabilized|stabilised|"
@@ -56,7 +57,7 @@ _TRADE_ACTIONS = {
     "tariff": r"tariffs?|import dut(?:y|ies)|levies|levy",
     "anti-dumping": r"anti-dumping|dumping dut(?:y|ies)|countervailing",
     "purchase": r"purchases?|purchased|purchasing|buy|buys|buying|bought|imports? of",
-    "sale": r"sales? of|sold|sells|selling|exports? of",
+    "sale": r"sales? of|sold|sells?(?!-)|selling|exports? of",
     "ban": r"bans?|banned|banning|prohibit(?:s|ed|ion)?",
     "quota": r"quotas?",
     "sanction": r"sanctions?|sanctioned",
@@ -123,9 +124,11 @@ def _nearest(
 
 # A word that moves the noun after it: "higher limits for CBT wheat", "increased profits" move the limits and the
 # profits, not the commodity; "higher copper prices", "rising demand for copper" move it.
-_ATTRIBUTIVE = frozenset(
-    ("higher", "lower", "firmer", "increased", "decreased", "rising", "falling", "reduced", "weaker", "stronger")
-)
+_ATTRIBUTIVE = frozenset((
+    "higher", "lower", "firmer", "increased", "decreased", "rising", "falling", "reduced", "weaker", "stronger",
+    "soaring", "surging", "jumping", "rebounding", "strengthening", "rallying", "increasing", "plunging", "tumbling",
+    "slumping", "sliding", "sinking", "dropping", "declining", "weakening", "decreasing",
+))  # fmt: skip
 _COMMODITY_MEASURES = frozenset((
     "price", "prices", "cost", "costs", "value", "values", "rate", "rates", "level", "levels", "demand", "supply",
     "supplies", "output", "production", "exports", "imports", "stocks", "inventories", "sales", "consumption",
@@ -194,6 +197,8 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
         return True  # "cracking down on", "stepped down"
     if sentence[found_end : found_end + 6] == " apart":
         return True  # "the pact is falling apart"
+    if found_end <= start and sentence[found_end:start] == ", and ":
+        return True  # "stocks of gasoline are declining, and gasoline demand is rising": another clause's move
     if _moved_by_possessor(sentence, found_start, start, end):
         return True  # "the yen's surge caused layoffs in steel"
     if word == "fall" and previous in _SEASON_BEFORE:
@@ -216,7 +221,7 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
         return True  # "operating profit for oil and gas companies will rise"
     if word in _MOVE_NOUNS and before is not None and _another_noun_moves(sentence, before, found_end, start, end):
         return True  # "technology advances", "processing gains"
-    if (previous in _DETERMINERS or previous in _MOVE_ADJECTIVES) and _moves_what_follows(
+    if (previous in _DETERMINERS or previous in _MOVE_ADJECTIVES or previous in _SIZE_UNITS) and _moves_what_follows(
         sentence, found_end, start, end
     ):
         return True  # "had an increase in profits", "the decline in sugar production" for corn
@@ -224,7 +229,7 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
         return _moves_another_object(sentence, found_start, found_end, start, end)
     if word not in _ATTRIBUTIVE:
         return _moves_its_object(sentence, found_end, start, end)
-    if previous in _AUXILIARIES or previous in _COMMODITY_MEASURES:
+    if (previous in _AUXILIARIES and not _after_preposition_to(sentence, before)) or previous in _COMMODITY_MEASURES:
         return False  # "demand has been rising", "to lower prices", "prices falling": a predicate or a verb
     after = _WORDS_AFTER.match(sentence, found_end)
     if after is None or any(after.group(k) and start <= after.start(k) < end for k in (1, 2, 3)):
@@ -237,6 +242,14 @@ def _moves_something_else(sentence: str, found_start: int, found_end: int, start
     if measure and _commodities_in(" ".join(followed[:measure])) - _commodities_in(sentence[start:end]):
         return True  # "margins on gasoline sales ... caused by falling oil prices": oil's move
     return measure is None
+
+
+_PREPOSITION_TO = re.compile(r"(?i)\b(?:due|owing|thanks|prior|compared|contrary|close|next|similar)\s+$")
+
+
+def _after_preposition_to(sentence: str, before: re.Match[str]) -> bool:
+    """Whether the "to" before a direction word is a preposition ("due to higher job losses"), not a verb's."""
+    return before.group(1).lower() == "to" and _PREPOSITION_TO.search(sentence, 0, before.start(1)) is not None
 
 
 _POSSESSOR = re.compile(r"\b([a-z]+)['’]s\s+$")
@@ -292,6 +305,8 @@ def _is_particle_verb(word: str) -> bool:
     return any(base in _PARTICLE_VERBS for base in (stem, stem + "e", stem[:-1] if stem[-1] == stem[-2] else ""))
 
 
+# A move's size before it: "a 1.7 pct rise in defence spending".
+_SIZE_UNITS = frozenset(("pct", "percent", "cent", "point", "points"))
 # Words before a move that qualify it: "recent gains in crude oil prices".
 _MOVE_ADJECTIVES = frozenset((
     "recent", "sharp", "steep", "big", "small", "slight", "modest", "further", "strong", "large", "huge", "major",
@@ -389,6 +404,7 @@ _TRANSITIVE = frozenset((
     "slashes", "trimmed", "trims", "cut", "cuts",
 ))  # fmt: skip
 _PASSIVE = frozenset(("be", "been", "being", "was", "were", "is", "are"))
+_AND_OR = frozenset(("and", "or"))
 
 
 def _moves_another_object(sentence: str, found_start: int, found_end: int, start: int, end: int) -> bool:
@@ -401,8 +417,12 @@ def _moves_another_object(sentence: str, found_start: int, found_end: int, start
         if _object_elsewhere(sentence, found_end, start, end):
             return True
         head = _WORDS_AFTER.match(sentence.lower(), end)
+        # "cut nickel cathodes or briquettes" cut the cathodes; not "cut prices for zinc sold in", "the tin surplus to"
         return head is not None and not any(
-            head.group(k) in _COMMODITY_MEASURES or head.group(k) in _FUNCTION_WORDS for k in (1, 2) if head.group(k)
+            head.group(k) in _COMMODITY_MEASURES
+            or (head.group(k) in _FUNCTION_WORDS and (k == 1 or head.group(k) not in _AND_OR))
+            for k in (1, 2)
+            if head.group(k)
         )
     before = _WORD_BEFORE.search(sentence, 0, found_start)
     if before is None or before.group(1).lower() not in _PASSIVE:
