@@ -9,7 +9,9 @@ Two shapes of the same fact, a measure that moved:
   "issued a profit warning", "cut its forecast". What moved is the lexicon's quantity nearest before the
   comparison (tone_lexicon.csv says whether more of it is good: profit yes, costs no).
 
-Each is a `Move` with its span in the sentence, direction and goodness (+1 good news, -1 bad, 0 neither).
+Each is a `Move` with its span in the sentence, direction and goodness (+1 good news, -1 bad, 0 neither). A table
+row no results-line measure names ("Woolworth 38.7 mln vs 17.6 mln") is a move too, for tone only; a note on what
+a figure includes ("NOTE: 1986 net includes a gain of ...") is no news either way (`accounting_note`).
 Tone reads a sentence's moves before its words (wiredesk/tone.py); results lines with a company become rows of
 the `results` table (`results_rows`).
 """
@@ -466,13 +468,13 @@ _ACCOUNTING_NOTE = re.compile(
     r"(?i)^\W*(?:note\s*[-:]?\s*)?(?P<before>(?:[\w'’.,/-]+\s+){0,6}?)"
     r"(?:includes?|included|excludes?|excluded)\b"
 )
+_WRITEDOWN = re.compile(r"(?i)\bwrite-?\s?(?:downs?|offs?)\b|\bwrit(?:ten|ing)[\s-](?:down|off)\b")
+# Words before "includes" that make the sentence a note on a figure ("1986 net includes", "Prior year results
+# exclude"), not "The company cut 200 jobs, including ...".
 _FIGURE_WORDS = frozenset((
     "net", "loss", "losses", "profit", "profits", "earnings", "income", "results", "figures", "shr", "shrs", "year",
     "qtr", "quarter", "half", "period", "periods", "amounts", "amts", "sales", "revenues", "revs", "note",
 ))  # fmt: skip
-
-
-_WRITEDOWN = re.compile(r"(?i)\bwrite-?\s?(?:downs?|offs?)\b|\bwrit(?:ten|ing)[\s-](?:down|off)\b")
 
 
 def accounting_note(sentence: str) -> bool:
