@@ -13,6 +13,7 @@ from itertools import islice
 import polars as pl
 
 from wiredesk.commodities import commodity_words
+from wiredesk.patterns import alternation
 
 _DIRECTION_WORDS = {
     "up": r"rose|rise|rises|rising|climbed|climbs|climbing|gained|gains|surged|surges|jumped|jumps|rallied|rally|"
@@ -96,7 +97,6 @@ def _alternatives(table: dict[str, str], penalties: dict[str, int] | None = None
 
 
 _DIRECTIONS = _alternatives(_DIRECTION_WORDS)
-_DIRECTION_WORD_RE = {name: re.compile(words, re.IGNORECASE) for name, words in _DIRECTION_WORDS.items()}
 _ACTIONS = _alternatives(_TRADE_ACTIONS, _WEAK_ACTIONS)
 
 
@@ -453,11 +453,18 @@ def _object_elsewhere(sentence: str, found_end: int, start: int, end: int) -> bo
     return not any(word in _COMMODITY_MEASURES for word in words[:cut])
 
 
+# What a government or a lender moves that is not the commodity's price or volume, though the commodity follows.
+_CHARGES = frozenset((
+    "duty", "duties", "tax", "taxes", "tariff", "tariffs", "levy", "levies", "subsidy", "subsidies", "guarantee",
+    "guarantees", "coverage", "credit", "credits", "lines", "loans", "premium", "premiums", "fee", "fees",
+))  # fmt: skip
+# The same as a head noun the commodity qualifies, or a subject before it; "loan" alone is elsewhere a measure
+# (a loan rate), and "lines" a subject only after "guarantee" (the optional word).
+_CHARGE_NOUNS = _CHARGES | {"loan"}
 # A charge on or for the mention, as the subject before it: "the guarantee line for sales of frozen poultry", "the
 # duty on coffee" (has been raised).
 _CHARGE_OF_IT = re.compile(
-    r"(?i)\b(?:duty|duties|tax|taxes|tariffs?|levy|levies|subsid(?:y|ies)|guarantees?|coverage|credits?|loans?|"
-    r"premiums?|fees?)\s+(?:[\w-]+\s+)?(?:for|on|of)\s+(?:[\w-]+\s+){0,4}$"
+    rf"(?i)\b(?:{alternation(_CHARGE_NOUNS - {'lines'})})\s+(?:[\w-]+\s+)?(?:for|on|of)\s+(?:[\w-]+\s+){{0,4}}$"
 )
 _CHARGE_AFTER = re.compile(r"\s+(?:(?:export|import|support|price|sales?)\s+)?(?P<head>[a-z]+)")
 
@@ -465,14 +472,7 @@ _CHARGE_AFTER = re.compile(r"\s+(?:(?:export|import|support|price|sales?)\s+)?(?
 def _charge_follows(sentence: str, end: int) -> bool:
     """Whether the mention qualifies a charge after it: "soybean loan", "coffee export taxes"."""
     after = _CHARGE_AFTER.match(sentence, end)
-    return after is not None and (after.group("head") in _CHARGES or after.group("head") == "loan")
-
-
-# What a government or a lender moves that is not the commodity's price or volume, though the commodity follows.
-_CHARGES = frozenset((
-    "duty", "duties", "tax", "taxes", "tariff", "tariffs", "levy", "levies", "subsidy", "subsidies", "guarantee",
-    "guarantees", "coverage", "credit", "credits", "lines", "loans", "premium", "premiums", "fee", "fees",
-))  # fmt: skip
+    return after is not None and after.group("head") in _CHARGE_NOUNS
 
 
 _TOKEN = re.compile(r"[\w'-]+")
@@ -615,7 +615,9 @@ def _turns_round(sentence: str, clause_end: int, direction: str) -> bool:
     turn = _ELLIPTICAL_TURN.match(sentence, clause_end)
     if turn is None:
         return False
-    other = _DIRECTION_WORD_RE["down" if direction == "up" else "up"].match(sentence, turn.start("turn"))
+    opposite = "down" if direction == "up" else "up"
+    pattern = next(pattern for name, pattern, _ in _DIRECTIONS if name == opposite)
+    other = pattern.match(sentence, turn.start("turn"))
     return other is not None and other.end() == turn.end("turn")
 
 
